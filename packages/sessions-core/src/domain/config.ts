@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+export interface SessionsConfig {
+  /** Absolute lifetime of a session from creation, in ms. */
+  lifetimeMs: number;
+  /** Sessions unused for this long stop being valid; null = no idle timeout. */
+  idleTimeoutMs: number | null;
+  /** validateSession writes lastSeenAt at most once per this interval, in ms. */
+  touchIntervalMs: number;
+  /** IANA timezone that decides where "today" and each day of createdPerDay begin. */
+  timezone: string;
+  /** prune() deletes sessions that ended (expired or revoked) longer ago than this, in ms. */
+  retentionMs: number;
+}
+
+export const DEFAULT_CONFIG: SessionsConfig = {
+  lifetimeMs: 60 * DAY,
+  idleTimeoutMs: null,
+  touchIntervalMs: MINUTE,
+  timezone: "UTC",
+  retentionMs: 30 * DAY,
+};
+
+function isTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const configSchema = z.object({
+  lifetimeMs: z.number().int().positive(),
+  idleTimeoutMs: z.number().int().positive().nullable(),
+  touchIntervalMs: z.number().int().nonnegative(),
+  timezone: z.string().refine(isTimezone, "must be an IANA timezone such as UTC or Europe/Berlin"),
+  retentionMs: z.number().int().nonnegative(),
+});
+
+/** Fills defaults and rejects impossible settings with a message naming the setting. */
+export function resolveConfig(partial: Partial<SessionsConfig> = {}): SessionsConfig {
+  const merged = {
+    ...DEFAULT_CONFIG,
+    ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)),
+  };
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid sessions config: ${issue.path.join(".")} ${issue.message}`);
+  }
+  return parsed.data;
+}

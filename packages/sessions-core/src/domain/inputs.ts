@@ -1,0 +1,133 @@
+// Zod schemas for every service input. The service parses with them (so direct callers get the same
+// checks as API callers) and apps/api reuses them as tRPC inputs, so the rules are written once.
+import { z } from "zod";
+import { ValidationError } from "./errors.js";
+import {
+  API_KEY_SCOPES,
+  SESSION_SORT_KEYS,
+  SESSION_STATUS_FILTERS,
+  USER_ROLES,
+  USER_STATUSES,
+} from "./types.js";
+
+export const MAX_LIMIT = 200;
+export const DEFAULT_LIMIT = 50;
+
+const id = z.string().trim().min(1, "is required").max(100, "is too long");
+const shortText = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+export const limitSchema = z
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be at least 1")
+  .max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)
+  .default(DEFAULT_LIMIT);
+export const cursorSchema = z.string().max(500).nullish();
+export const reasonSchema = z.string().trim().max(500, "must be at most 500 characters").nullish();
+
+export const sessionFilterSchema = z
+  .object({
+    userId: id.optional(),
+    email: z.string().trim().max(320).optional(),
+    status: z.enum(SESSION_STATUS_FILTERS).default("active"),
+    createdFrom: z.coerce.date().optional(),
+    createdTo: z.coerce.date().optional(),
+    ip: shortText(64).optional(),
+    browser: shortText(100).optional(),
+    os: shortText(100).optional(),
+  })
+  .refine((f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo, {
+    message: "createdFrom must not be after createdTo",
+    path: ["createdFrom"],
+  })
+  .transform((f) => (f.email === "" ? { ...f, email: undefined } : f));
+
+export const sessionSortSchema = z.object({
+  by: z.enum(SESSION_SORT_KEYS).default("createdAt"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+});
+
+export const listSessionsSchema = z.object({
+  limit: limitSchema,
+  cursor: cursorSchema,
+  filter: sessionFilterSchema.default({ status: "active" }),
+  sort: sessionSortSchema.default({ by: "createdAt", dir: "desc" }),
+});
+
+export const listUserSessionsSchema = z.object({
+  limit: limitSchema,
+  cursor: cursorSchema,
+  status: z.enum(SESSION_STATUS_FILTERS).default("all"),
+});
+
+export const revokeManySchema = z.object({
+  filter: sessionFilterSchema,
+  dryRun: z.boolean().default(true),
+  reason: reasonSchema,
+});
+
+export const createSessionSchema = z.object({
+  userId: id,
+  ip: z.string().trim().max(64).nullish(),
+  userAgent: z.string().max(1000).nullish(),
+});
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(320, "must be at most 320 characters")
+  // Deliberately loose: one @, something on each side, no spaces. Unicode local parts and IDN
+  // domains are valid addresses; only delivery can really prove an address.
+  .regex(/^[^\s@]+@[^\s@]+$/u, "must be an email address")
+  .transform((e) => e.normalize("NFC").toLowerCase());
+
+export const passwordSchema = z
+  .string()
+  .min(8, "must be at least 8 characters")
+  .max(200, "must be at most 200 characters");
+
+export const createUserSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().max(200).nullish(),
+  role: z.enum(USER_ROLES).default("user"),
+  password: passwordSchema.nullish(),
+  status: z.enum(USER_STATUSES).default("active"),
+});
+
+export const listUsersSchema = z.object({
+  search: z.string().trim().max(320).optional(),
+  status: z.enum(USER_STATUSES).optional(),
+  role: z.enum(USER_ROLES).optional(),
+  limit: limitSchema,
+  cursor: cursorSchema,
+});
+
+export const listAuditSchema = z.object({
+  action: shortText(100).optional(),
+  actor: shortText(100).optional(),
+  target: shortText(100).optional(),
+  limit: limitSchema,
+  cursor: cursorSchema,
+});
+
+export const createApiKeySchema = z.object({
+  name: shortText(100),
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES))
+    .min(1, "choose at least one scope")
+    .transform((s) => [...new Set(s)]),
+});
+
+export const idSchema = id;
+
+/** Parses input or throws a ValidationError naming each bad field. Nothing is changed on failure. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  throw new ValidationError(
+    issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join("; "),
+    issues,
+  );
+}

@@ -1,0 +1,71 @@
+// Pure rules: when a session is valid, how it is shown, where days begin. The stores express the
+// same "active" rule in SQL (store/query-parts.ts); the contract suite checks that they agree.
+import { TZDate } from "@date-fns/tz";
+import { addDays, startOfDay } from "date-fns";
+import type { SessionRecord, SessionUserRecord, StatusScope } from "../store/store.js";
+import type { SessionsConfig } from "./config.js";
+import { tokenPreview } from "./tokens.js";
+import type { SessionInfo, SessionStatus } from "./types.js";
+
+export function statusScope(now: Date, config: SessionsConfig): StatusScope {
+  return {
+    now,
+    idleCutoff: config.idleTimeoutMs === null ? null : new Date(now.getTime() - config.idleTimeoutMs),
+  };
+}
+
+/** A session is valid strictly before its expiry instant: at expiresAt exactly it has expired. */
+export function sessionStatus(session: SessionRecord, scope: StatusScope): SessionStatus {
+  if (session.revokedAt) return "revoked";
+  if (session.expiresAt.getTime() <= scope.now.getTime()) return "expired";
+  if (scope.idleCutoff && session.lastSeenAt.getTime() <= scope.idleCutoff.getTime()) return "expired";
+  return "active";
+}
+
+export function toSessionInfo(
+  session: SessionRecord,
+  user: SessionUserRecord,
+  scope: StatusScope,
+  currentSessionId: string | null | undefined,
+): SessionInfo {
+  const status = sessionStatus(session, scope);
+  return {
+    id: session.id,
+    tokenPreview: tokenPreview(session.tokenHash),
+    user: { id: user.id, email: user.email, name: user.name, status: user.status, role: user.role },
+    createdAt: session.createdAt,
+    expiresAt: session.expiresAt,
+    lastSeenAt: session.lastSeenAt,
+    ageSeconds: Math.max(0, Math.floor((scope.now.getTime() - session.createdAt.getTime()) / 1000)),
+    status,
+    isValid: status === "active" && user.status === "active",
+    isCurrent: currentSessionId != null && session.id === currentSessionId,
+    ip: session.ip,
+    userAgent: session.userAgent,
+    browser: session.browser,
+    os: session.os,
+    deviceType: session.deviceType,
+    revokedAt: session.revokedAt,
+    revokedBy: session.revokedBy,
+    revokeReason: session.revokeReason,
+  };
+}
+
+/** Start instants of the `days` local days ending with today (oldest first), and the start of tomorrow. */
+export function localDays(now: Date, timezone: string, days: number): { starts: Date[]; end: Date } {
+  const today = startOfDay(new TZDate(now.getTime(), timezone));
+  const starts: Date[] = [];
+  for (let i = days - 1; i >= 0; i--) starts.push(new Date(addDays(today, -i).getTime()));
+  return { starts, end: new Date(addDays(today, 1).getTime()) };
+}
+
+/** YYYY-MM-DD of an instant in a timezone. */
+export function localDate(instant: Date, timezone: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: timezone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(instant);
+}

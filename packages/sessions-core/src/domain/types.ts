@@ -1,0 +1,225 @@
+// The shapes the service accepts and returns. Everything is camelCase; no shape here can hold a raw token
+// except CreatedSession, which exists only in createSession's result.
+
+export type UserRole = "admin" | "viewer" | "user";
+export type UserStatus = "active" | "disabled";
+export const USER_ROLES = ["admin", "viewer", "user"] as const satisfies readonly UserRole[];
+export const USER_STATUSES = ["active", "disabled"] as const satisfies readonly UserStatus[];
+
+export type SessionStatus = "active" | "expired" | "revoked";
+export const SESSION_STATUS_FILTERS = ["active", "expired", "revoked", "all"] as const;
+export type SessionStatusFilter = (typeof SESSION_STATUS_FILTERS)[number];
+
+export const SESSION_SORT_KEYS = ["createdAt", "lastSeenAt", "expiresAt"] as const;
+export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
+export type SortDirection = "asc" | "desc";
+
+/** Who performs a change; recorded on revocations and in every audit event. */
+export type Actor =
+  { type: "user"; id: string } | { type: "api_key"; id: string } | { type: "system"; id?: undefined };
+
+/** Caller facts an operation needs besides its input: for auditing and for isCurrent. */
+export interface CallContext {
+  actor?: Actor;
+  ip?: string | null;
+  /** The caller's own session id (console sign-in); makes isCurrent true on that session. */
+  currentSessionId?: string | null;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: UserRole;
+  status: UserStatus;
+  confirmedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The user as embedded in session info. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+  status: UserStatus;
+  role: UserRole;
+}
+
+export interface SessionInfo {
+  /** The public handle (the seed's token_uuid). Never the token. */
+  id: string;
+  /** First 8 hex chars of SHA-256(token): tells sessions apart without revealing them. */
+  tokenPreview: string;
+  user: SessionUser;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  ageSeconds: number;
+  status: SessionStatus;
+  isValid: boolean;
+  isCurrent: boolean;
+  ip: string | null;
+  userAgent: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+  revokeReason: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface SessionFilter {
+  userId?: string;
+  /** Case-insensitive substring of the user's email; % and _ match themselves. */
+  email?: string;
+  status?: SessionStatusFilter;
+  createdFrom?: Date;
+  createdTo?: Date;
+  ip?: string;
+  browser?: string;
+  os?: string;
+}
+
+export interface SessionSort {
+  by: SessionSortKey;
+  dir: SortDirection;
+}
+
+export interface ListSessionsInput {
+  limit?: number;
+  cursor?: string | null;
+  filter?: SessionFilter;
+  sort?: SessionSort;
+}
+
+export type RevokeResult = { ok: true } | { ok: false; error: "not_found" };
+
+export interface CountByName {
+  name: string;
+  count: number;
+}
+
+export interface DayCount {
+  /** Local calendar day in the configured timezone, YYYY-MM-DD. */
+  date: string;
+  count: number;
+}
+
+export interface SessionStats {
+  totalActive: number;
+  uniqueUsers: number;
+  /** Expired but not yet pruned (and not revoked). */
+  expiredSessions: number;
+  sessionsToday: number;
+  revokedToday: number;
+  byBrowser: CountByName[];
+  byOs: CountByName[];
+  /** Oldest first, 30 entries ending today, zero-filled. */
+  createdPerDay: DayCount[];
+  timezone: string;
+  generatedAt: Date;
+}
+
+export interface CreateSessionInput {
+  userId: string;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface CreatedSession {
+  /** The raw token. Returned here once and never stored or returned again. */
+  token: string;
+  session: SessionInfo;
+}
+
+export interface ValidatedSession {
+  session: SessionInfo;
+  user: User;
+}
+
+export interface CreateUserInput {
+  email: string;
+  name?: string | null;
+  role?: UserRole;
+  password?: string | null;
+  status?: UserStatus;
+}
+
+export interface UserWithSessionCount extends User {
+  activeSessions: number;
+}
+
+export interface ListUsersInput {
+  search?: string;
+  status?: UserStatus;
+  role?: UserRole;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export type SetUserStatusResult =
+  { ok: true; user: User; revokedSessions: number } | { ok: false; error: "not_found" };
+
+export interface RevokeManyResult {
+  matched: number;
+  revoked: number;
+  /** Up to 10 of the matching sessions, as they were before the revoke. */
+  sample: SessionInfo[];
+}
+
+export interface AuditEvent {
+  id: string;
+  at: Date;
+  actorType: "user" | "api_key" | "system";
+  actor: string;
+  action: string;
+  targetType: "session" | "user" | "api_key" | null;
+  target: string | null;
+  ip: string | null;
+  reason: string | null;
+  count: number | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface ListAuditInput {
+  action?: string;
+  actor?: string;
+  target?: string;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export const API_KEY_SCOPES = [
+  "sessions:read",
+  "sessions:revoke",
+  "sessions:issue",
+  "users:read",
+  "users:write",
+  "audit:read",
+  "keys:manage",
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** First 8 hex chars of the key's hash, like tokenPreview. */
+  keyPreview: string;
+  scopes: ApiKeyScope[];
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface CreatedApiKey {
+  /** The raw key, shown once. */
+  key: string;
+  apiKey: ApiKey;
+}

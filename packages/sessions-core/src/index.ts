@@ -1,0 +1,27 @@
+export { createSessionsService, actorLabel } from "./service.js";
+export type { SessionsService, SessionsServiceOptions, SessionsEvent, RevokeOptions } from "./service.js";
+export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
+export type { StoreTarget } from "./store/open.js";
+export { openSqliteStore, createSqliteStore } from "./store/sqlite/store.js";
+export { openPostgresStore, postgresMigrationsFolder } from "./store/postgres/open.js";
+export { createPostgresStore } from "./store/postgres/store.js";
+export type { PgDb } from "./store/postgres/store.js";
+export type { SessionsStore, Dialect } from "./store/store.js";
+export { systemClock } from "./domain/clock.js";
+export type { Clock } from "./domain/clock.js";
+export { DEFAULT_CONFIG, resolveConfig } from "./domain/config.js";
+export type { SessionsConfig } from "./domain/config.js";
+export {
+  SessionsError,
+  ValidationError,
+  ConflictError,
+  NotFoundError,
+  ForbiddenError,
+  ConfigError,
+} from "./domain/errors.js";
+export type { ErrorIssue } from "./domain/errors.js";
+export * from "./domain/inputs.js";
+export * from "./domain/types.js";
+export { hashToken, tokenPreview, API_KEY_PREFIX } from "./domain/tokens.js";
+export type { RandomSource } from "./domain/tokens.js";
+export { parseUserAgent } from "./domain/user-agent.js";

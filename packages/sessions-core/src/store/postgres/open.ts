@@ -1,0 +1,48 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import { fileURLToPath } from "node:url";
+import postgres from "postgres";
+import type { SessionsStore } from "../store.js";
+import { schema } from "./schema.js";
+import { createPostgresStore } from "./store.js";
+
+export const postgresMigrationsFolder = fileURLToPath(
+  new URL("../../../migrations/postgres", import.meta.url),
+);
+
+// Any fixed 64-bit number: every instance that starts at once takes the same lock, so exactly one
+// of them migrates while the others wait and then find nothing left to do.
+const MIGRATION_LOCK_ID = 4_242_001;
+
+export interface PostgresOptions {
+  /** Connection pool size per process. */
+  max?: number;
+}
+
+/** Connects with postgres.js, migrates under an advisory lock, and returns the store. */
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<SessionsStore> {
+  await migrateUnderLock(url);
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await client`select 1`;
+    return createPostgresStore(drizzle(client, { schema }), () => client.end({ timeout: 5 }));
+  } catch (error) {
+    await client.end({ timeout: 1 });
+    throw error;
+  }
+}
+
+/** Runs the migrations on a one-connection client, so the session-level advisory lock covers them. */
+async function migrateUnderLock(url: string): Promise<void> {
+  const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    try {
+      await migrate(drizzle(single), { migrationsFolder: postgresMigrationsFolder });
+    } finally {
+      await single`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+    }
+  } finally {
+    await single.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,213 @@
+// Query fragments both stores share. Drizzle's operators and `sql` are dialect-neutral as long as
+// values are bound through a column (eq/gt/… or sql.param(value, column)), which encodes a Date as
+// integer ms for SQLite and as a timestamptz for Postgres. Only the statements that run them differ.
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  ne,
+  gte,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  sql,
+  type Column,
+  type SQL,
+  type SQLWrapper,
+} from "drizzle-orm";
+import type { SessionSort } from "../domain/types.js";
+import type {
+  KeysetPosition,
+  PruneCutoff,
+  RevokeSelector,
+  SessionQueryFilter,
+  StatusScope,
+} from "./store.js";
+
+export interface SessionColumns {
+  id: Column;
+  tokenHash: Column;
+  userId: Column;
+  createdAt: Column;
+  expiresAt: Column;
+  lastSeenAt: Column;
+  ip: Column;
+  browser: Column;
+  os: Column;
+  revokedAt: Column;
+}
+
+export interface UserColumns {
+  id: Column;
+  email: Column;
+  name: Column;
+  status: Column;
+  role: Column;
+  createdAt: Column;
+}
+
+/** Escapes LIKE wildcards so user input matches literally (used with ESCAPE '\'). */
+export function escapeLike(input: string): string {
+  return input.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `column LIKE %input%`, input taken literally. Callers lower-case both sides where case must not matter. */
+export function containsLiteral(column: Column | SQL, input: string): SQL {
+  return sql`${column} like ${`%${escapeLike(input)}%`} escape '\\'`;
+}
+
+export function activeCondition(s: SessionColumns, scope: StatusScope): SQL {
+  return and(
+    isNull(s.revokedAt),
+    gt(s.expiresAt, scope.now),
+    scope.idleCutoff ? gt(s.lastSeenAt, scope.idleCutoff) : undefined,
+  )!;
+}
+
+/** Not revoked, but past its absolute expiry or its idle timeout: awaiting prune. */
+export function expiredCondition(s: SessionColumns, scope: StatusScope): SQL {
+  return and(
+    isNull(s.revokedAt),
+    scope.idleCutoff
+      ? or(lte(s.expiresAt, scope.now), lte(s.lastSeenAt, scope.idleCutoff))
+      : lte(s.expiresAt, scope.now),
+  )!;
+}
+
+export function statusCondition(
+  s: SessionColumns,
+  status: SessionQueryFilter["status"],
+  scope: StatusScope,
+): SQL | undefined {
+  switch (status ?? "active") {
+    case "live":
+      return notRevoked(s);
+    case "active":
+      return activeCondition(s, scope);
+    case "expired":
+      return expiredCondition(s, scope);
+    case "revoked":
+      return isNotNull(s.revokedAt);
+    case "all":
+      return undefined;
+  }
+}
+
+/** Whether a filter needs the users table (only the email search does). */
+export function filterNeedsUsers(filter: SessionQueryFilter): boolean {
+  return filter.email !== undefined && filter.email !== "";
+}
+
+export function sessionFilterCondition(
+  s: SessionColumns,
+  u: UserColumns,
+  filter: SessionQueryFilter,
+  scope: StatusScope,
+): SQL | undefined {
+  return and(
+    statusCondition(s, filter.status, scope),
+    filter.userId !== undefined ? eq(s.userId, filter.userId) : undefined,
+    filterNeedsUsers(filter) ? containsLiteral(u.email, filter.email!.toLowerCase()) : undefined,
+    filter.createdFrom ? gte(s.createdAt, filter.createdFrom) : undefined,
+    filter.createdTo ? lt(s.createdAt, filter.createdTo) : undefined,
+    filter.ip !== undefined ? eq(s.ip, filter.ip) : undefined,
+    filter.browser !== undefined ? eq(s.browser, filter.browser) : undefined,
+    filter.os !== undefined ? eq(s.os, filter.os) : undefined,
+    filter.excludeId ? ne(s.id, filter.excludeId) : undefined,
+  );
+}
+
+export function sortColumn(s: SessionColumns, sort: SessionSort): Column {
+  return s[sort.by];
+}
+
+/** ORDER BY (sort column, id) in one direction, so an index on (column, id) serves it both ways. */
+export function keysetOrder(column: Column, id: Column, dir: "asc" | "desc"): SQL[] {
+  return dir === "asc" ? [asc(column), asc(id)] : [desc(column), desc(id)];
+}
+
+/** Rows strictly after `after` in the (column, id) order, as a row-value comparison both engines index. */
+export function keysetAfter(
+  column: Column,
+  id: Column,
+  dir: "asc" | "desc",
+  after: KeysetPosition | null,
+): SQL | undefined {
+  if (!after) return undefined;
+  const op = dir === "asc" ? sql.raw(">") : sql.raw("<");
+  return sql`(${column}, ${id}) ${op} (${sql.param(after.value, column)}, ${sql.param(after.id, id)})`;
+}
+
+/** Revocation target: any of the given sessions not yet revoked. */
+export function notRevoked(s: SessionColumns): SQL {
+  return isNull(s.revokedAt);
+}
+
+/** Users search: email (stored lower-case) or name, case-insensitive substring. */
+export function userSearchCondition(u: UserColumns, search: string): SQL {
+  const needle = search.toLowerCase();
+  return or(containsLiteral(u.email, needle), containsLiteral(sql`lower(${u.name})`, needle))!;
+}
+
+/**
+ * A CASE expression numbering each row's day bucket (0 = oldest) from the day start instants,
+ * so one pass over the created_at index yields the whole per-day series.
+ */
+export function dayBucket(createdAt: Column, dayStarts: Date[]): SQL {
+  const whens = dayStarts
+    .map((start, i) => ({ start, i }))
+    .reverse()
+    .map(
+      ({ start, i }) => sql`when ${createdAt} >= ${sql.param(start, createdAt)} then ${sql.raw(String(i))}`,
+    );
+  return sql`case ${sql.join(whens, sql` `)} else -1 end`;
+}
+
+/**
+ * WHERE for a revocation: the selected sessions that are still unrevoked. A filter on the user's
+ * email needs the users table, which an UPDATE cannot join portably, so it goes through
+ * `id IN (subquery)` built by the store.
+ */
+export function revokeSelectorCondition(
+  s: SessionColumns,
+  u: UserColumns,
+  selector: RevokeSelector,
+  idsMatching: (condition: SQL | undefined) => SQLWrapper,
+): SQL {
+  switch (selector.kind) {
+    case "id":
+      return and(eq(s.id, selector.id), notRevoked(s))!;
+    case "tokenHash":
+      return and(eq(s.tokenHash, selector.tokenHash), notRevoked(s))!;
+    case "user":
+      return and(
+        eq(s.userId, selector.userId),
+        notRevoked(s),
+        selector.exceptSessionId ? ne(s.id, selector.exceptSessionId) : undefined,
+      )!;
+    case "filter": {
+      const condition = sessionFilterCondition(s, u, selector.filter, selector.scope);
+      const matching = filterNeedsUsers(selector.filter)
+        ? sql`${s.id} in ${idsMatching(condition)}`
+        : condition;
+      return and(matching, notRevoked(s))!;
+    }
+  }
+}
+
+/** Sessions that ended (expired, idled out or revoked) before the cutoff: what prune deletes. */
+export function pruneCondition(s: SessionColumns, cutoff: PruneCutoff): SQL {
+  return or(
+    lt(s.expiresAt, cutoff.before),
+    lt(s.revokedAt, cutoff.before),
+    cutoff.lastSeenBefore ? lt(s.lastSeenAt, cutoff.lastSeenBefore) : undefined,
+  )!;
+}
+
+export function staleOrNull(column: Column, staleBefore: Date): SQL {
+  return or(isNull(column), lt(column, staleBefore))!;
+}

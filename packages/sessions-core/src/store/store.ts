@@ -1,0 +1,217 @@
+// The one storage interface. A store holds no rules: the service decides what to write and passes
+// fully-formed records; the store only persists them, atomically where one operation is several
+// statements (a state change and its audit event always commit together).
+import type {
+  ApiKeyScope,
+  AuditEvent,
+  SessionFilter,
+  SessionSort,
+  UserRole,
+  UserStatus,
+} from "../domain/types.js";
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  role: UserRole;
+  status: UserStatus;
+  confirmedAt: Date | null;
+  passwordHash: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SessionRecord {
+  id: string;
+  tokenHash: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  revokedAt: Date | null;
+  revokedBy: string | null;
+  revokeReason: string | null;
+}
+
+export type SessionUserRecord = Pick<UserRecord, "id" | "email" | "name" | "status" | "role">;
+
+export interface SessionWithUser {
+  session: SessionRecord;
+  user: SessionUserRecord;
+}
+
+/** The hot-path lookup: the session and the whole user (validate returns both). */
+export interface SessionWithFullUser {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+export type AuditRecord = AuditEvent;
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  keyHash: string;
+  scopes: ApiKeyScope[];
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/**
+ * The instant a status filter is evaluated at. Active = not revoked, expiresAt > now and,
+ * when an idle timeout is configured, lastSeenAt > idleCutoff (= now - idle timeout).
+ */
+export interface StatusScope {
+  now: Date;
+  idleCutoff: Date | null;
+}
+
+/** A keyset position: the sort column's value and the id of the last row of the previous page. */
+export interface KeysetPosition {
+  value: Date;
+  id: string;
+}
+
+/**
+ * The filter as stores see it: the public filter plus "live" (not revoked, whether expired or not:
+ * what a revocation can still change) and one session id to leave out (the caller's own).
+ */
+export interface SessionQueryFilter extends Omit<SessionFilter, "status"> {
+  status?: SessionFilter["status"] | "live";
+  excludeId?: string | null;
+}
+
+export interface SessionQuery {
+  filter: SessionQueryFilter;
+  scope: StatusScope;
+  sort: SessionSort;
+  after: KeysetPosition | null;
+  limit: number;
+}
+
+export interface UserQuery {
+  search?: string;
+  status?: UserStatus;
+  role?: UserRole;
+  /** Newest first; position of the last row of the previous page. */
+  after: { value: Date; id: string } | null;
+  limit: number;
+}
+
+export interface AuditQuery {
+  action?: string;
+  actor?: string;
+  target?: string;
+  after: { value: Date; id: string } | null;
+  limit: number;
+}
+
+export interface Revocation {
+  at: Date;
+  by: string;
+  reason: string | null;
+}
+
+/** Which not-yet-revoked sessions a revocation applies to. */
+export type RevokeSelector =
+  | { kind: "id"; id: string }
+  | { kind: "tokenHash"; tokenHash: string }
+  | { kind: "user"; userId: string; exceptSessionId?: string | null }
+  | { kind: "filter"; filter: SessionQueryFilter; scope: StatusScope };
+
+export interface StatsQuery {
+  scope: StatusScope;
+  todayStart: Date;
+  /** Start instants of the last 30 local days, oldest first; the last one is todayStart. */
+  dayStarts: Date[];
+  /** Exclusive end of the last day (start of tomorrow). */
+  end: Date;
+  topN: number;
+}
+
+export interface StatsRows {
+  totalActive: number;
+  uniqueUsers: number;
+  expiredSessions: number;
+  sessionsToday: number;
+  revokedToday: number;
+  byBrowser: { name: string; count: number }[];
+  byOs: { name: string; count: number }[];
+  /** One count per entry of StatsQuery.dayStarts. */
+  createdPerDay: number[];
+}
+
+export interface PruneCutoff {
+  /** Expired or revoked before this instant. */
+  before: Date;
+  /** With an idle timeout: last seen before this instant (= before - idle timeout). */
+  lastSeenBefore: Date | null;
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface SessionsStore {
+  readonly dialect: Dialect;
+
+  // users
+  /** Inserts the user and its audit event; reports a taken email instead of throwing. */
+  insertUser(
+    user: UserRecord,
+    audit: AuditRecord | null,
+  ): Promise<{ ok: true } | { ok: false; error: "email_taken" }>;
+  getUserById(id: string): Promise<UserRecord | null>;
+  getUserByEmail(email: string): Promise<UserRecord | null>;
+  listUsers(query: UserQuery): Promise<UserRecord[]>;
+  /** Active-session counts for a page of users, in one query. Users without sessions are absent. */
+  countActiveSessionsByUser(userIds: string[], scope: StatusScope): Promise<Map<string, number>>;
+  /**
+   * Sets a user's status and, when revocation is given, revokes all of the user's live sessions,
+   * in one transaction with the audit event (whose count is set to the number revoked).
+   */
+  setUserStatus(
+    userId: string,
+    status: UserStatus,
+    at: Date,
+    revocation: Revocation | null,
+    audit: AuditRecord,
+  ): Promise<{ user: UserRecord; revokedSessions: number } | null>;
+
+  // sessions
+  insertSession(session: SessionRecord, audit: AuditRecord | null): Promise<void>;
+  findSessionByTokenHash(tokenHash: string): Promise<SessionWithFullUser | null>;
+  /** Moves lastSeenAt to `at` unless another request already moved it past `staleBefore`. */
+  touchSession(id: string, at: Date, staleBefore: Date): Promise<void>;
+  getSession(id: string): Promise<SessionWithUser | null>;
+  listSessions(query: SessionQuery): Promise<SessionWithUser[]>;
+  countSessions(filter: SessionQueryFilter, scope: StatusScope): Promise<number>;
+  /**
+   * Revokes the selected sessions that are not revoked yet and, when any were, writes the audit
+   * event with count = the number revoked, in one transaction. Returns that number.
+   */
+  revokeSessions(selector: RevokeSelector, revocation: Revocation, audit: AuditRecord): Promise<number>;
+  sessionStats(query: StatsQuery): Promise<StatsRows>;
+  /** Deletes the sessions that ended before the cutoff, with one audit event carrying the count. */
+  prune(cutoff: PruneCutoff, audit: AuditRecord): Promise<number>;
+
+  // audit
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+
+  // api keys
+  insertApiKey(key: ApiKeyRecord, audit: AuditRecord): Promise<void>;
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, at: Date, audit: AuditRecord): Promise<boolean>;
+  touchApiKey(id: string, at: Date, staleBefore: Date): Promise<void>;
+
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

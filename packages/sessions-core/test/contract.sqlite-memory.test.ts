@@ -1,0 +1,3 @@
+import { describeStoreContract } from "../src/testing/contract/index.js";
+
+describeStoreContract("sqlite-memory");
