@@ -64,6 +64,7 @@ CREATE INDEX "sessions_user_created_idx" ON "sessions" USING btree ("user_id","c
 CREATE INDEX "sessions_created_at_idx" ON "sessions" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "sessions_last_seen_at_idx" ON "sessions" USING btree ("last_seen_at","id");--> statement-breakpoint
 CREATE INDEX "sessions_expires_at_idx" ON "sessions" USING btree ("expires_at","id");--> statement-breakpoint
+CREATE INDEX "sessions_live_expires_idx" ON "sessions" USING btree ("expires_at") WHERE "sessions"."revoked_at" is null;--> statement-breakpoint
 CREATE INDEX "sessions_revoked_at_idx" ON "sessions" USING btree ("revoked_at") WHERE "sessions"."revoked_at" is not null;--> statement-breakpoint
 CREATE INDEX "sessions_browser_idx" ON "sessions" USING btree ("browser","created_at","id");--> statement-breakpoint
 CREATE INDEX "sessions_os_idx" ON "sessions" USING btree ("os","created_at","id");--> statement-breakpoint

@@ -52,6 +52,7 @@ CREATE INDEX `sessions_user_created_idx` ON `sessions` (`user_id`,`created_at`,`
 CREATE INDEX `sessions_created_at_idx` ON `sessions` (`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `sessions_last_seen_at_idx` ON `sessions` (`last_seen_at`,`id`);--> statement-breakpoint
 CREATE INDEX `sessions_expires_at_idx` ON `sessions` (`expires_at`,`id`);--> statement-breakpoint
+CREATE INDEX `sessions_live_expires_idx` ON `sessions` (`expires_at`) WHERE "sessions"."revoked_at" is null;--> statement-breakpoint
 CREATE INDEX `sessions_revoked_at_idx` ON `sessions` (`revoked_at`) WHERE "sessions"."revoked_at" is not null;--> statement-breakpoint
 CREATE INDEX `sessions_browser_idx` ON `sessions` (`browser`,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `sessions_os_idx` ON `sessions` (`os`,`created_at`,`id`);--> statement-breakpoint

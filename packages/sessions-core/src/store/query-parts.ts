@@ -199,13 +199,17 @@ export function revokeSelectorCondition(
   }
 }
 
-/** Sessions that ended (expired, idled out or revoked) before the cutoff: what prune deletes. */
-export function pruneCondition(s: SessionColumns, cutoff: PruneCutoff): SQL {
-  return or(
+/**
+ * Sessions that ended (expired, idled out or revoked) before the cutoff: what prune deletes. One
+ * condition per way of ending, each a range on its own index, run as separate DELETEs: one OR of
+ * all three leaves SQLite's planner (no statistics) guessing a full scan is cheaper.
+ */
+export function pruneConditions(s: SessionColumns, cutoff: PruneCutoff): SQL[] {
+  return [
     lt(s.expiresAt, cutoff.before),
-    lt(s.revokedAt, cutoff.before),
-    cutoff.lastSeenBefore ? lt(s.lastSeenAt, cutoff.lastSeenBefore) : undefined,
-  )!;
+    and(isNotNull(s.revokedAt), lt(s.revokedAt, cutoff.before))!,
+    ...(cutoff.lastSeenBefore ? [lt(s.lastSeenAt, cutoff.lastSeenBefore)] : []),
+  ];
 }
 
 export function staleOrNull(column: Column, staleBefore: Date): SQL {

@@ -2,6 +2,8 @@
 // real server at TEST_POSTGRES_URL (one fresh database per test file), else PGlite (one instance
 // per test file) so `pnpm test` passes with no server; with CI set, a missing server is a failure.
 import { PGlite } from "@electric-sql/pglite";
+import Database from "better-sqlite3";
+import type { Logger } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { randomBytes } from "node:crypto";
@@ -19,6 +21,11 @@ export type StoreKind = "sqlite-memory" | "sqlite-file" | "postgres";
 
 export const STORE_KINDS: StoreKind[] = ["sqlite-memory", "sqlite-file", "postgres"];
 
+export interface StoreHarnessOptions {
+  /** Sees every statement the stores run. */
+  logger?: Logger;
+}
+
 /**
  * Opens stores of one kind for one test file. `fresh()` returns an empty store; `dispose()` releases
  * everything at the end of the file.
@@ -26,59 +33,63 @@ export const STORE_KINDS: StoreKind[] = ["sqlite-memory", "sqlite-file", "postgr
 export interface StoreHarness {
   kind: StoreKind;
   /** What actually runs: "sqlite", "postgres-server" or "pglite". */
-  engine: string;
+  engine: "sqlite" | "postgres-server" | "pglite";
   fresh(): Promise<SessionsStore>;
+  /**
+   * The query plan of a statement against the latest fresh store, one line per plan node
+   * (SQLite: EXPLAIN QUERY PLAN; Postgres: EXPLAIN with sequential scans disabled, so a Seq Scan
+   * in the plan means no index can serve the query). Not for ":memory:" stores.
+   */
+  explain(query: string, params: unknown[]): Promise<string[]>;
   dispose(): Promise<void>;
 }
 
-export async function createStoreHarness(kind: StoreKind): Promise<StoreHarness> {
-  if (kind === "sqlite-memory") {
-    const open: SessionsStore[] = [];
-    return {
-      kind,
-      engine: "sqlite",
-      async fresh() {
-        const store = openSqliteStore(":memory:");
-        open.push(store);
-        return store;
-      },
-      async dispose() {
-        await Promise.all(open.map((s) => s.close()));
-      },
-    };
-  }
-  if (kind === "sqlite-file") {
-    const dir = mkdtempSync(join(tmpdir(), "sessions-test-"));
-    const open: SessionsStore[] = [];
-    let n = 0;
-    return {
-      kind,
-      engine: "sqlite",
-      async fresh() {
-        const store = openSqliteStore(join(dir, `db-${n++}.sqlite`));
-        open.push(store);
-        return store;
-      },
-      async dispose() {
-        await Promise.all(open.map((s) => s.close()));
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  return createPostgresHarness();
+export async function createStoreHarness(kind: StoreKind, options: StoreHarnessOptions = {}): Promise<StoreHarness> {
+  if (kind === "postgres") return createPostgresHarness(options);
+  return createSqliteHarness(kind, options);
+}
+
+function createSqliteHarness(kind: "sqlite-memory" | "sqlite-file", options: StoreHarnessOptions): StoreHarness {
+  const dir = kind === "sqlite-file" ? mkdtempSync(join(tmpdir(), "sessions-test-")) : null;
+  const open: SessionsStore[] = [];
+  let latest: string | null = null;
+  let n = 0;
+  return {
+    kind,
+    engine: "sqlite",
+    async fresh() {
+      latest = dir ? join(dir, `db-${n++}.sqlite`) : null;
+      const store = openSqliteStore(latest ?? ":memory:", { logger: options.logger });
+      open.push(store);
+      return store;
+    },
+    async explain(query, params) {
+      if (!latest) throw new Error("explain needs a file-backed store (sqlite-file)");
+      const db = new Database(latest, { readonly: true });
+      try {
+        const rows = db.prepare(`explain query plan ${query}`).all(...params) as { detail: string }[];
+        return rows.map((r) => r.detail);
+      } finally {
+        db.close();
+      }
+    },
+    async dispose() {
+      await Promise.all(open.map((s) => s.close()));
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const TABLES = "audit_events, sessions, api_keys, users";
+const EXPLAIN_SETTINGS = "set enable_seqscan = off";
 
-async function createPostgresHarness(): Promise<StoreHarness> {
+async function createPostgresHarness(options: StoreHarnessOptions): Promise<StoreHarness> {
   const serverUrl = process.env.TEST_POSTGRES_URL;
   if (!serverUrl) {
     if (process.env.CI) {
-      throw new Error(
-        "CI is set but TEST_POSTGRES_URL is not: the Postgres suite must run against a real server in CI.",
-      );
+      throw new Error("CI is set but TEST_POSTGRES_URL is not: the Postgres suite must run against a real server in CI.");
     }
-    return createPgliteHarness();
+    return createPgliteHarness(options);
   }
   // A database of its own per test file, so files can run in parallel against one server.
   const database = `sessions_test_${randomBytes(6).toString("hex")}`;
@@ -86,19 +97,26 @@ async function createPostgresHarness(): Promise<StoreHarness> {
   await admin.unsafe(`create database ${database}`);
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;
-  const store = await openPostgresStore(url.toString());
-  const cleaner = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  const store = nonClosing(await openPostgresStore(url.toString(), { logger: options.logger }));
+  const direct = postgres(url.toString(), { max: 1, onnotice: () => {} });
   let handedOut = false;
   return {
     kind: "postgres",
     engine: "postgres-server",
     async fresh() {
-      if (handedOut) await cleaner.unsafe(`truncate ${TABLES} cascade`);
+      if (handedOut) await direct.unsafe(`truncate ${TABLES} cascade`);
       handedOut = true;
-      return nonClosing(store);
+      return store;
+    },
+    async explain(query, params) {
+      return direct.begin(async (tx) => {
+        await tx.unsafe(EXPLAIN_SETTINGS);
+        const rows = await tx.unsafe(`explain ${query}`, params as postgres.ParameterOrJSON<never>[]);
+        return rows.map((r) => String(r["QUERY PLAN"]));
+      });
     },
     async dispose() {
-      await cleaner.end();
+      await direct.end();
       await store.close();
       await admin.unsafe(`drop database if exists ${database} with (force)`);
       await admin.end();
@@ -106,9 +124,9 @@ async function createPostgresHarness(): Promise<StoreHarness> {
   };
 }
 
-async function createPgliteHarness(): Promise<StoreHarness> {
+async function createPgliteHarness(options: StoreHarnessOptions): Promise<StoreHarness> {
   const client = new PGlite();
-  const db = drizzlePglite(client, { schema });
+  const db = drizzlePglite(client, { schema, logger: options.logger ?? false });
   await migratePglite(db, { migrationsFolder: postgresMigrationsFolder });
   const store = nonClosing(createPostgresStore(db, async () => {}));
   let handedOut = false;
@@ -120,13 +138,20 @@ async function createPgliteHarness(): Promise<StoreHarness> {
       handedOut = true;
       return store;
     },
+    async explain(query, params) {
+      return client.transaction(async (tx) => {
+        await tx.exec(EXPLAIN_SETTINGS);
+        const result = await tx.query<{ "QUERY PLAN": string }>(`explain ${query}`, params);
+        return result.rows.map((r) => r["QUERY PLAN"]);
+      });
+    },
     async dispose() {
       await client.close();
     },
   };
 }
 
-/** The shared server store outlives each test; a test closing it must not end the file's pool. */
+/** The file's shared store outlives each test; a test closing it must not end the file's pool. */
 function nonClosing(store: SessionsStore): SessionsStore {
   return { ...store, close: async () => {} };
 }

@@ -1,3 +1,4 @@
+import type { Logger } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { fileURLToPath } from "node:url";
@@ -17,6 +18,8 @@ const MIGRATION_LOCK_ID = 4_242_001;
 export interface PostgresOptions {
   /** Connection pool size per process. */
   max?: number;
+  /** Sees every statement the store runs (the query-plan test uses it). */
+  logger?: Logger;
 }
 
 /** Connects with postgres.js, migrates under an advisory lock, and returns the store. */
@@ -25,7 +28,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
   try {
     await client`select 1`;
-    return createPostgresStore(drizzle(client, { schema }), () => client.end({ timeout: 5 }));
+    return createPostgresStore(drizzle(client, { schema, logger: options.logger ?? false }), () => client.end({ timeout: 5 }));
   } catch (error) {
     await client.end({ timeout: 1 });
     throw error;

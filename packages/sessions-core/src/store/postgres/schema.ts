@@ -48,6 +48,11 @@ export const sessions = pgTable(
     index("sessions_created_at_idx").on(t.createdAt, t.id),
     index("sessions_last_seen_at_idx").on(t.lastSeenAt, t.id),
     index("sessions_expires_at_idx").on(t.expiresAt, t.id),
+    // Live (unrevoked) sessions by expiry: counts of active and expired sessions and the stats
+    // read only this index, never the revoked rows.
+    index("sessions_live_expires_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.revokedAt} is null`),
     index("sessions_revoked_at_idx")
       .on(t.revokedAt)
       .where(sql`${t.revokedAt} is not null`),

@@ -40,15 +40,16 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
     .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
     .prepare("sessions_by_token_hash");
 
-  async function countWhere(condition: SQL | undefined): Promise<number> {
-    const [row] = await db.select({ n: count() }).from(sessions).where(condition);
+  async function countWhere(condition: SQL | undefined, on: PgDb = db): Promise<number> {
+    const [row] = await on.select({ n: count() }).from(sessions).where(condition);
     return row?.n ?? 0;
   }
 
-  async function stats(query: StatsQuery): Promise<StatsRows> {
+  /** Every figure from `on`: inside sessionStats that is one read-only snapshot transaction. */
+  async function stats(on: PgDb, query: StatsQuery): Promise<StatsRows> {
     const active = q.activeCondition(sessions, query.scope);
     const grouped = (column: typeof sessions.browser | typeof sessions.os) =>
-      db
+      on
         .select({ name: sql<string>`coalesce(${column}, 'Unknown')`, count: count() })
         .from(sessions)
         .where(active)
@@ -58,20 +59,20 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
     const bucket = q.dayBucket(sessions.createdAt, query.dayStarts);
     const [totals, expiredSessions, sessionsToday, revokedToday, byBrowser, byOs, perDay] = await Promise.all(
       [
-        db
+        on
           .select({ total: count(), users: countDistinct(sessions.userId) })
           .from(sessions)
           .where(active),
-        countWhere(q.expiredCondition(sessions, query.scope)),
-        countWhere(and(gte(sessions.createdAt, query.todayStart), lt(sessions.createdAt, query.end))),
-        countWhere(and(isNotNull(sessions.revokedAt), gte(sessions.revokedAt, query.todayStart))),
+        countWhere(q.expiredCondition(sessions, query.scope), on),
+        countWhere(and(gte(sessions.createdAt, query.todayStart), lt(sessions.createdAt, query.end)), on),
+        countWhere(and(isNotNull(sessions.revokedAt), gte(sessions.revokedAt, query.todayStart)), on),
         grouped(sessions.browser),
         grouped(sessions.os),
-        db
+        on
           .select({ bucket: sql<number>`${bucket}`.mapWith(Number), count: count() })
           .from(sessions)
           .where(and(gte(sessions.createdAt, query.dayStarts[0]!), lt(sessions.createdAt, query.end)))
-          .groupBy(bucket),
+          .groupBy(sql`1`),
       ],
     );
     return {
@@ -233,7 +234,7 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
 
     async sessionStats(query) {
       // One snapshot for every figure, so they agree with each other.
-      return db.transaction(async () => stats(query), {
+      return db.transaction((tx) => stats(tx, query), {
         isolationLevel: "repeatable read",
         accessMode: "read only",
       });
@@ -241,12 +242,12 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
 
     async prune(cutoff, audit) {
       return db.transaction(async (tx) => {
-        const removed = await tx
-          .delete(sessions)
-          .where(q.pruneCondition(sessions, cutoff))
-          .returning({ id: sessions.id });
-        if (removed.length > 0) await tx.insert(auditEvents).values({ ...audit, count: removed.length });
-        return removed.length;
+        let removed = 0;
+        for (const condition of q.pruneConditions(sessions, cutoff)) {
+          removed += (await tx.delete(sessions).where(condition).returning({ id: sessions.id })).length;
+        }
+        if (removed > 0) await tx.insert(auditEvents).values({ ...audit, count: removed });
+        return removed;
       });
     },
 

@@ -2,7 +2,7 @@
 // operation is one synchronous transaction: nothing else can interleave inside it, and the async
 // interface is only a wrapper (never `db.transaction(async …)`: it would commit before the awaits).
 import Database from "better-sqlite3";
-import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, sql, type Logger, type SQL } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { fileURLToPath } from "node:url";
@@ -22,8 +22,13 @@ const sessionUser = {
   role: users.role,
 };
 
+export interface SqliteOptions {
+  /** Sees every statement the store runs (the query-plan test uses it). */
+  logger?: Logger;
+}
+
 /** Opens (creating if needed) a SQLite database file, or ":memory:", and migrates it. */
-export function openSqliteStore(filename: string): SessionsStore {
+export function openSqliteStore(filename: string, options: SqliteOptions = {}): SessionsStore {
   const sqlite = new Database(filename);
   try {
     // WAL lets readers run while one writer commits; busy_timeout makes a second process wait for
@@ -32,7 +37,7 @@ export function openSqliteStore(filename: string): SessionsStore {
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
-    const db = drizzle(sqlite, { schema });
+    const db = drizzle(sqlite, { schema, logger: options.logger ?? false });
     migrate(db, { migrationsFolder });
     return createSqliteStore(db, () => sqlite.close());
   } catch (error) {
@@ -94,7 +99,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
       .select({ bucket: sql<number>`${bucket}`.mapWith(Number), count: count() })
       .from(sessions)
       .where(and(gte(sessions.createdAt, query.dayStarts[0]!), lt(sessions.createdAt, query.end)))
-      .groupBy(bucket)
+      .groupBy(sql`1`)
       .all();
     const createdPerDay = query.dayStarts.map((_, i) => perDay.find((r) => r.bucket === i)?.count ?? 0);
     return {
@@ -270,15 +275,11 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
 
     async prune(cutoff, audit) {
       return db.transaction((tx) => {
-        const removed = tx
-          .delete(sessions)
-          .where(q.pruneCondition(sessions, cutoff))
-          .returning({ id: sessions.id })
-          .all().length;
-        if (removed > 0)
-          tx.insert(auditEvents)
-            .values({ ...audit, count: removed })
-            .run();
+        let removed = 0;
+        for (const condition of q.pruneConditions(sessions, cutoff)) {
+          removed += tx.delete(sessions).where(condition).run().changes;
+        }
+        if (removed > 0) tx.insert(auditEvents).values({ ...audit, count: removed }).run();
         return removed;
       });
     },

@@ -1,0 +1,159 @@
+// Every statement the service runs against sessions must be served by an index. The queries are
+// captured from the real stores (drizzle's logger) while the service runs each operation, then
+// EXPLAINed on the same database: SQLite's "SCAN sessions" without an index, or Postgres's
+// "Seq Scan on sessions" with sequential scans disabled, fails the test.
+import type { Logger } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  SESSION_SORT_KEYS,
+  type SessionFilter,
+  type SessionSortKey,
+  type SortDirection,
+} from "../src/domain/types.js";
+import { createSessionsService, type SessionsService } from "../src/service.js";
+import { DAY, FakeClock, HOUR } from "../src/testing/fake-clock.js";
+import { createStoreHarness, type StoreHarness } from "../src/testing/stores.js";
+
+const UAS = [
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+  "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+];
+
+class CapturingLogger implements Logger {
+  statements: { query: string; params: unknown[] }[] = [];
+  logQuery(query: string, params: unknown[]): void {
+    this.statements.push({ query, params });
+  }
+}
+
+/** Statements reading or changing sessions (inserts need no plan). */
+function sessionStatements(logger: CapturingLogger) {
+  return logger.statements.filter((s) => /"sessions"/.test(s.query) && !/^\s*insert/i.test(s.query));
+}
+
+function fullScans(engine: StoreHarness["engine"], plan: string[]): string[] {
+  return engine === "sqlite"
+    ? plan.filter((line) => /^SCAN sessions\b/.test(line) && !/USING (COVERING )?INDEX/.test(line))
+    : plan.filter((line) => /Seq Scan on sessions\b/.test(line));
+}
+
+const FILTERS: Record<string, SessionFilter> = {
+  none: {},
+  all: { status: "all" },
+  expired: { status: "expired" },
+  revoked: { status: "revoked" },
+  email: { email: "user1" },
+  userId: {},
+  createdRange: { createdFrom: new Date("2026-02-20T00:00:00Z"), createdTo: new Date("2026-03-05T00:00:00Z") },
+  ip: { ip: "10.0.0.7" },
+  browser: { browser: "Firefox" },
+  os: { os: "iOS" },
+};
+
+for (const kind of ["sqlite-file", "postgres"] as const) {
+  describe(`query plans: ${kind}`, () => {
+    const logger = new CapturingLogger();
+    const clock = new FakeClock("2026-03-10T12:00:00.000Z");
+    let harness: StoreHarness;
+    let service: SessionsService;
+    let idle: SessionsService;
+    let userId = "";
+
+    beforeAll(async () => {
+      harness = await createStoreHarness(kind, { logger });
+      const store = await harness.fresh();
+      service = createSessionsService({ store, clock });
+      idle = createSessionsService({ store, clock, config: { idleTimeoutMs: 7 * DAY } });
+      clock.set("2026-01-01T00:00:00.000Z");
+      const users = [];
+      for (let i = 0; i < 12; i++) users.push(await service.createUser({ email: `user${i}@example.com` }));
+      userId = users[0]!.id;
+      for (let i = 0; i < 240; i++) {
+        clock.advance(6 * HOUR);
+        const { session } = await service.createSession({
+          userId: users[i % users.length]!.id,
+          ip: `10.0.0.${i % 9}`,
+          userAgent: UAS[i % UAS.length],
+        });
+        if (i % 10 === 0) await service.revokeSession(session.id, { reason: "test" });
+      }
+      clock.set("2026-03-10T12:00:00.000Z");
+    });
+
+    afterAll(async () => {
+      await harness?.dispose();
+    });
+
+    async function expectIndexed(run: () => Promise<unknown>): Promise<void> {
+      logger.statements = [];
+      await run();
+      const statements = sessionStatements(logger);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const s of statements) {
+        const plan = await harness.explain(s.query, s.params);
+        expect(fullScans(harness.engine, plan), `${s.query}\n${plan.join("\n")}`).toEqual([]);
+      }
+    }
+
+    for (const [name, filter] of Object.entries(FILTERS)) {
+      for (const by of SESSION_SORT_KEYS as readonly SessionSortKey[]) {
+        for (const dir of ["asc", "desc"] as SortDirection[]) {
+          it(`listActiveSessions filter=${name} sort=${by} ${dir}, first and next page`, async () => {
+            const f = name === "userId" ? { userId } : filter;
+            await expectIndexed(async () => {
+              const first = await service.listActiveSessions({ filter: f, sort: { by, dir }, limit: 5 });
+              if (first.nextCursor) {
+                await service.listActiveSessions({ filter: f, sort: { by, dir }, limit: 5, cursor: first.nextCursor });
+              }
+            });
+          });
+        }
+      }
+      it(`countActiveSessions and a bulk-revoke dry run, filter=${name}`, async () => {
+        const f = name === "userId" ? { userId } : filter;
+        const { status: _status, ...countable } = f;
+        await expectIndexed(() => service.countActiveSessions(countable));
+        // A revoked-only filter has nothing left to revoke: the dry run answers without a query.
+        if (f.status !== "revoked") await expectIndexed(() => service.revokeSessions({ filter: f, dryRun: true }));
+      });
+    }
+
+    it("status filters with an idle timeout", async () => {
+      for (const status of ["active", "expired"] as const) {
+        await expectIndexed(() => idle.listActiveSessions({ filter: { status } }));
+        await expectIndexed(() => idle.countActiveSessions());
+      }
+    });
+
+    it("listUserSessions, getSessionInfo, getSessionStats", async () => {
+      const page = await service.listUserSessions(userId, { limit: 3 });
+      await expectIndexed(() => service.listUserSessions(userId, { limit: 3, cursor: page.nextCursor }));
+      await expectIndexed(() => service.getSessionInfo(page.items[0]!.id));
+      await expectIndexed(() => service.getSessionStats());
+      await expectIndexed(() => idle.getSessionStats());
+    });
+
+    it("users list with active-session counts", async () => {
+      await expectIndexed(() => service.listUsers({ limit: 5 }));
+      await expectIndexed(() => service.getUser(userId));
+    });
+
+    it("validate, create-and-end, revoke one, revoke a user's, bulk revoke, disable, prune", async () => {
+      const created = await service.createSession({ userId, userAgent: UAS[0] });
+      clock.advance(HOUR);
+      await expectIndexed(() => service.validateSession(created.token));
+      await expectIndexed(() => service.endSession(created.token));
+      const other = await service.createSession({ userId });
+      await expectIndexed(() => service.revokeSession(other.session.id));
+      await expectIndexed(() => service.revokeUserSessions(userId));
+      await expectIndexed(() => service.revokeSessions({ filter: { browser: "Firefox" }, dryRun: false }));
+      await expectIndexed(() => service.revokeSessions({ filter: { email: "user3" }, dryRun: false }));
+      const third = await service.listUsers({ search: "user5@" });
+      await expectIndexed(() => service.setUserStatus(third.items[0]!.id, "disabled"));
+      clock.advance(120 * DAY);
+      await expectIndexed(() => idle.prune());
+    });
+  });
+}
