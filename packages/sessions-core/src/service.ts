@@ -220,13 +220,13 @@ export function createSessionsService(options: SessionsServiceOptions) {
       input: { limit?: number; cursor?: string | null; status?: SessionStatusFilter } = {},
       ctx?: CallContext,
     ): Promise<Page<SessionInfo>> {
-      const id = parseInput(idSchema, userId);
+      const id = parseInput(idSchema, userId, "userId");
       const { limit, cursor, status } = parseInput(listUserSessionsSchema, input);
       return listSessions({ userId: id, status }, { by: "createdAt", dir: "desc" }, limit, cursor, ctx);
     },
 
     async getSessionInfo(id: string, ctx?: CallContext): Promise<SessionInfo | null> {
-      const sessionId = parseInput(idSchema, id);
+      const sessionId = parseInput(idSchema, id, "id");
       const row = await store.getSession(sessionId);
       return row
         ? toSessionInfo(row.session, row.user, statusScope(now(), config), ctx?.currentSessionId)
@@ -235,8 +235,8 @@ export function createSessionsService(options: SessionsServiceOptions) {
 
     /** Revokes one live session. Unknown and already-revoked ids are both not_found. */
     async revokeSession(id: string, opts: RevokeOptions = {}): Promise<RevokeResult> {
-      const sessionId = parseInput(idSchema, id);
-      const reason = parseInput(reasonSchema, opts.reason);
+      const sessionId = parseInput(idSchema, id, "id");
+      const reason = parseInput(reasonSchema, opts.reason, "reason");
       refuseCurrent(sessionId, opts);
       const revoked = await store.revokeSessions(
         { kind: "id", id: sessionId },
@@ -250,8 +250,8 @@ export function createSessionsService(options: SessionsServiceOptions) {
 
     /** Revokes every live session of a user, except the caller's own; returns how many. */
     async revokeUserSessions(userId: string, opts: RevokeOptions = {}): Promise<number> {
-      const id = parseInput(idSchema, userId);
-      const reason = parseInput(reasonSchema, opts.reason);
+      const id = parseInput(idSchema, userId, "userId");
+      const reason = parseInput(reasonSchema, opts.reason, "reason");
       const count = await store.revokeSessions(
         { kind: "user", userId: id, exceptSessionId: opts.currentSessionId ?? null },
         revocation(opts, reason),
@@ -332,10 +332,6 @@ export function createSessionsService(options: SessionsServiceOptions) {
     /** Creates a session. The raw token is in this result only; the store keeps SHA-256(token). */
     async createSession(input: CreateSessionInput, ctx?: CallContext): Promise<CreatedSession> {
       const parsed = parseInput(createSessionSchema, input);
-      const user = await store.getUserById(parsed.userId);
-      if (!user) throw new NotFoundError("No user with this id.");
-      if (user.status !== "active")
-        throw new ForbiddenError("This user is disabled; it cannot get new sessions.");
       const at = now();
       const token = generateToken(random);
       const tokenHash = hashToken(token);
@@ -343,7 +339,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
       const record: SessionRecord = {
         id: newId(),
         tokenHash,
-        userId: user.id,
+        userId: parsed.userId,
         createdAt: at,
         expiresAt: new Date(at.getTime() + config.lifetimeMs),
         lastSeenAt: at,
@@ -354,10 +350,17 @@ export function createSessionsService(options: SessionsServiceOptions) {
         revokedBy: null,
         revokeReason: null,
       };
-      await store.insertSession(
+      // The store checks the user and inserts in one transaction, so a concurrent disable cannot
+      // miss this session (see SessionsStore.insertSession).
+      const inserted = await store.insertSession(
         record,
         auditEvent(ctx, "session.created", { type: "session", id: record.id }),
       );
+      if (!inserted.ok) {
+        if (inserted.error === "user_not_found") throw new NotFoundError("No user with this id.");
+        throw new ForbiddenError("This user is disabled; it cannot get new sessions.");
+      }
+      const user = inserted.user;
       emit({ type: "session.created", sessionId: record.id, userId: user.id });
       return { token, session: toSessionInfo(record, user, statusScope(at, config), ctx?.currentSessionId) };
     },
@@ -375,7 +378,9 @@ export function createSessionsService(options: SessionsServiceOptions) {
       if (sessionStatus(row.session, scope) !== "active" || row.user.status !== "active") return null;
       let session = row.session;
       const staleBefore = new Date(at.getTime() - config.touchIntervalMs);
-      if (session.lastSeenAt.getTime() <= staleBefore.getTime()) {
+      // Strictly older than the interval, the same comparison the store's conditional UPDATE makes, so
+      // what this returns is what was stored.
+      if (session.lastSeenAt.getTime() < staleBefore.getTime()) {
         await store.touchSession(session.id, at, staleBefore);
         session = { ...session, lastSeenAt: at };
       }
@@ -429,7 +434,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
     },
 
     async getUser(id: string): Promise<UserWithSessionCount | null> {
-      const record = await store.getUserById(parseInput(idSchema, id));
+      const record = await store.getUserById(parseInput(idSchema, id, "id"));
       if (!record) return null;
       const counts = await store.countActiveSessionsByUser([record.id], statusScope(now(), config));
       return { ...toUser(record), activeSessions: counts.get(record.id) ?? 0 };
@@ -476,13 +481,13 @@ export function createSessionsService(options: SessionsServiceOptions) {
       status: UserStatus,
       opts: RevokeOptions = {},
     ): Promise<SetUserStatusResult> {
-      const userId = parseInput(idSchema, id);
+      const userId = parseInput(idSchema, id, "id");
       if (status !== "active" && status !== "disabled") {
         throw new ValidationError('status must be "active" or "disabled"', [
           { path: "status", message: "is invalid" },
         ]);
       }
-      const reason = parseInput(reasonSchema, opts.reason);
+      const reason = parseInput(reasonSchema, opts.reason, "reason");
       const result = await store.setUserStatus(
         userId,
         status,
@@ -496,8 +501,9 @@ export function createSessionsService(options: SessionsServiceOptions) {
         ),
       );
       if (!result) return { ok: false, error: "not_found" };
-      emit({ type: "user.status_changed", userId, status, revokedSessions: result.revokedSessions });
-      return { ok: true, user: toUser(result.user), revokedSessions: result.revokedSessions };
+      const { revokedSessions } = result;
+      emit({ type: "user.status_changed", userId, status, revokedSessions });
+      return { ok: true, user: toUser(result.user), revokedSessions };
     },
 
     /**
@@ -563,7 +569,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
       if (!record || record.revokedAt) return null;
       const at = now();
       const staleBefore = new Date(at.getTime() - API_KEY_TOUCH_MS);
-      if (!record.lastUsedAt || record.lastUsedAt <= staleBefore) {
+      if (!record.lastUsedAt || record.lastUsedAt.getTime() < staleBefore.getTime()) {
         await store.touchApiKey(record.id, at, staleBefore);
         record.lastUsedAt = at;
       }
@@ -575,7 +581,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
     },
 
     async revokeApiKey(id: string, ctx?: CallContext): Promise<RevokeResult> {
-      const keyId = parseInput(idSchema, id);
+      const keyId = parseInput(idSchema, id, "id");
       const ok = await store.revokeApiKey(
         keyId,
         now(),

@@ -29,7 +29,13 @@ export const reasonSchema = z.string().trim().max(500, "must be at most 500 char
 export const sessionFilterSchema = z
   .object({
     userId: id.optional(),
-    email: z.string().trim().max(320).optional(),
+    // NFC like stored emails, so a search typed with combining marks still matches.
+    email: z
+      .string()
+      .trim()
+      .max(320)
+      .transform((e) => e.normalize("NFC"))
+      .optional(),
     status: z.enum(SESSION_STATUS_FILTERS).default("active"),
     createdFrom: z.coerce.date().optional(),
     createdTo: z.coerce.date().optional(),
@@ -96,7 +102,12 @@ export const createUserSchema = z.object({
 });
 
 export const listUsersSchema = z.object({
-  search: z.string().trim().max(320).optional(),
+  search: z
+    .string()
+    .trim()
+    .max(320)
+    .transform((s) => s.normalize("NFC"))
+    .optional(),
   status: z.enum(USER_STATUSES).optional(),
   role: z.enum(USER_ROLES).optional(),
   limit: limitSchema,
@@ -121,11 +132,17 @@ export const createApiKeySchema = z.object({
 
 export const idSchema = id;
 
-/** Parses input or throws a ValidationError naming each bad field. Nothing is changed on failure. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/**
+ * Parses input or throws a ValidationError naming each bad field. Nothing is changed on failure.
+ * `path` names a bare argument (an id, a reason) that has no field name of its own.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, path?: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  const issues = result.error.issues.map((i) => ({
+    path: [...(path ? [path] : []), ...i.path.map(String)].join("."),
+    message: i.message,
+  }));
   throw new ValidationError(
     issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join("; "),
     issues,

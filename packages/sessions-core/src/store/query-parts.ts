@@ -147,10 +147,14 @@ export function notRevoked(s: SessionColumns): SQL {
   return isNull(s.revokedAt);
 }
 
-/** Users search: email (stored lower-case) or name, case-insensitive substring. */
-export function userSearchCondition(u: UserColumns, search: string): SQL {
+/**
+ * Users search: email (stored lower-case) or name, case-insensitive substring. `lower` names the
+ * SQL function that lower-cases beyond ASCII: Postgres's lower(); SQLite's own lower() folds ASCII
+ * only, so its store registers unicode_lower (JavaScript's toLowerCase) on its connection.
+ */
+export function userSearchCondition(u: UserColumns, search: string, lower: "lower" | "unicode_lower"): SQL {
   const needle = search.toLowerCase();
-  return or(containsLiteral(u.email, needle), containsLiteral(sql`lower(${u.name})`, needle))!;
+  return or(containsLiteral(u.email, needle), containsLiteral(sql`${sql.raw(lower)}(${u.name})`, needle))!;
 }
 
 /**

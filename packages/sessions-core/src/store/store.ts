@@ -149,6 +149,10 @@ export interface StatsRows {
   createdPerDay: number[];
 }
 
+export type InsertSessionResult =
+  | { ok: true; user: UserRecord }
+  | { ok: false; error: "user_not_found" | "user_disabled" };
+
 export interface PruneCutoff {
   /** Expired or revoked before this instant. */
   before: Date;
@@ -185,7 +189,18 @@ export interface SessionsStore {
   ): Promise<{ user: UserRecord; revokedSessions: number } | null>;
 
   // sessions
-  insertSession(session: SessionRecord, audit: AuditRecord | null): Promise<void>;
+  /**
+   * Inserts the session and its audit event only while its user exists and is active, checked in the
+   * same transaction (Postgres: the user row is share-locked), so a concurrent disable either sees
+   * the new row and revokes it or commits first and makes this refuse. Returns the user.
+   */
+  insertSession(session: SessionRecord, audit: AuditRecord | null): Promise<InsertSessionResult>;
+  /**
+   * Seeding and imports: inserts the users, then the sessions (which may reference those users or
+   * existing ones), as batched multi-row INSERTs inside one transaction per call. Writes no audit
+   * events; the records are taken as given. Callers split very large loads into several calls.
+   */
+  insertSessionsBulk(users: UserRecord[], sessions: SessionRecord[]): Promise<void>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionWithFullUser | null>;
   /** Moves lastSeenAt to `at` unless another request already moved it past `staleBefore`. */
   touchSession(id: string, at: Date, staleBefore: Date): Promise<void>;

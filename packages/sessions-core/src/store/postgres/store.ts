@@ -4,11 +4,14 @@
 import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as q from "../query-parts.js";
-import type { SessionsStore, SessionWithUser, StatsQuery, StatsRows } from "../store.js";
+import type { InsertSessionResult, SessionsStore, SessionWithUser, StatsQuery, StatsRows } from "../store.js";
 import type { schema } from "./schema.js";
 import { apiKeys, auditEvents, sessions, users } from "./schema.js";
 
 export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** Rows per multi-row INSERT of the bulk path: 14 columns × 2,000 rows stays far below 65,535 parameters. */
+const BULK_ROWS_PER_STATEMENT = 2000;
 
 const sessionUser = {
   id: users.id,
@@ -54,7 +57,7 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
         .from(sessions)
         .where(active)
         .groupBy(column)
-        .orderBy(desc(count()))
+        .orderBy(desc(count()), sql`1`)
         .limit(query.topN);
     const bucket = q.dayBucket(sessions.createdAt, query.dayStarts);
     const [totals, expiredSessions, sessionsToday, revokedToday, byBrowser, byOs, perDay] = await Promise.all(
@@ -119,7 +122,7 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
         .from(users)
         .where(
           and(
-            query.search ? q.userSearchCondition(users, query.search) : undefined,
+            query.search ? q.userSearchCondition(users, query.search, "lower") : undefined,
             query.status ? eq(users.status, query.status) : undefined,
             query.role ? eq(users.role, query.role) : undefined,
             q.keysetAfter(users.createdAt, users.id, "desc", query.after),
@@ -162,9 +165,26 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
     },
 
     async insertSession(session, audit) {
-      await db.transaction(async (tx) => {
+      return db.transaction(async (tx): Promise<InsertSessionResult> => {
+        // FOR SHARE: a concurrent disable (UPDATE users) waits for this commit, and its revocation
+        // then sees the new row; if the disable committed first, this reads the disabled status.
+        const [user] = await tx.select().from(users).where(eq(users.id, session.userId)).for("share");
+        if (!user) return { ok: false, error: "user_not_found" };
+        if (user.status !== "active") return { ok: false, error: "user_disabled" };
         await tx.insert(sessions).values(session);
         if (audit) await tx.insert(auditEvents).values(audit);
+        return { ok: true, user };
+      });
+    },
+
+    async insertSessionsBulk(userRecords, sessionRecords) {
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < userRecords.length; i += BULK_ROWS_PER_STATEMENT) {
+          await tx.insert(users).values(userRecords.slice(i, i + BULK_ROWS_PER_STATEMENT));
+        }
+        for (let i = 0; i < sessionRecords.length; i += BULK_ROWS_PER_STATEMENT) {
+          await tx.insert(sessions).values(sessionRecords.slice(i, i + BULK_ROWS_PER_STATEMENT));
+        }
       });
     },
 

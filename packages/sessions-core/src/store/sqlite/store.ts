@@ -2,15 +2,34 @@
 // operation is one synchronous transaction: nothing else can interleave inside it, and the async
 // interface is only a wrapper (never `db.transaction(async …)`: it would commit before the awaits).
 import Database from "better-sqlite3";
-import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, sql, type Logger, type SQL } from "drizzle-orm";
+import {
+  and,
+  count,
+  countDistinct,
+  desc,
+  eq,
+  getTableColumns,
+  getTableName,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  sql,
+  type Logger,
+  type SQL,
+} from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { fileURLToPath } from "node:url";
 import * as q from "../query-parts.js";
-import type { SessionsStore, SessionWithUser, StatsQuery, StatsRows } from "../store.js";
+import type { InsertSessionResult, SessionsStore, SessionWithUser, StatsQuery, StatsRows } from "../store.js";
 import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
 
-type Db = BetterSQLite3Database<typeof schema>;
+type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Bound values per multi-row INSERT of the bulk path: big enough to amortise each statement. */
+const BULK_VALUES_PER_STATEMENT = 8000;
 
 const migrationsFolder = fileURLToPath(new URL("../../../migrations/sqlite", import.meta.url));
 
@@ -37,6 +56,9 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
+    sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) =>
+      typeof value === "string" ? value.toLowerCase() : value,
+    );
     const db = drizzle(sqlite, { schema, logger: options.logger ?? false });
     migrate(db, { migrationsFolder });
     return createSqliteStore(db, () => sqlite.close());
@@ -74,6 +96,39 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     )
     .prepare();
 
+  // The bulk path binds plain values to multi-row INSERTs on the driver itself: building drizzle
+  // queries for hundreds of thousands of rows would cost more than inserting them.
+  const bulkStatements = new Map<string, Database.Statement>();
+  function bulkInsert(table: SQLiteTable, records: object[]): void {
+    const columns = Object.entries(getTableColumns(table));
+    const perStatement = Math.max(1, Math.floor(BULK_VALUES_PER_STATEMENT / columns.length));
+    const statementFor = (rows: number) => {
+      const key = `${getTableName(table)}:${rows}`;
+      let statement = bulkStatements.get(key);
+      if (!statement) {
+        const tuple = `(${columns.map(() => "?").join(",")})`;
+        statement = db.$client.prepare(
+          `insert into "${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(",")}) values ${Array(rows).fill(tuple).join(",")}`,
+        );
+        bulkStatements.set(key, statement);
+      }
+      return statement;
+    };
+    for (let start = 0; start < records.length; start += perStatement) {
+      const end = Math.min(records.length, start + perStatement);
+      const values: unknown[] = new Array((end - start) * columns.length);
+      let j = 0;
+      for (let i = start; i < end; i++) {
+        const record = records[i] as Record<string, unknown>;
+        for (const [key, column] of columns) {
+          const value = record[key];
+          values[j++] = value === null || value === undefined ? null : column.mapToDriverValue(value);
+        }
+      }
+      statementFor(end - start).run(values);
+    }
+  }
+
   function countWhere(condition: SQL | undefined): number {
     return db.select({ n: count() }).from(sessions).where(condition).get()?.n ?? 0;
   }
@@ -91,7 +146,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
         .from(sessions)
         .where(active)
         .groupBy(column)
-        .orderBy(desc(count()))
+        .orderBy(desc(count()), sql`1`)
         .limit(query.topN)
         .all();
     const bucket = q.dayBucket(sessions.createdAt, query.dayStarts);
@@ -146,7 +201,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
         .from(users)
         .where(
           and(
-            query.search ? q.userSearchCondition(users, query.search) : undefined,
+            query.search ? q.userSearchCondition(users, query.search, "unicode_lower") : undefined,
             query.status ? eq(users.status, query.status) : undefined,
             query.role ? eq(users.role, query.role) : undefined,
             q.keysetAfter(users.createdAt, users.id, "desc", query.after),
@@ -194,10 +249,22 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     },
 
     async insertSession(session, audit) {
-      db.transaction((tx) => {
+      // One synchronous transaction: no other write can land between the status check and the insert.
+      return db.transaction((tx): InsertSessionResult => {
+        const user = tx.select().from(users).where(eq(users.id, session.userId)).get();
+        if (!user) return { ok: false, error: "user_not_found" };
+        if (user.status !== "active") return { ok: false, error: "user_disabled" };
         tx.insert(sessions).values(session).run();
         if (audit) tx.insert(auditEvents).values(audit).run();
+        return { ok: true, user };
       });
+    },
+
+    async insertSessionsBulk(userRecords, sessionRecords) {
+      db.$client.transaction(() => {
+        bulkInsert(users, userRecords);
+        bulkInsert(sessions, sessionRecords);
+      })();
     },
 
     async findSessionByTokenHash(tokenHash) {

@@ -1,0 +1,142 @@
+// The server's settings, read once from the environment and checked with zod before anything starts:
+// a bad value stops the start with a message that names the variable.
+import { fileURLToPath } from "node:url";
+import { DEFAULT_DATABASE_URL, emailSchema, parseDatabaseUrl, passwordSchema } from "@sessions/core";
+import { z } from "zod";
+
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "90d", "12h", "30m", "45s", "500ms", or a bare number of seconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) return null;
+  const unit = (match[2] ?? "s") as keyof typeof DURATION_UNITS;
+  const ms = Number(match[1]) * DURATION_UNITS[unit];
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
+}
+
+const duration = (example: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === null) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be a duration such as ${example} (units ms, s, m, h, d)`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+function toOrigin(text: string): string | null {
+  try {
+    const url = new URL(text);
+    const ok =
+      (url.protocol === "http:" || url.protocol === "https:") && url.origin === text.replace(/\/$/, "");
+    return ok ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The console's build, served by `start` when it exists. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL("../../admin/dist", import.meta.url));
+
+/** The Vite dev server of apps/admin: allowed by default only when NODE_ENV=development. */
+const DEV_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
+
+const originList = z.string().transform((text, ctx) => {
+  const origins: string[] = [];
+  for (const item of text
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean)) {
+    const parsed = toOrigin(item);
+    if (parsed) origins.push(parsed);
+    else
+      ctx.addIssue({
+        code: "custom",
+        message: `"${item}" is not an origin such as https://console.example.com`,
+      });
+  }
+  return origins;
+});
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce
+      .number({ error: "must be a port number (0-65535)" })
+      .int("must be a port number (0-65535)")
+      .min(0, "must be a port number (0-65535)")
+      .max(65_535, "must be a port number (0-65535)")
+      .default(3000),
+    DATABASE_URL: z
+      .string()
+      .default(DEFAULT_DATABASE_URL)
+      .superRefine((url, ctx) => {
+        try {
+          parseDatabaseUrl(url);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        }
+      }),
+    /** Comma-separated origins (besides the server's own) whose pages may call the API with cookies. */
+    ALLOWED_ORIGINS: originList.optional(),
+    SESSION_LIFETIME: duration("60d").prefault("60d"),
+    /** "off" (default) or a duration: sessions unused this long stop being valid. */
+    IDLE_TIMEOUT: z
+      .string()
+      .default("off")
+      .transform((text, ctx) => {
+        if (["", "off", "0", "none"].includes(text.trim().toLowerCase())) return null;
+        const ms = parseDuration(text);
+        if (ms === null) {
+          ctx.addIssue({ code: "custom", message: 'must be "off" or a duration such as 30m or 12h' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ADMIN_EMAIL: emailSchema.optional(),
+    ADMIN_PASSWORD: passwordSchema.optional(),
+    /** Behind a reverse proxy: take the client IP and scheme from X-Forwarded-For / -Proto. */
+    TRUST_PROXY: booleanFlag.default(false),
+    /** Where the built console is; served only if the folder exists. */
+    CONSOLE_DIR: z.string().min(1).default(DEFAULT_CONSOLE_DIR),
+    SHUTDOWN_TIMEOUT: duration("10s").prefault("10s"),
+    /** IANA timezone where "today" starts for the statistics. */
+    TIMEZONE: z.string().min(1).default("UTC"),
+  })
+  .transform((env) => ({
+    ...env,
+    ALLOWED_ORIGINS: env.ALLOWED_ORIGINS ?? (env.NODE_ENV === "development" ? DEV_ORIGINS : []),
+  }));
+
+export type Env = z.output<typeof envSchema>;
+export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Reads and checks the settings; throws EnvError naming every bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Empty strings mean "not set", as they do in most shells' `VAR= cmd`.
+  const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(input);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,9 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { listAuditSchema } from "@sessions/core";
+import { authorizedProcedure } from "../trpc.js";
+
+export const auditRouter = {
+  list: authorizedProcedure({ role: "viewer", scope: "audit:read" })
+    .input(listAuditSchema)
+    .query(({ ctx, input }) => ctx.service.listAudit(input)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,87 @@
+// Console sign-in: an admin or viewer exchanges email + password for a session of their own in the
+// same store, carried in an HttpOnly cookie. That session is what makes isCurrent true in lists.
+import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import {
+  consoleProcedure,
+  publicProcedure,
+  RateLimitedError,
+  signedInProcedure,
+  type Context,
+} from "../trpc.js";
+
+const loginInput = z.object({
+  email: z.string().trim().min(1, "is required").max(320, "must be at most 320 characters"),
+  password: z.string().min(1, "is required").max(200, "must be at most 200 characters"),
+});
+
+/** One message for an unknown email, a wrong password, a disabled user and a role without console access. */
+const WRONG_CREDENTIALS = "Wrong email or password.";
+
+function enforceLoginLimits(ctx: Context, email: string): { ipKey: string; emailKey: string } {
+  const ipKey = `ip:${ctx.ip ?? "unknown"}`;
+  const emailKey = `email:${email}`;
+  const verdicts = [ctx.loginLimits.perIp.check(ipKey), ctx.loginLimits.perEmail.check(emailKey)];
+  const retryAfter = Math.max(...verdicts.map((v) => (v.allowed ? 0 : v.retryAfterSeconds)));
+  if (retryAfter > 0) {
+    ctx.setHeader("Retry-After", String(retryAfter));
+    throw new RateLimitedError(`Too many sign-in attempts; try again in ${retryAfter} s.`, retryAfter);
+  }
+  return { ipKey, emailKey };
+}
+
+export const authRouter = {
+  /** Sets the sign-in cookie and returns the user. */
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    if (ctx.caller.type === "api_key") {
+      throw new TRPCError({ code: "FORBIDDEN", message: "API keys cannot sign in to the console." });
+    }
+    const email = input.email.normalize("NFC").toLowerCase();
+    const { ipKey, emailKey } = enforceLoginLimits(ctx, email);
+    ctx.loginLimits.perIp.hit(ipKey);
+    const user = await ctx.service.verifyPassword(email, input.password);
+    if (!user || (user.role !== "admin" && user.role !== "viewer")) {
+      ctx.loginLimits.perEmail.hit(emailKey);
+      ctx.logger.warn(
+        { event: "login.failed", ip: ctx.ip, reason: user ? "no console role" : "bad credentials" },
+        "sign-in refused",
+      );
+      throw new TRPCError({ code: "UNAUTHORIZED", message: WRONG_CREDENTIALS });
+    }
+    ctx.loginLimits.perEmail.reset(emailKey);
+    if (!ctx.cookie.writable) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "auth.login sets a cookie: call it through httpBatchLink or httpLink, not a streaming link.",
+      });
+    }
+    const actor = { actor: { type: "user", id: user.id }, ip: ctx.ip } as const;
+    const previous = ctx.cookie.token;
+    const { token, session } = await ctx.service.createSession(
+      { userId: user.id, ip: ctx.ip, userAgent: ctx.userAgent },
+      actor,
+    );
+    ctx.cookie.set(token, session.expiresAt);
+    // Signing in again replaces the browser's previous sign-in rather than leaving it live.
+    if (previous) await ctx.service.endSession(previous, actor);
+    ctx.logger.info({ event: "login", userId: user.id, sessionId: session.id, ip: ctx.ip }, "signed in");
+    return user;
+  }),
+
+  /** Ends the caller's own sign-in and clears the cookie. */
+  logout: signedInProcedure.mutation(async ({ ctx }) => {
+    const token = ctx.cookie.token;
+    if (token) await ctx.service.endSession(token, ctx.call);
+    else
+      await ctx.service.revokeSession(ctx.caller.sessionId, {
+        ...ctx.call,
+        currentSessionId: null,
+        reason: "logout",
+      });
+    ctx.cookie.clear();
+    return { ok: true as const };
+  }),
+
+  /** The signed-in console user and the id of their session, or UNAUTHORIZED. */
+  me: consoleProcedure.query(({ ctx }) => ({ user: ctx.caller.user, sessionId: ctx.caller.sessionId })),
+} satisfies TRPCRouterRecord;

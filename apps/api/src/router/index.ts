@@ -1,0 +1,19 @@
+import { auditRouter } from "./audit.js";
+import { authRouter } from "./auth.js";
+import { eventsProcedure } from "./events.js";
+import { keysRouter } from "./keys.js";
+import { sessionsRouter } from "./sessions.js";
+import { usersRouter } from "./users.js";
+import { router } from "../trpc.js";
+
+export const appRouter = router({
+  auth: authRouter,
+  sessions: sessionsRouter,
+  users: usersRouter,
+  audit: auditRouter,
+  keys: keysRouter,
+  events: eventsProcedure,
+});
+
+export type AppRouter = typeof appRouter;
+export type { LiveEvent } from "../events.js";

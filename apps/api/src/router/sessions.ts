@@ -1,0 +1,63 @@
+// Session operations: the seed's seven plus issue/validate/end for internal services.
+import type { TRPCRouterRecord } from "@trpc/server";
+import {
+  createSessionSchema,
+  idSchema,
+  listSessionsSchema,
+  listUserSessionsSchema,
+  reasonSchema,
+  revokeManySchema,
+} from "@sessions/core";
+import { z } from "zod";
+import { authorizedProcedure } from "../trpc.js";
+
+const read = authorizedProcedure({ role: "viewer", scope: "sessions:read" });
+const revoke = authorizedProcedure({ role: "admin", scope: "sessions:revoke" });
+const issue = authorizedProcedure({ role: "admin", scope: "sessions:issue" });
+
+const tokenInput = z.object({ token: z.string().max(500, "is too long") });
+
+export const sessionsRouter = {
+  listActive: read
+    .input(listSessionsSchema)
+    .query(({ ctx, input }) => ctx.service.listActiveSessions(input, ctx.call)),
+
+  listForUser: read
+    .input(listUserSessionsSchema.extend({ userId: idSchema }))
+    .query(({ ctx, input: { userId, ...page } }) => ctx.service.listUserSessions(userId, page, ctx.call)),
+
+  get: read
+    .input(z.object({ id: idSchema }))
+    .query(({ ctx, input }) => ctx.service.getSessionInfo(input.id, ctx.call)),
+
+  /** Refuses the caller's own session (BAD_REQUEST: sign out with auth.logout instead). */
+  revoke: revoke
+    .input(z.object({ id: idSchema, reason: reasonSchema }))
+    .mutation(({ ctx, input }) => ctx.service.revokeSession(input.id, { ...ctx.call, reason: input.reason })),
+
+  /** Keeps the caller's own session when they revoke their own user's sessions. */
+  revokeForUser: revoke
+    .input(z.object({ userId: idSchema, reason: reasonSchema }))
+    .mutation(async ({ ctx, input }) => ({
+      revoked: await ctx.service.revokeUserSessions(input.userId, { ...ctx.call, reason: input.reason }),
+    })),
+
+  /** dryRun (the default) previews what the same filter would revoke. Never the caller's own session. */
+  revokeMany: revoke
+    .input(revokeManySchema)
+    .mutation(({ ctx, input }) => ctx.service.revokeSessions(input, ctx.call)),
+
+  count: read.query(({ ctx }) => ctx.service.countActiveSessions()),
+
+  stats: read.query(({ ctx }) => ctx.service.getSessionStats()),
+
+  /** The raw token is in this response only. */
+  create: issue
+    .input(createSessionSchema)
+    .mutation(({ ctx, input }) => ctx.service.createSession(input, ctx.call)),
+
+  /** A mutation: it moves lastSeenAt. */
+  validate: issue.input(tokenInput).mutation(({ ctx, input }) => ctx.service.validateSession(input.token)),
+
+  end: issue.input(tokenInput).mutation(({ ctx, input }) => ctx.service.endSession(input.token, ctx.call)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,180 @@
+// The authorization matrix: every procedure × every kind of caller → allowed, or the exact error code.
+// Generated from ONE table that must hold a row per procedure of the router: a new procedure without a
+// row fails to typecheck (the table's type is keyed by the router's procedure paths) and fails below.
+import { API_KEY_SCOPES, type ApiKeyScope } from "@sessions/core";
+import type { AnyTRPCProcedure } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { appRouter, type AppRouter } from "../src/router/index.js";
+import { memoryCookie, type Caller } from "../src/trpc.js";
+import {
+  expectTRPCError,
+  PASSWORD,
+  useRouterFixture,
+  type ApiCaller,
+  type RouterFixture,
+} from "./helpers.js";
+
+type ProcedurePaths<TRecord, Prefix extends string = ""> = {
+  [K in keyof TRecord & string]: TRecord[K] extends AnyTRPCProcedure
+    ? `${Prefix}${K}`
+    : ProcedurePaths<TRecord[K], `${Prefix}${K}.`>;
+}[keyof TRecord & string];
+type ProcedurePath = ProcedurePaths<AppRouter["_def"]["record"]>;
+
+type KeyPrincipal = `key:${ApiKeyScope}`;
+type Principal = "anonymous" | "user" | "viewer" | "admin" | KeyPrincipal;
+const PRINCIPALS: Principal[] = [
+  "anonymous",
+  "user",
+  "viewer",
+  "admin",
+  ...API_KEY_SCOPES.map((s): KeyPrincipal => `key:${s}`),
+];
+
+interface Row {
+  /** Who may call; everyone else gets UNAUTHORIZED (anonymous) or FORBIDDEN. */
+  allow: Principal[];
+  /** A call that succeeds for an allowed caller. */
+  call(api: ApiCaller, f: RouterFixture): Promise<unknown>;
+}
+
+const readers = (scope: ApiKeyScope): Principal[] => ["viewer", "admin", `key:${scope}`];
+const admins = (scope: ApiKeyScope): Principal[] => ["admin", `key:${scope}`];
+
+async function someUserId(f: RouterFixture): Promise<string> {
+  return (await f.makeUser("user")).id;
+}
+
+async function someSession(f: RouterFixture) {
+  return f.app.service.createSession({ userId: await someUserId(f) });
+}
+
+const MATRIX: Record<ProcedurePath, Row> = {
+  "auth.login": {
+    allow: ["anonymous", "user", "viewer", "admin"],
+    call: async (api, f) => {
+      const admin = await f.makeUser("admin", { password: PASSWORD });
+      return api.auth.login({ email: admin.email, password: PASSWORD });
+    },
+  },
+  "auth.logout": { allow: ["user", "viewer", "admin"], call: (api) => api.auth.logout() },
+  "auth.me": { allow: ["viewer", "admin"], call: (api) => api.auth.me() },
+
+  "sessions.listActive": { allow: readers("sessions:read"), call: (api) => api.sessions.listActive({}) },
+  "sessions.listForUser": {
+    allow: readers("sessions:read"),
+    call: async (api, f) => api.sessions.listForUser({ userId: await someUserId(f) }),
+  },
+  "sessions.get": {
+    allow: readers("sessions:read"),
+    call: async (api, f) => api.sessions.get({ id: (await someSession(f)).session.id }),
+  },
+  "sessions.count": { allow: readers("sessions:read"), call: (api) => api.sessions.count() },
+  "sessions.stats": { allow: readers("sessions:read"), call: (api) => api.sessions.stats() },
+  "sessions.revoke": {
+    allow: admins("sessions:revoke"),
+    call: async (api, f) => api.sessions.revoke({ id: (await someSession(f)).session.id, reason: "matrix" }),
+  },
+  "sessions.revokeForUser": {
+    allow: admins("sessions:revoke"),
+    call: async (api, f) => api.sessions.revokeForUser({ userId: (await someSession(f)).session.user.id }),
+  },
+  "sessions.revokeMany": {
+    allow: admins("sessions:revoke"),
+    call: (api) => api.sessions.revokeMany({ filter: { status: "active" }, dryRun: true }),
+  },
+  "sessions.create": {
+    allow: admins("sessions:issue"),
+    call: async (api, f) => api.sessions.create({ userId: await someUserId(f) }),
+  },
+  "sessions.validate": {
+    allow: admins("sessions:issue"),
+    call: async (api, f) => api.sessions.validate({ token: (await someSession(f)).token }),
+  },
+  "sessions.end": {
+    allow: admins("sessions:issue"),
+    call: async (api, f) => api.sessions.end({ token: (await someSession(f)).token }),
+  },
+
+  "users.create": {
+    allow: admins("users:write"),
+    call: (api) => api.users.create({ email: "new@example.com" }),
+  },
+  "users.list": { allow: readers("users:read"), call: (api) => api.users.list({}) },
+  "users.get": {
+    allow: readers("users:read"),
+    call: async (api, f) => api.users.get({ id: await someUserId(f) }),
+  },
+  "users.setStatus": {
+    allow: admins("users:write"),
+    call: async (api, f) =>
+      api.users.setStatus({ id: await someUserId(f), status: "disabled", reason: "matrix" }),
+  },
+
+  "audit.list": { allow: readers("audit:read"), call: (api) => api.audit.list({}) },
+
+  // Key management is admin-only in the console (viewers do not see keys).
+  "keys.create": {
+    allow: admins("keys:manage"),
+    call: (api) => api.keys.create({ name: "made by the matrix", scopes: ["keys:manage"] }),
+  },
+  "keys.list": { allow: admins("keys:manage"), call: (api) => api.keys.list() },
+  "keys.revoke": {
+    allow: admins("keys:manage"),
+    call: async (api, f) => {
+      const { apiKey } = await f.app.service.createApiKey({ name: "to revoke", scopes: ["sessions:read"] });
+      return api.keys.revoke({ id: apiKey.id });
+    },
+  },
+
+  events: {
+    allow: readers("sessions:read"),
+    call: async (api) => {
+      const iterator = (await api.events())[Symbol.asyncIterator]();
+      await iterator.return?.();
+    },
+  },
+};
+
+const f = useRouterFixture("sqlite-memory");
+
+async function callerFor(principal: Principal): Promise<ApiCaller> {
+  if (principal === "anonymous") return f.anonymous();
+  if (principal.startsWith("key:")) {
+    return (await f.makeKey([principal.slice("key:".length) as ApiKeyScope])).api;
+  }
+  const user = await f.makeUser(principal as "user" | "viewer" | "admin");
+  const signedIn = await f.signIn(user);
+  const caller: Caller = signedIn.caller;
+  return f.as(caller, { cookie: memoryCookie(signedIn.token) });
+}
+
+describe("authorization matrix", () => {
+  it("has exactly one row per procedure of the router", () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
+    for (const row of Object.values(MATRIX)) {
+      for (const p of row.allow) expect(PRINCIPALS).toContain(p);
+    }
+  });
+
+  const cells = Object.entries(MATRIX).flatMap(([path, row]) =>
+    PRINCIPALS.map((principal) => {
+      const expected = row.allow.includes(principal)
+        ? "allowed"
+        : principal === "anonymous"
+          ? "UNAUTHORIZED"
+          : "FORBIDDEN";
+      return { path, principal, expected, row };
+    }),
+  );
+
+  it.each(cells)("$path × $principal → $expected", async ({ principal, expected, row }) => {
+    const api = await callerFor(principal);
+    if (expected === "allowed") await row.call(api, f);
+    else await expectTRPCError(row.call(api, f), expected as "UNAUTHORIZED" | "FORBIDDEN");
+  });
+
+  it("covers every procedure for every principal", () => {
+    expect(cells).toHaveLength(Object.keys(appRouter._def.procedures).length * PRINCIPALS.length);
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, loadEnv, parseDuration } from "../src/env.js";
+
+function problems(source: Record<string, string>): string[] {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected an EnvError");
+}
+
+describe("env", () => {
+  it("has defaults for everything", () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3000,
+      DATABASE_URL: "file:./data/sessions.db",
+      SESSION_LIFETIME: 60 * 86_400_000,
+      IDLE_TIMEOUT: null,
+      LOG_LEVEL: "info",
+      TRUST_PROXY: false,
+      TIMEZONE: "UTC",
+    });
+    // The Vite dev server may call the API in development only.
+    expect(env.ALLOWED_ORIGINS).toEqual(["http://localhost:5173", "http://127.0.0.1:5173"]);
+    expect(loadEnv({ NODE_ENV: "production" }).ALLOWED_ORIGINS).toEqual([]);
+  });
+
+  it("parses settings", () => {
+    const env = loadEnv({
+      PORT: "8080",
+      DATABASE_URL: "postgres://u:p@db:5432/sessions",
+      ALLOWED_ORIGINS: "https://console.example.com, http://localhost:5173/",
+      SESSION_LIFETIME: "12h",
+      IDLE_TIMEOUT: "30m",
+      ADMIN_EMAIL: "Root@Example.com",
+      ADMIN_PASSWORD: "long enough password",
+      TRUST_PROXY: "true",
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      ALLOWED_ORIGINS: ["https://console.example.com", "http://localhost:5173"],
+      SESSION_LIFETIME: 12 * 3_600_000,
+      IDLE_TIMEOUT: 30 * 60_000,
+      ADMIN_EMAIL: "root@example.com",
+      TRUST_PROXY: true,
+    });
+    expect(loadEnv({ PORT: "" }).PORT).toBe(3000);
+  });
+
+  it("names every bad setting", () => {
+    const found = problems({
+      PORT: "eighty",
+      DATABASE_URL: "mysql://db/x",
+      ALLOWED_ORIGINS: "console.example.com",
+      SESSION_LIFETIME: "forever",
+      IDLE_TIMEOUT: "-5",
+      LOG_LEVEL: "loud",
+      ADMIN_PASSWORD: "short",
+      ADMIN_EMAIL: "not-an-email",
+    });
+    const named = found.map((p) => p.split(":")[0]);
+    expect(named.sort()).toEqual(
+      [
+        "ADMIN_EMAIL",
+        "ADMIN_PASSWORD",
+        "ALLOWED_ORIGINS",
+        "DATABASE_URL",
+        "IDLE_TIMEOUT",
+        "LOG_LEVEL",
+        "PORT",
+        "SESSION_LIFETIME",
+      ].sort(),
+    );
+    expect(found.find((p) => p.startsWith("DATABASE_URL"))).toContain("mysql");
+    expect(new EnvError(found).message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+
+  it("parses durations", () => {
+    expect(parseDuration("90d")).toBe(90 * 86_400_000);
+    expect(parseDuration("500ms")).toBe(500);
+    expect(parseDuration("45")).toBe(45_000);
+    expect(parseDuration("0s")).toBeNull();
+    expect(parseDuration("1.5h")).toBeNull();
+  });
+});

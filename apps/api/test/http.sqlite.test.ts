@@ -1,0 +1,3 @@
+import { describeHttpSuite } from "./http-suite.js";
+
+describeHttpSuite("sqlite-file");

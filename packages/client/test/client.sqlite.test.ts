@@ -1,0 +1,3 @@
+import { describeClientSuite } from "./client-suite.js";
+
+describeClientSuite("sqlite-file");

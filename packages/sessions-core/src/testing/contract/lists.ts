@@ -1,0 +1,259 @@
+// Lists and counts: every filter, the status rule, email search with LIKE wildcards taken
+// literally, and countActiveSessions agreeing with what the list shows.
+import { describe, expect, it } from "vitest";
+import type { SessionFilter, SessionInfo } from "../../domain/types.js";
+import { DAY, HOUR, MINUTE } from "../fake-clock.js";
+import type { ContractContext } from "./context.js";
+import { allSessions, collectPages, makeUser, sessionAt, UA, UNKNOWN_ID } from "./fixtures.js";
+
+const ids = (items: SessionInfo[]) => items.map((s) => s.id).sort();
+
+export function listsContract(t: ContractContext): void {
+  /** All matches of a filter, across pages. */
+  const list = (filter: SessionFilter) =>
+    collectPages((cursor) => t.service.listActiveSessions({ filter, limit: 3, cursor }));
+
+  describe("lists and filters", () => {
+    it("filters by email substring, case-insensitively, with % _ and \\ matching literally", async () => {
+      const emails = [
+        "a_b@x.io",
+        "axb@x.io",
+        "100%@x.io",
+        "1000@x.io",
+        "back\\slash@x.io",
+        "backxslash@x.io",
+      ];
+      const byEmail = new Map<string, string>();
+      for (const email of emails) {
+        const user = await makeUser(t.service, { email });
+        byEmail.set(email, (await t.service.createSession({ userId: user.id })).session.id);
+      }
+      const idsOf = (...e: string[]) => e.map((x) => byEmail.get(x)!).sort();
+      const search = async (email: string) => ids(await list({ email }));
+
+      expect(await search("_")).toEqual(idsOf("a_b@x.io"));
+      expect(await search("a_b")).toEqual(idsOf("a_b@x.io"));
+      expect(await search("A_B@X.IO")).toEqual(idsOf("a_b@x.io"));
+      expect(await search("%")).toEqual(idsOf("100%@x.io"));
+      expect(await search("100%")).toEqual(idsOf("100%@x.io"));
+      expect(await search("\\")).toEqual(idsOf("back\\slash@x.io"));
+      expect(await search("k\\s")).toEqual(idsOf("back\\slash@x.io"));
+      expect(await search("a%b")).toEqual([]);
+      expect(await search("%%")).toEqual([]);
+      expect(await search("XB@")).toEqual(idsOf("axb@x.io"));
+      expect(await search("@X.IO")).toEqual(idsOf(...emails));
+      expect(await search("")).toEqual(idsOf(...emails));
+      expect(await search("nobody")).toEqual([]);
+      // count and bulk-revoke preview use the same search.
+      expect(await t.service.countActiveSessions({ email: "_" })).toBe(1);
+      expect(await t.service.countActiveSessions({ email: "%" })).toBe(1);
+      const preview = await t.service.revokeSessions({ filter: { email: "_" }, dryRun: true });
+      expect(preview.matched).toBe(1);
+      expect(preview.sample.map((s) => s.user.email)).toEqual(["a_b@x.io"]);
+    });
+
+    it("filters by status active | expired | revoked | all", async () => {
+      const user = await makeUser(t.service);
+      const short = t.withConfig({ lifetimeMs: HOUR });
+      const active = (await t.service.createSession({ userId: user.id })).session.id;
+      const expired = (await short.createSession({ userId: user.id })).session.id;
+      const revoked = (await t.service.createSession({ userId: user.id })).session.id;
+      const revokedAndExpired = (await short.createSession({ userId: user.id })).session.id;
+      await t.service.revokeSession(revoked);
+      await t.service.revokeSession(revokedAndExpired);
+      t.clock.advance(2 * HOUR);
+
+      expect(ids(await list({ status: "active" }))).toEqual([active]);
+      expect(ids(await list({}))).toEqual([active]);
+      expect(ids(await list({ status: "expired" }))).toEqual([expired]);
+      expect(ids(await list({ status: "revoked" }))).toEqual([revoked, revokedAndExpired].sort());
+      expect(ids(await list({ status: "all" }))).toEqual(
+        [active, expired, revoked, revokedAndExpired].sort(),
+      );
+      const statuses = Object.fromEntries((await list({ status: "all" })).map((s) => [s.id, s.status]));
+      expect(statuses).toEqual({
+        [active]: "active",
+        [expired]: "expired",
+        [revoked]: "revoked",
+        [revokedAndExpired]: "revoked",
+      });
+      expect(await t.service.countActiveSessions()).toBe(1);
+    });
+
+    it("filters by user, ip, browser and os (parsed from real user agents), and combines filters", async () => {
+      const alice = await makeUser(t.service);
+      const bob = await makeUser(t.service);
+      const mk = async (userId: string, ip: string, ua: string | null) =>
+        (await t.service.createSession({ userId, ip, userAgent: ua })).session;
+      const a1 = await mk(alice.id, "10.0.0.1", UA.chromeWindows.ua);
+      const a2 = await mk(alice.id, "10.0.0.2", UA.firefoxLinux.ua);
+      const a3 = await mk(alice.id, "10.0.0.1", UA.safariIphone.ua);
+      const b1 = await mk(bob.id, "10.0.0.1", UA.chromeAndroid.ua);
+      const b2 = await mk(bob.id, "2001:db8::1", UA.curl.ua);
+      const b3 = await mk(bob.id, "10.0.0.3", null);
+
+      expect(a1).toMatchObject({
+        browser: "Chrome",
+        os: "Windows",
+        deviceType: "desktop",
+        userAgent: UA.chromeWindows.ua,
+      });
+      expect(a3).toMatchObject({ browser: "Mobile Safari", os: "iOS", deviceType: "mobile" });
+      expect(b1).toMatchObject({ browser: "Chrome", os: "Android", deviceType: "mobile" });
+      expect(b2).toMatchObject({ browser: null, os: null, deviceType: "bot" });
+      expect(b3).toMatchObject({ browser: null, os: null, deviceType: null, userAgent: null });
+      // Stored, not just returned once.
+      expect(await t.service.getSessionInfo(a2.id)).toMatchObject({ browser: "Firefox", os: "Linux" });
+
+      expect(ids(await list({ userId: alice.id }))).toEqual(ids([a1, a2, a3]));
+      expect(ids(await list({ userId: UNKNOWN_ID }))).toEqual([]);
+      expect(ids(await list({ ip: "10.0.0.1" }))).toEqual(ids([a1, a3, b1]));
+      expect(ids(await list({ ip: "2001:db8::1" }))).toEqual(ids([b2]));
+      expect(ids(await list({ ip: "10.0.0" }))).toEqual([]);
+      expect(ids(await list({ browser: "Chrome" }))).toEqual(ids([a1, b1]));
+      expect(ids(await list({ browser: "Mobile Safari" }))).toEqual(ids([a3]));
+      expect(ids(await list({ os: "Windows" }))).toEqual(ids([a1]));
+      expect(ids(await list({ os: "Android" }))).toEqual(ids([b1]));
+      expect(ids(await list({ browser: "Chrome", userId: bob.id }))).toEqual(ids([b1]));
+      expect(ids(await list({ ip: "10.0.0.1", os: "iOS", userId: alice.id }))).toEqual(ids([a3]));
+      expect(ids(await list({ ip: "10.0.0.1", os: "Linux" }))).toEqual([]);
+
+      for (const filter of [{ userId: alice.id }, { ip: "10.0.0.1" }, { browser: "Chrome" }, { os: "iOS" }]) {
+        expect(await t.service.countActiveSessions(filter)).toBe((await list(filter)).length);
+      }
+    });
+
+    it("filters by created range: createdFrom inclusive, createdTo exclusive", async () => {
+      const user = await makeUser(t.service);
+      const base = t.clock.now().getTime();
+      const at = (ms: number) => new Date(base - 10 * DAY + ms);
+      const s0 = (await sessionAt(t, at(0), { userId: user.id })).session;
+      const s1 = (await sessionAt(t, at(HOUR - 1), { userId: user.id })).session;
+      const s2 = (await sessionAt(t, at(HOUR), { userId: user.id })).session;
+      const s3 = (await sessionAt(t, at(2 * HOUR), { userId: user.id })).session;
+
+      expect(ids(await list({ createdFrom: at(HOUR) }))).toEqual(ids([s2, s3]));
+      expect(ids(await list({ createdTo: at(HOUR) }))).toEqual(ids([s0, s1]));
+      expect(ids(await list({ createdFrom: at(1), createdTo: at(2 * HOUR) }))).toEqual(ids([s1, s2]));
+      expect(ids(await list({ createdFrom: at(HOUR), createdTo: at(HOUR) }))).toEqual([]);
+      expect(ids(await list({ createdFrom: at(3 * HOUR) }))).toEqual([]);
+      expect(await t.service.countActiveSessions({ createdFrom: at(1), createdTo: at(2 * HOUR) })).toBe(2);
+    });
+
+    it("countActiveSessions equals the number of active items listed, with and without filters", async () => {
+      const users = [await makeUser(t.service), await makeUser(t.service), await makeUser(t.service)];
+      const short = t.withConfig({ lifetimeMs: 30 * MINUTE });
+      const uas = [UA.chromeWindows.ua, UA.firefoxLinux.ua, UA.safariMac.ua];
+      for (let i = 0; i < 17; i++) {
+        const service = i % 5 === 0 ? short : t.service;
+        const { session } = await service.createSession({
+          userId: users[i % 3]!.id,
+          userAgent: uas[i % 3]!,
+          ip: `10.0.${i % 2}.1`,
+        });
+        if (i % 4 === 0) await t.service.revokeSession(session.id);
+        t.clock.advance(MINUTE);
+      }
+      t.clock.advance(30 * MINUTE);
+      const active = await list({ status: "active" });
+      expect(active.length).toBe(9);
+      expect(active.every((s) => s.status === "active" && s.isValid)).toBe(true);
+      expect(await t.service.countActiveSessions()).toBe(active.length);
+      const filters = [
+        { userId: users[1]!.id },
+        { browser: "Firefox" },
+        { os: "Mac OS", ip: "10.0.1.1" },
+        { email: users[2]!.email.toUpperCase() },
+        { createdFrom: new Date(t.clock.now().getTime() - 40 * MINUTE) },
+      ];
+      for (const filter of filters) {
+        const listed = await list({ ...filter, status: "active" });
+        expect(await t.service.countActiveSessions(filter)).toBe(listed.length);
+      }
+      // Everything listed under "all" is one of the three statuses, and the totals add up.
+      const all = await allSessions(t.service);
+      expect(all.length).toBe(17);
+      expect(
+        (await list({ status: "revoked" })).length +
+          (await list({ status: "expired" })).length +
+          active.length,
+      ).toBe(17);
+    });
+
+    it("listUserSessions shows one user's sessions of every status by default, newest first", async () => {
+      const user = await makeUser(t.service);
+      const other = await makeUser(t.service);
+      const created = [];
+      for (let i = 0; i < 5; i++) {
+        created.push((await t.service.createSession({ userId: user.id })).session.id);
+        t.clock.advance(MINUTE);
+      }
+      await t.service.createSession({ userId: other.id });
+      await t.service.revokeSession(created[1]!);
+
+      const all = await collectPages((cursor) => t.service.listUserSessions(user.id, { limit: 2, cursor }));
+      expect(all.map((s) => s.id)).toEqual([...created].reverse());
+      expect(all.every((s) => s.user.id === user.id)).toBe(true);
+      const active = await t.service.listUserSessions(user.id, { status: "active" });
+      expect(active.items.map((s) => s.id)).toEqual([created[4], created[3], created[2], created[0]]);
+      const revoked = await t.service.listUserSessions(user.id, { status: "revoked" });
+      expect(revoked.items.map((s) => s.id)).toEqual([created[1]]);
+      expect((await t.service.listUserSessions(UNKNOWN_ID)).items).toEqual([]);
+    });
+
+    it("sorts by lastSeenAt and expiresAt, not only createdAt", async () => {
+      const user = await makeUser(t.service);
+      const long = t.withConfig({ lifetimeMs: 90 * DAY });
+      const a = await t.service.createSession({ userId: user.id });
+      t.clock.advance(MINUTE);
+      const b = await long.createSession({ userId: user.id });
+      t.clock.advance(MINUTE);
+      const c = await t.service.createSession({ userId: user.id });
+      t.clock.advance(10 * MINUTE);
+      await t.service.validateSession(a.token);
+
+      const order = async (by: "createdAt" | "lastSeenAt" | "expiresAt", dir: "asc" | "desc") =>
+        (await t.service.listActiveSessions({ sort: { by, dir } })).items.map((s) => s.id);
+      const [A, B, C] = [a.session.id, b.session.id, c.session.id];
+      expect(await order("createdAt", "desc")).toEqual([C, B, A]);
+      expect(await order("createdAt", "asc")).toEqual([A, B, C]);
+      expect(await order("lastSeenAt", "desc")).toEqual([A, C, B]);
+      expect(await order("lastSeenAt", "asc")).toEqual([B, C, A]);
+      expect(await order("expiresAt", "desc")).toEqual([B, C, A]);
+      expect(await order("expiresAt", "asc")).toEqual([A, C, B]);
+    });
+
+    it("returns camelCase session info with the user embedded and an 8-hex token preview", async () => {
+      const user = await makeUser(t.service, { name: "Grace", role: "viewer" });
+      const { session } = await t.service.createSession({
+        userId: user.id,
+        ip: "192.0.2.1",
+        userAgent: UA.edgeWindows.ua,
+      });
+      t.clock.advance(90 * 1000 + 999);
+      const [listed] = (await t.service.listActiveSessions()).items;
+      expect(listed).toEqual({
+        id: session.id,
+        tokenPreview: session.tokenPreview,
+        user: { id: user.id, email: user.email, name: "Grace", status: "active", role: "viewer" },
+        createdAt: session.createdAt,
+        expiresAt: session.expiresAt,
+        lastSeenAt: session.createdAt,
+        ageSeconds: 90,
+        status: "active",
+        isValid: true,
+        isCurrent: false,
+        ip: "192.0.2.1",
+        userAgent: UA.edgeWindows.ua,
+        browser: "Edge",
+        os: "Windows",
+        deviceType: "desktop",
+        revokedAt: null,
+        revokedBy: null,
+        revokeReason: null,
+      });
+      expect(listed?.tokenPreview).toMatch(/^[0-9a-f]{8}$/);
+      expect(await t.service.getSessionInfo(session.id)).toEqual(listed);
+    });
+  });
+}
