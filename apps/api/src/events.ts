@@ -1,7 +1,7 @@
 // The live-event bus behind the `events` subscription. The service reports committed changes through
 // onEvent; the bus turns them into the contract's events and fans them out to every subscriber of
-// this process. (Several API instances on one Postgres each see only their own changes: cross-instance
-// fan-out, e.g. with LISTEN/NOTIFY, is not done.)
+// this process. Changes made by other API instances on the same Postgres arrive through the store's
+// change feed (LISTEN/NOTIFY), relayed in by createApp.
 import type { SessionsEvent } from "@sessions/core";
 
 /** What the `events` subscription emits. The first four are the contract; the rest are extras. */

@@ -78,6 +78,8 @@ export function createAppServices(options: CreateAppOptions & { store: SessionsS
   const { env, store } = options;
   const clock = options.clock ?? systemClock;
   const events = createEventBus({ now: () => clock.now(), statsDebounceMs: options.statsDebounceMs });
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
+  const instanceId = randomUUID();
   const service: SessionsService = createSessionsService({
     store,
     clock,
@@ -88,13 +90,21 @@ export function createAppServices(options: CreateAppOptions & { store: SessionsS
       timezone: env.TIMEZONE,
       ...options.config,
     },
-    onEvent: (event) => events.publish(event),
+    onEvent: (event) => {
+      // This process's subscribers hear it at once; other instances on the same Postgres through
+      // the store's change feed (createApp relays what they publish).
+      events.publish(event);
+      store.changeFeed?.publish({ origin: instanceId, event }).catch((err: unknown) => {
+        logger.warn({ err }, "could not publish a change to other instances");
+      });
+    },
   });
   return {
     service,
     clock,
     events,
-    logger: options.logger ?? createLogger({ level: env.LOG_LEVEL }),
+    logger,
+    instanceId,
     loginLimits: options.loginLimits ?? createLoginRateLimits(() => clock.now().getTime()),
     exposeErrorDetails: env.NODE_ENV === "development",
   };
@@ -105,6 +115,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const store = options.store ?? (await openStore(env.DATABASE_URL));
   const services = createAppServices({ ...options, store });
   const { logger, events } = services;
+  // Changes made by other API instances on the same database reach this one's live subscribers.
+  const stopRelay = store.changeFeed
+    ? await store.changeFeed.subscribe(({ origin, event }) => {
+        if (origin !== services.instanceId) events.publish(event);
+      })
+    : null;
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -260,6 +276,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         force.unref();
         await stopped;
         clearTimeout(force);
+        await stopRelay?.();
         await store.close();
         logger.info("server stopped");
       })();

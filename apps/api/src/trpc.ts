@@ -48,6 +48,8 @@ export interface AppServices {
   logger: Logger;
   /** NODE_ENV=development: error responses carry stack traces and internal messages. */
   exposeErrorDetails: boolean;
+  /** Tells this process's own changes apart from other instances' on the shared change feed. */
+  instanceId: string;
 }
 
 export interface Context extends AppServices {

@@ -13,7 +13,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { LiveEvent } from "../src/events.js";
 import { createLogger } from "../src/logger.js";
 import type { AppRouter } from "../src/router/index.js";
-import { startTestServer, type TestServer } from "../src/testing/index.js";
+import { createApp } from "../src/server.js";
+import { startTestServer, testEnv, type TestServer } from "../src/testing/index.js";
 
 type Json = Record<string, unknown>;
 
@@ -452,6 +453,43 @@ export function describeHttpSuite(kind: StoreKind): void {
       await vi.waitFor(() => expect(s.app.events.subscriberCount).toBe(0), { timeout: 5000 });
     });
 
+    it("two API instances on one database: a revoke on one reaches the other's live subscribers", async (ctx) => {
+      if (kind !== "postgres") return ctx.skip(); // one process owns a SQLite file
+      const a = await start();
+      const secondStore = await harness.openSecond();
+      const b = await createApp({ env: testEnv(), store: nonClosing(secondStore!), statsDebounceMs: 0 });
+      try {
+        const bUrl = await b.listen(0, "127.0.0.1");
+        const { cookie } = await signIn(a);
+        const received: LiveEvent[] = [];
+        // Subscribed on B with the sign-in made on A: the same store, so the same session.
+        const subscription = trpcClient(bUrl, { cookie }).events.subscribe(undefined, {
+          onData: (event) => received.push(event),
+        });
+        try {
+          await vi.waitFor(() => expect(b.events.subscriberCount).toBe(1), { timeout: 5000 });
+          const created = await a.app.service.createSession({ userId: a.admin.id });
+          await a.app.service.revokeSession(created.session.id, { reason: "from instance A" });
+          await vi.waitFor(
+            () =>
+              expect(received).toEqual(
+                expect.arrayContaining([
+                  expect.objectContaining({ type: "session.created", sessionId: created.session.id }),
+                  expect.objectContaining({ type: "session.revoked", sessionId: created.session.id }),
+                ]),
+              ),
+            { timeout: 5000 },
+          );
+          // Each change arrives once: B relays A's notifications but not echoes of its own.
+          expect(received.filter((e) => e.type === "session.revoked")).toHaveLength(1);
+        } finally {
+          subscription.unsubscribe();
+        }
+      } finally {
+        await b.close();
+      }
+    });
+
     it("SSE subscription requires credentials", async () => {
       const s = await start();
       const res = await fetch(`${s.url}/trpc/events`, { headers: { accept: "text/event-stream" } });
@@ -548,4 +586,9 @@ export function describeHttpSuite(kind: StoreKind): void {
       }
     });
   });
+}
+
+/** B's app closes its store on shutdown; the harness owns that store and closes it itself. */
+function nonClosing(store: SessionsStore): SessionsStore {
+  return { ...store, close: async () => {} };
 }

@@ -1,12 +1,19 @@
 export { createSessionsService, actorLabel } from "./service.js";
-export type { SessionsService, SessionsServiceOptions, SessionsEvent, RevokeOptions } from "./service.js";
+export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service.js";
 export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
 export type { StoreTarget } from "./store/open.js";
 export { openSqliteStore, createSqliteStore } from "./store/sqlite/store.js";
 export { openPostgresStore, postgresMigrationsFolder } from "./store/postgres/open.js";
 export { createPostgresStore } from "./store/postgres/store.js";
 export type { PgDb } from "./store/postgres/store.js";
-export type { SessionsStore, Dialect, SessionRecord, UserRecord } from "./store/store.js";
+export type {
+  SessionsStore,
+  Dialect,
+  SessionRecord,
+  UserRecord,
+  ChangeFeed,
+  ChangeMessage,
+} from "./store/store.js";
 export { encodeCursor } from "./domain/cursor.js";
 export { systemClock } from "./domain/clock.js";
 export type { Clock } from "./domain/clock.js";

@@ -223,3 +223,12 @@ export interface CreatedApiKey {
   key: string;
   apiKey: ApiKey;
 }
+
+/** What changed, for live views (the API turns these into its SSE events). Never carries a token. */
+export type SessionsEvent =
+  | { type: "session.created"; sessionId: string; userId: string }
+  | { type: "session.revoked"; sessionId: string; userId: string | null }
+  | { type: "user.sessions_revoked"; userId: string; count: number }
+  | { type: "sessions.revoked_many"; count: number }
+  | { type: "user.status_changed"; userId: string; status: UserStatus; revokedSessions: number }
+  | { type: "sessions.pruned"; count: number };

@@ -5,6 +5,7 @@ import type {
   ApiKeyScope,
   AuditEvent,
   SessionFilter,
+  SessionsEvent,
   SessionSort,
   UserRole,
   UserStatus,
@@ -150,8 +151,7 @@ export interface StatsRows {
 }
 
 export type InsertSessionResult =
-  | { ok: true; user: UserRecord }
-  | { ok: false; error: "user_not_found" | "user_disabled" };
+  { ok: true; user: UserRecord } | { ok: false; error: "user_not_found" | "user_disabled" };
 
 export interface PruneCutoff {
   /** Expired or revoked before this instant. */
@@ -162,8 +162,27 @@ export interface PruneCutoff {
 
 export type Dialect = "sqlite" | "postgres";
 
+/** A change as sent between processes: the event and the process that made it. */
+export interface ChangeMessage {
+  origin: string;
+  event: SessionsEvent;
+}
+
+/**
+ * Change notifications between every process using one database (Postgres LISTEN/NOTIFY), so live
+ * views on one API instance hear about changes made on another. Delivery is best-effort and
+ * at-most-once: consumers treat a message as a hint to refresh, never as the data itself.
+ */
+export interface ChangeFeed {
+  publish(message: ChangeMessage): Promise<void>;
+  /** Calls the listener for every message, this process's own included; resolves to an unsubscribe. */
+  subscribe(listener: (message: ChangeMessage) => void): Promise<() => Promise<void>>;
+}
+
 export interface SessionsStore {
   readonly dialect: Dialect;
+  /** Cross-process change notifications; null where one process owns the database (SQLite). */
+  readonly changeFeed: ChangeFeed | null;
 
   // users
   /** Inserts the user and its audit event; reports a taken email instead of throwing. */

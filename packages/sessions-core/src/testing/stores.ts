@@ -15,7 +15,8 @@ import { openPostgresStore, postgresMigrationsFolder } from "../store/postgres/o
 import { schema } from "../store/postgres/schema.js";
 import { createPostgresStore } from "../store/postgres/store.js";
 import { openSqliteStore } from "../store/sqlite/store.js";
-import type { SessionsStore } from "../store/store.js";
+import { CHANGE_CHANNEL, parseChangeMessage } from "../store/postgres/change-feed.js";
+import type { ChangeFeed, SessionsStore } from "../store/store.js";
 
 export type StoreKind = "sqlite-memory" | "sqlite-file" | "postgres";
 
@@ -41,15 +42,27 @@ export interface StoreHarness {
    * in the plan means no index can serve the query). Not for ":memory:" stores.
    */
   explain(query: string, params: unknown[]): Promise<string[]>;
+  /**
+   * Another store on the latest fresh store's database, as a second process would open it (a new
+   * connection pool on a server; the same instance on PGlite), or null where none can exist
+   * (":memory:"). Closed by dispose().
+   */
+  openSecond(): Promise<SessionsStore | null>;
   dispose(): Promise<void>;
 }
 
-export async function createStoreHarness(kind: StoreKind, options: StoreHarnessOptions = {}): Promise<StoreHarness> {
+export async function createStoreHarness(
+  kind: StoreKind,
+  options: StoreHarnessOptions = {},
+): Promise<StoreHarness> {
   if (kind === "postgres") return createPostgresHarness(options);
   return createSqliteHarness(kind, options);
 }
 
-function createSqliteHarness(kind: "sqlite-memory" | "sqlite-file", options: StoreHarnessOptions): StoreHarness {
+function createSqliteHarness(
+  kind: "sqlite-memory" | "sqlite-file",
+  options: StoreHarnessOptions,
+): StoreHarness {
   const dir = kind === "sqlite-file" ? mkdtempSync(join(tmpdir(), "sessions-test-")) : null;
   const open: SessionsStore[] = [];
   let latest: string | null = null;
@@ -73,6 +86,12 @@ function createSqliteHarness(kind: "sqlite-memory" | "sqlite-file", options: Sto
         db.close();
       }
     },
+    async openSecond() {
+      if (!latest) return null;
+      const store = openSqliteStore(latest);
+      open.push(store);
+      return store;
+    },
     async dispose() {
       await Promise.all(open.map((s) => s.close()));
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -87,7 +106,9 @@ async function createPostgresHarness(options: StoreHarnessOptions): Promise<Stor
   const serverUrl = process.env.TEST_POSTGRES_URL;
   if (!serverUrl) {
     if (process.env.CI) {
-      throw new Error("CI is set but TEST_POSTGRES_URL is not: the Postgres suite must run against a real server in CI.");
+      throw new Error(
+        "CI is set but TEST_POSTGRES_URL is not: the Postgres suite must run against a real server in CI.",
+      );
     }
     return createPgliteHarness(options);
   }
@@ -99,6 +120,7 @@ async function createPostgresHarness(options: StoreHarnessOptions): Promise<Stor
   url.pathname = `/${database}`;
   const store = nonClosing(await openPostgresStore(url.toString(), { logger: options.logger }));
   const direct = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  const seconds: SessionsStore[] = [];
   let handedOut = false;
   return {
     kind: "postgres",
@@ -115,7 +137,13 @@ async function createPostgresHarness(options: StoreHarnessOptions): Promise<Stor
         return rows.map((r) => String(r["QUERY PLAN"]));
       });
     },
+    async openSecond() {
+      const second = await openPostgresStore(url.toString(), { max: 2 });
+      seconds.push(second);
+      return second;
+    },
     async dispose() {
+      await Promise.all(seconds.map((s) => s.close()));
       await direct.end();
       await store.close();
       await admin.unsafe(`drop database if exists ${database} with (force)`);
@@ -128,7 +156,7 @@ async function createPgliteHarness(options: StoreHarnessOptions): Promise<StoreH
   const client = new PGlite();
   const db = drizzlePglite(client, { schema, logger: options.logger ?? false });
   await migratePglite(db, { migrationsFolder: postgresMigrationsFolder });
-  const store = nonClosing(createPostgresStore(db, async () => {}));
+  const store = nonClosing(createPostgresStore(db, async () => {}, pgliteChangeFeed(client)));
   let handedOut = false;
   return {
     kind: "postgres",
@@ -145,8 +173,27 @@ async function createPgliteHarness(options: StoreHarnessOptions): Promise<StoreH
         return result.rows.map((r) => r["QUERY PLAN"]);
       });
     },
+    async openSecond() {
+      return store;
+    },
     async dispose() {
       await client.close();
+    },
+  };
+}
+
+/** LISTEN/NOTIFY on PGlite: the same channel and message format as the postgres.js feed. */
+function pgliteChangeFeed(client: PGlite): ChangeFeed {
+  return {
+    async publish(message) {
+      await client.query("select pg_notify($1, $2)", [CHANGE_CHANNEL, JSON.stringify(message)]);
+    },
+    async subscribe(listener) {
+      const unsubscribe = await client.listen(CHANGE_CHANNEL, (payload) => {
+        const message = parseChangeMessage(payload);
+        if (message) listener(message);
+      });
+      return unsubscribe;
     },
   };
 }

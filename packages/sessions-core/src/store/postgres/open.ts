@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import type { SessionsStore } from "../store.js";
 import { schema } from "./schema.js";
+import { createPostgresJsChangeFeed } from "./change-feed.js";
 import { createPostgresStore } from "./store.js";
 
 export const postgresMigrationsFolder = fileURLToPath(
@@ -28,7 +29,11 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
   try {
     await client`select 1`;
-    return createPostgresStore(drizzle(client, { schema, logger: options.logger ?? false }), () => client.end({ timeout: 5 }));
+    return createPostgresStore(
+      drizzle(client, { schema, logger: options.logger ?? false }),
+      () => client.end({ timeout: 5 }),
+      createPostgresJsChangeFeed(client),
+    );
   } catch (error) {
     await client.end({ timeout: 1 });
     throw error;

@@ -4,7 +4,14 @@
 import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as q from "../query-parts.js";
-import type { InsertSessionResult, SessionsStore, SessionWithUser, StatsQuery, StatsRows } from "../store.js";
+import type {
+  ChangeFeed,
+  InsertSessionResult,
+  SessionsStore,
+  SessionWithUser,
+  StatsQuery,
+  StatsRows,
+} from "../store.js";
 import type { schema } from "./schema.js";
 import { apiKeys, auditEvents, sessions, users } from "./schema.js";
 
@@ -28,7 +35,11 @@ function isUniqueViolation(error: unknown): boolean {
   return code(error) === "23505" || code(cause) === "23505";
 }
 
-export function createPostgresStore(db: PgDb, close: () => Promise<void>): SessionsStore {
+export function createPostgresStore(
+  db: PgDb,
+  close: () => Promise<void>,
+  changeFeed: ChangeFeed | null = null,
+): SessionsStore {
   const idsMatching = (condition: SQL | undefined) =>
     db
       .select({ id: sessions.id })
@@ -92,6 +103,7 @@ export function createPostgresStore(db: PgDb, close: () => Promise<void>): Sessi
 
   return {
     dialect: "postgres",
+    changeFeed,
 
     async insertUser(user, audit) {
       try {

@@ -5,6 +5,7 @@ import { describe } from "vitest";
 import type { StoreKind } from "../stores.js";
 import { apiKeysContract } from "./api-keys.js";
 import { auditContract } from "./audit.js";
+import { changeFeedContract } from "./change-feed.js";
 import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
 import { useContractContext } from "./context.js";
@@ -33,6 +34,7 @@ export const CONTRACT_MODULES = [
   pruneContract,
   secretsContract,
   badInputContract,
+  changeFeedContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
