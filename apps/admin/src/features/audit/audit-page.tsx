@@ -1,0 +1,311 @@
+import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
+import { getRouteApi, Link } from "@tanstack/react-router";
+import { createColumnHelper, useTable } from "@tanstack/react-table";
+import { BotIcon, KeyRoundIcon, ScrollTextIcon, SearchXIcon, XIcon } from "lucide-react";
+import { useMemo, useState, type FormEvent } from "react";
+import { EmptyState, ErrorState, PageHeader, RelativeTime } from "@/components/bits";
+import { DataTable, tableCore } from "@/components/data-table";
+import { Pager, useCursorPages } from "@/components/pager";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Input, NativeSelect } from "@/components/ui/input";
+import { errorMessage } from "@/lib/errors";
+import { formatNumber, shortId } from "@/lib/format";
+import { useLive } from "@/lib/live";
+import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { cn } from "@/lib/utils";
+import { actionLabel, actionTone, AUDIT_ACTIONS } from "./search";
+
+type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
+
+const route = getRouteApi("/app/audit");
+const helper = createColumnHelper<typeof tableCore, AuditEvent>();
+const PAGE_SIZE = 50;
+
+function ActionBadge({ action }: { action: string }) {
+  const tone = actionTone(action);
+  return (
+    <Badge variant={tone === "destructive" ? "destructive" : tone === "success" ? "success" : "secondary"}>
+      {actionLabel(action)}
+    </Badge>
+  );
+}
+
+export function AuditPage() {
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const { refetchInterval } = useLive();
+  const [actorText, setActorText] = useState(search.actor ?? "");
+  const [appliedActor, setAppliedActor] = useState(search.actor ?? "");
+  if ((search.actor ?? "") !== appliedActor) {
+    setAppliedActor(search.actor ?? "");
+    setActorText(search.actor ?? "");
+  }
+
+  // An email in the actor filter is looked up; the log itself is keyed by actor id.
+  const actorIsEmail = Boolean(search.actor?.includes("@"));
+  const actorLookup = useQuery(
+    trpc.users.list.queryOptions(
+      { search: search.actor, limit: 10 },
+      { enabled: actorIsEmail, staleTime: 60_000 },
+    ),
+  );
+  const actorId = actorIsEmail
+    ? actorLookup.data?.items.find((u) => u.email.toLowerCase() === search.actor?.toLowerCase())?.id
+    : search.actor;
+  const actorUnknown = actorIsEmail && actorLookup.isSuccess && !actorId;
+
+  const list = useQuery(
+    trpc.audit.list.queryOptions(
+      { action: search.action, actor: actorId, limit: PAGE_SIZE, cursor: search.cursor ?? null },
+      { placeholderData: keepPreviousData, refetchInterval, enabled: !actorIsEmail || actorLookup.isSuccess },
+    ),
+  );
+  const items = useMemo(() => (actorUnknown ? [] : (list.data?.items ?? [])), [actorUnknown, list.data]);
+
+  // Show people by email rather than by id: one batched lookup for the users on this page.
+  const userIds = useMemo(() => {
+    const ids = new Set<string>();
+    for (const e of items) {
+      if (e.actorType === "user") ids.add(e.actor);
+      if (e.targetType === "user" && e.target) ids.add(e.target);
+    }
+    return [...ids];
+  }, [items]);
+  const users = useQueries({
+    queries: userIds.map((id) => trpc.users.get.queryOptions({ id }, { staleTime: 5 * 60_000 })),
+  });
+  const emails = new Map<string, string>();
+  users.forEach((q, i) => {
+    const id = userIds[i];
+    if (id && q.data) emails.set(id, q.data.email);
+  });
+
+  const columns = helper.columns([
+    helper.display({
+      id: "at",
+      header: "When",
+      cell: ({ row }) => <RelativeTime date={row.original.at} className="text-muted-foreground" />,
+    }),
+    helper.display({
+      id: "actor",
+      header: "Actor",
+      cell: ({ row }) => {
+        const e = row.original;
+        if (e.actorType === "system") {
+          return (
+            <span className="flex items-center gap-1.5 text-muted-foreground">
+              <BotIcon className="size-3.5" /> System
+            </span>
+          );
+        }
+        if (e.actorType === "api_key") {
+          return (
+            <span className="flex items-center gap-1.5">
+              <KeyRoundIcon className="size-3.5 text-muted-foreground" /> API key{" "}
+              <span className="font-mono text-xs text-muted-foreground">{shortId(e.actor)}</span>
+            </span>
+          );
+        }
+        return (
+          <Link
+            to="/users/$userId"
+            params={{ userId: e.actor }}
+            className="max-w-[14rem] truncate hover:underline"
+          >
+            {emails.get(e.actor) ?? shortId(e.actor)}
+          </Link>
+        );
+      },
+    }),
+    helper.display({
+      id: "action",
+      header: "Action",
+      cell: ({ row }) => <ActionBadge action={row.original.action} />,
+    }),
+    helper.display({
+      id: "target",
+      header: "Target",
+      cell: ({ row }) => {
+        const e = row.original;
+        if (!e.target)
+          return (
+            <span className="text-muted-foreground">
+              {e.count !== null ? `${formatNumber(e.count)} sessions` : "—"}
+            </span>
+          );
+        if (e.targetType === "user") {
+          return (
+            <Link
+              to="/users/$userId"
+              params={{ userId: e.target }}
+              className="max-w-[14rem] truncate hover:underline"
+            >
+              {emails.get(e.target) ?? shortId(e.target)}
+            </Link>
+          );
+        }
+        if (e.targetType === "session") {
+          return (
+            <Link
+              to="/sessions"
+              search={{ status: "all", session: e.target }}
+              className="font-mono text-xs hover:underline"
+            >
+              session {shortId(e.target)}
+            </Link>
+          );
+        }
+        return (
+          <span className="font-mono text-xs text-muted-foreground">{`${e.targetType ?? ""} ${shortId(e.target)}`}</span>
+        );
+      },
+    }),
+    helper.display({
+      id: "count",
+      header: "Count",
+      cell: ({ row }) => (
+        <span className="tabular">
+          {row.original.count === null ? "—" : formatNumber(row.original.count)}
+        </span>
+      ),
+    }),
+    helper.display({
+      id: "ip",
+      header: "IP",
+      cell: ({ row }) => (
+        <span className="font-mono text-xs text-muted-foreground">{row.original.ip ?? "—"}</span>
+      ),
+    }),
+    helper.display({
+      id: "reason",
+      header: "Reason",
+      cell: ({ row }) =>
+        row.original.reason ? (
+          <span className="block max-w-[18rem] truncate" title={row.original.reason}>
+            {row.original.reason}
+          </span>
+        ) : (
+          <span className="text-muted-foreground">—</span>
+        ),
+    }),
+  ]);
+
+  const table = useTable({ features: tableCore, columns, data: items, getRowId: (row) => row.id });
+  const pages = useCursorPages(search.cursor, actorUnknown ? null : list.data?.nextCursor);
+  const filtered = Boolean(search.action || search.actor);
+  const actions: string[] =
+    search.action && !(AUDIT_ACTIONS as readonly string[]).includes(search.action)
+      ? [search.action, ...AUDIT_ACTIONS]
+      : [...AUDIT_ACTIONS];
+
+  function applyActor(event: FormEvent) {
+    event.preventDefault();
+    setAppliedActor(actorText.trim());
+    void navigate({ search: { ...search, actor: actorText.trim() || undefined, cursor: undefined } });
+  }
+
+  return (
+    <div>
+      <PageHeader
+        title="Audit log"
+        description="Who did what to which session or user, when, from where, and why."
+      />
+      <Card className="overflow-hidden">
+        <div className="flex flex-col gap-3 border-b p-3 sm:flex-row sm:items-center sm:p-4">
+          <NativeSelect
+            aria-label="Action"
+            value={search.action ?? ""}
+            onChange={(e) =>
+              void navigate({ search: { ...search, action: e.target.value || undefined, cursor: undefined } })
+            }
+            className="w-full sm:w-56"
+          >
+            <option value="">All actions</option>
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {actionLabel(a)}
+              </option>
+            ))}
+          </NativeSelect>
+          <form onSubmit={applyActor} className="flex w-full gap-2 sm:w-auto">
+            <Input
+              aria-label="Actor (email or id)"
+              placeholder="Actor email or id"
+              value={actorText}
+              onChange={(e) => setActorText(e.target.value)}
+              className="sm:w-64"
+            />
+            <Button type="submit" variant="secondary">
+              Filter
+            </Button>
+          </form>
+          {filtered && (
+            <Button
+              variant="ghost"
+              size="sm"
+              className="h-9 text-muted-foreground sm:ml-auto"
+              onClick={() => void navigate({ search: {} })}
+            >
+              <XIcon /> Clear filters
+            </Button>
+          )}
+        </div>
+        {list.isError && !list.data ? (
+          <ErrorState message={errorMessage(list.error)} onRetry={() => void list.refetch()} />
+        ) : (
+          <div className={cn("transition-opacity", list.isPlaceholderData && "opacity-60")}>
+            <DataTable
+              table={table}
+              caption="Audit events"
+              loading={list.isPending || (actorIsEmail && actorLookup.isPending)}
+              columnClass={{
+                ip: "hidden lg:table-cell",
+                count: "hidden md:table-cell",
+                reason: "hidden md:table-cell",
+              }}
+              empty={
+                actorUnknown ? (
+                  <EmptyState
+                    icon={SearchXIcon}
+                    title="No user with that email"
+                    description="Check the spelling, or filter by an id."
+                  />
+                ) : filtered ? (
+                  <EmptyState
+                    icon={SearchXIcon}
+                    title="No events match"
+                    description="Try another action or actor."
+                  />
+                ) : (
+                  <EmptyState
+                    icon={ScrollTextIcon}
+                    title="Nothing has happened yet"
+                    description="Every revoke, sign-out and change is recorded here."
+                  />
+                )
+              }
+            />
+          </div>
+        )}
+        <Pager
+          page={pages.page}
+          hasPrevious={pages.hasPrevious}
+          hasNext={pages.hasNext}
+          shown={items.length}
+          pageSize={PAGE_SIZE}
+          noun="events"
+          onPrevious={() => {
+            const move = pages.previous();
+            void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
+          }}
+          onNext={() => {
+            const move = pages.next();
+            if (move) void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
+          }}
+        />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,270 @@
+import { useQuery } from "@tanstack/react-query";
+import { SearchIcon, XIcon } from "lucide-react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { Kbd } from "@/components/bits";
+import { Button } from "@/components/ui/button";
+import { Input, NativeSelect } from "@/components/ui/input";
+import { trpc } from "@/lib/trpc";
+import { cn } from "@/lib/utils";
+import { hasActiveFilters, SESSION_STATUSES, type SessionsSearch, type SessionStatusFilter } from "./search";
+
+const STATUS_LABELS: Record<SessionStatusFilter, string> = {
+  active: "Active",
+  expired: "Expired",
+  revoked: "Revoked",
+  all: "All",
+};
+
+export type FiltersPatch = Partial<Record<keyof SessionsSearch, string | undefined>>;
+
+/** Email search, typed into a box and applied after a pause; "/" focuses it from anywhere. */
+function EmailSearch({
+  value,
+  onChange,
+}: {
+  value: string | undefined;
+  onChange: (q: string | undefined) => void;
+}) {
+  const [text, setText] = useState(value ?? "");
+  const [applied, setApplied] = useState(value ?? "");
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  // The URL changed from elsewhere (back button, a link, "Clear"): show what it says.
+  if ((value ?? "") !== applied) {
+    setApplied(value ?? "");
+    setText(value ?? "");
+  }
+
+  useEffect(() => {
+    if (text.trim() === applied.trim()) return;
+    const timer = setTimeout(() => {
+      setApplied(text.trim());
+      onChange(text.trim() || undefined);
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [text, applied, onChange]);
+
+  useEffect(() => {
+    function onKey(event: globalThis.KeyboardEvent) {
+      const target = event.target as HTMLElement | null;
+      const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+      if (event.key === "/" && !typing && !event.metaKey && !event.ctrlKey) {
+        event.preventDefault();
+        inputRef.current?.focus();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === "Enter") {
+      setApplied(text.trim());
+      onChange(text.trim() || undefined);
+    } else if (event.key === "Escape" && text) {
+      event.preventDefault();
+      setText("");
+    }
+  }
+
+  return (
+    <div className="relative w-full sm:w-72">
+      <SearchIcon
+        className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-muted-foreground"
+        aria-hidden="true"
+      />
+      <Input
+        ref={inputRef}
+        type="search"
+        aria-label="Search by email"
+        placeholder="Search by email"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        className="pr-9 pl-9 [&::-webkit-search-cancel-button]:hidden"
+      />
+      <span className="absolute top-1/2 right-2.5 -translate-y-1/2">
+        {text ? (
+          <button
+            type="button"
+            aria-label="Clear search"
+            onClick={() => setText("")}
+            className="rounded p-0.5 text-muted-foreground hover:text-foreground"
+          >
+            <XIcon className="size-3.5" />
+          </button>
+        ) : (
+          <Kbd>/</Kbd>
+        )}
+      </span>
+    </div>
+  );
+}
+
+function StatusTabs({
+  value,
+  onChange,
+}: {
+  value: SessionStatusFilter;
+  onChange: (value: SessionStatusFilter) => void;
+}) {
+  function onKeyDown(event: KeyboardEvent<HTMLButtonElement>, index: number) {
+    const delta = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+    if (!delta) return;
+    event.preventDefault();
+    const next = SESSION_STATUSES[(index + delta + SESSION_STATUSES.length) % SESSION_STATUSES.length]!;
+    onChange(next);
+    const group = event.currentTarget.parentElement;
+    requestAnimationFrame(() => group?.querySelector<HTMLButtonElement>(`[data-value="${next}"]`)?.focus());
+  }
+  return (
+    <div
+      role="radiogroup"
+      aria-label="Status"
+      className="inline-flex h-9 items-center rounded-md border bg-subtle p-0.5"
+    >
+      {SESSION_STATUSES.map((status, index) => {
+        const checked = value === status;
+        return (
+          <button
+            key={status}
+            type="button"
+            role="radio"
+            aria-checked={checked}
+            data-value={status}
+            tabIndex={checked ? 0 : -1}
+            onClick={() => onChange(status)}
+            onKeyDown={(e) => onKeyDown(e, index)}
+            className={cn(
+              "h-full rounded-[5px] px-3 text-[13px] font-medium text-muted-foreground transition-colors outline-none hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring",
+              checked && "bg-background text-foreground shadow-xs ring-1 ring-border",
+            )}
+          >
+            {STATUS_LABELS[status]}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+function optionsWith(names: string[], current: string | undefined): string[] {
+  return current && !names.includes(current) ? [current, ...names] : names;
+}
+
+export function FiltersBar({
+  search,
+  onChange,
+}: {
+  search: SessionsSearch;
+  onChange: (patch: FiltersPatch) => void;
+}) {
+  // The browser and OS choices are the names the stats already count.
+  const stats = useQuery(trpc.sessions.stats.queryOptions(undefined, { staleTime: 60_000 }));
+  const browsers = optionsWith(
+    (stats.data?.byBrowser ?? []).map((b) => b.name),
+    search.browser,
+  );
+  const systems = optionsWith(
+    (stats.data?.byOs ?? []).map((o) => o.name),
+    search.os,
+  );
+  const active = hasActiveFilters(search);
+
+  return (
+    <div className="flex flex-col gap-3 border-b p-3 sm:p-4">
+      <div className="flex flex-col gap-3 lg:flex-row lg:items-center lg:justify-between">
+        <EmailSearch value={search.q} onChange={(q) => onChange({ q })} />
+        <div className="overflow-x-auto">
+          <StatusTabs value={search.status} onChange={(status) => onChange({ status })} />
+        </div>
+      </div>
+      <div className="flex flex-wrap items-end gap-2">
+        <NativeSelect
+          aria-label="Browser"
+          value={search.browser ?? ""}
+          onChange={(e) => onChange({ browser: e.target.value || undefined })}
+          className="w-[calc(50%-0.25rem)] sm:w-40"
+        >
+          <option value="">All browsers</option>
+          {browsers.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </NativeSelect>
+        <NativeSelect
+          aria-label="Operating system"
+          value={search.os ?? ""}
+          onChange={(e) => onChange({ os: e.target.value || undefined })}
+          className="w-[calc(50%-0.25rem)] sm:w-40"
+        >
+          <option value="">All systems</option>
+          {systems.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </NativeSelect>
+        <div className="grid w-full grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)] items-center gap-2 sm:flex sm:w-auto">
+          <label htmlFor="created-from" className="text-[13px] text-muted-foreground">
+            Created
+          </label>
+          <Input
+            id="created-from"
+            type="date"
+            aria-label="Created from"
+            value={search.from ?? ""}
+            max={search.to}
+            onChange={(e) => onChange({ from: e.target.value || undefined })}
+            className="min-w-0 sm:w-[9.5rem]"
+          />
+          <span className="text-muted-foreground" aria-hidden="true">
+            –
+          </span>
+          <Input
+            type="date"
+            aria-label="Created to"
+            value={search.to ?? ""}
+            min={search.from}
+            onChange={(e) => onChange({ to: e.target.value || undefined })}
+            className="min-w-0 sm:w-[9.5rem]"
+          />
+        </div>
+        {search.ip && (
+          <span className="inline-flex h-9 items-center gap-1.5 rounded-md border bg-subtle pr-1.5 pl-3 text-[13px]">
+            IP <span className="font-mono">{search.ip}</span>
+            <button
+              type="button"
+              aria-label="Remove IP filter"
+              onClick={() => onChange({ ip: undefined })}
+              className="rounded p-0.5 text-muted-foreground hover:text-foreground"
+            >
+              <XIcon className="size-3.5" />
+            </button>
+          </span>
+        )}
+        {active && (
+          <Button
+            variant="ghost"
+            size="sm"
+            className="h-9 text-muted-foreground"
+            onClick={() =>
+              onChange({
+                q: undefined,
+                status: undefined,
+                browser: undefined,
+                os: undefined,
+                ip: undefined,
+                from: undefined,
+                to: undefined,
+              })
+            }
+          >
+            <XIcon /> Clear filters
+          </Button>
+        )}
+      </div>
+    </div>
+  );
+}

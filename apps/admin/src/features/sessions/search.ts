@@ -1,0 +1,225 @@
+// The sessions view's state lives in the URL, so a view can be shared and survives a reload.
+// This module is the only place that maps between the URL's search params and the API's list
+// input; it is pure so the mapping is tested without a browser.
+
+export const SESSION_STATUSES = ["active", "expired", "revoked", "all"] as const;
+export type SessionStatusFilter = (typeof SESSION_STATUSES)[number];
+
+export const SORT_KEYS = ["createdAt", "lastSeenAt", "expiresAt"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 25;
+export const DEFAULT_STATUS: SessionStatusFilter = "active";
+export const DEFAULT_SORT: { by: SortKey; dir: SortDir } = { by: "createdAt", dir: "desc" };
+
+/** The sessions view as the URL holds it. Absent optional fields mean "no filter". */
+export interface SessionsSearch {
+  /** Case-insensitive substring of the user's email. */
+  q?: string;
+  status: SessionStatusFilter;
+  browser?: string;
+  os?: string;
+  ip?: string;
+  /** Created on or after this local day (YYYY-MM-DD). */
+  from?: string;
+  /** Created on or before this local day (YYYY-MM-DD), inclusive. */
+  to?: string;
+  sort: SortKey;
+  dir: SortDir;
+  size: number;
+  /** Keyset cursor of the current page; absent on the first page. */
+  cursor?: string;
+  /** The session open in the detail drawer. */
+  session?: string;
+}
+
+export const DEFAULT_SEARCH: SessionsSearch = {
+  status: DEFAULT_STATUS,
+  sort: DEFAULT_SORT.by,
+  dir: DEFAULT_SORT.dir,
+  size: DEFAULT_PAGE_SIZE,
+};
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function text(value: unknown, max: number): string | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const trimmed = String(value).trim();
+  return trimmed === "" ? undefined : trimmed.slice(0, max);
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === "string" && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : fallback;
+}
+
+/** A valid calendar day as YYYY-MM-DD, or undefined (2024-02-30 is not a day). */
+export function parseDay(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = DAY.exec(value.trim());
+  if (!match) return undefined;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const date = new Date(y, m - 1, d);
+  if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d) return undefined;
+  return value.trim();
+}
+
+/**
+ * Reads the URL's search params into a complete view. Tolerant: anything unknown or malformed
+ * falls back to its default rather than failing, because URLs are typed and pasted by people.
+ */
+export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearch {
+  const sizeNumber = Number(raw.size);
+  const size = (PAGE_SIZES as readonly number[]).includes(sizeNumber) ? sizeNumber : DEFAULT_PAGE_SIZE;
+  let from = parseDay(raw.from);
+  let to = parseDay(raw.to);
+  // A reversed range is a slip of the hand, not an empty result: put it the right way round.
+  if (from && to && from > to) [from, to] = [to, from];
+  const search: SessionsSearch = {
+    status: oneOf(raw.status, SESSION_STATUSES, DEFAULT_STATUS),
+    sort: oneOf(raw.sort, SORT_KEYS, DEFAULT_SORT.by),
+    dir: oneOf(raw.dir, ["asc", "desc"] as const, DEFAULT_SORT.dir),
+    size,
+  };
+  const optional = {
+    q: text(raw.q, 320),
+    browser: text(raw.browser, 100),
+    os: text(raw.os, 100),
+    ip: text(raw.ip, 64),
+    from,
+    to,
+    cursor: text(raw.cursor, 500),
+    session: text(raw.session, 100),
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) (search as unknown as Record<string, string>)[key] = value;
+  }
+  return search;
+}
+
+/** The URL form of a view: only what differs from the defaults, in a stable order. */
+export function serializeSessionsSearch(search: SessionsSearch): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (search.q) out.q = search.q;
+  if (search.status !== DEFAULT_STATUS) out.status = search.status;
+  if (search.browser) out.browser = search.browser;
+  if (search.os) out.os = search.os;
+  if (search.ip) out.ip = search.ip;
+  if (search.from) out.from = search.from;
+  if (search.to) out.to = search.to;
+  if (search.sort !== DEFAULT_SORT.by) out.sort = search.sort;
+  if (search.dir !== DEFAULT_SORT.dir) out.dir = search.dir;
+  if (search.size !== DEFAULT_PAGE_SIZE) out.size = String(search.size);
+  if (search.cursor) out.cursor = search.cursor;
+  if (search.session) out.session = search.session;
+  return out;
+}
+
+/** Fields that select which sessions are listed; changing any of them starts again at page one. */
+const RESETS_PAGE: readonly (keyof SessionsSearch)[] = [
+  "q",
+  "status",
+  "browser",
+  "os",
+  "ip",
+  "from",
+  "to",
+  "sort",
+  "dir",
+  "size",
+];
+
+/**
+ * Applies a change to a view. A change to the filter, sort or page size drops the cursor (a
+ * keyset cursor belongs to one query); opening a session in the drawer keeps the page.
+ */
+export function updateSessionsSearch(
+  previous: SessionsSearch,
+  patch: Partial<Record<keyof SessionsSearch, string | number | undefined>>,
+): SessionsSearch {
+  const merged: Record<string, unknown> = { ...serializeSessionsSearch(previous) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || value === "") delete merged[key];
+    else merged[key] = value;
+  }
+  const resets = RESETS_PAGE.some((key) => key in patch && patch[key] !== previous[key]);
+  if (resets && !("cursor" in patch)) delete merged.cursor;
+  return parseSessionsSearch(merged);
+}
+
+/** Clicking a column header: a new column sorts newest first; the same column flips direction. */
+export function nextSort(search: SessionsSearch, by: SortKey): { sort: SortKey; dir: SortDir } {
+  if (search.sort !== by) return { sort: by, dir: "desc" };
+  return { sort: by, dir: search.dir === "desc" ? "asc" : "desc" };
+}
+
+/** Start of a local calendar day. */
+export function startOfLocalDay(day: string): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(y, m - 1, d);
+}
+
+/** The filter the API's sessions.listActive and sessions.revokeMany take for this view. */
+export function toSessionFilter(search: SessionsSearch): {
+  email?: string;
+  status: SessionStatusFilter;
+  browser?: string;
+  os?: string;
+  ip?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+} {
+  const filter: ReturnType<typeof toSessionFilter> = { status: search.status };
+  if (search.q) filter.email = search.q;
+  if (search.browser) filter.browser = search.browser;
+  if (search.os) filter.os = search.os;
+  if (search.ip) filter.ip = search.ip;
+  if (search.from) filter.createdFrom = startOfLocalDay(search.from);
+  if (search.to) {
+    // The API's createdTo is exclusive; the view's "to" day is inclusive, so end at the next midnight.
+    const end = startOfLocalDay(search.to);
+    end.setDate(end.getDate() + 1);
+    filter.createdTo = end;
+  }
+  return filter;
+}
+
+/** The full sessions.listActive input for this view. */
+export function toListInput(search: SessionsSearch) {
+  return {
+    limit: search.size,
+    cursor: search.cursor ?? null,
+    filter: toSessionFilter(search),
+    sort: { by: search.sort, dir: search.dir },
+  };
+}
+
+/** Whether the view narrows the sessions beyond the default "active" list. */
+export function hasActiveFilters(search: SessionsSearch): boolean {
+  return Boolean(
+    search.q ||
+    search.browser ||
+    search.os ||
+    search.ip ||
+    search.from ||
+    search.to ||
+    search.status !== DEFAULT_STATUS,
+  );
+}
+
+/** The view's filter in words, for the bulk-revoke confirmation and empty states. */
+export function describeFilter(search: SessionsSearch): string[] {
+  const parts: string[] = [];
+  parts.push(search.status === "all" ? "Any status" : `Status is ${search.status}`);
+  if (search.q) parts.push(`Email contains “${search.q}”`);
+  if (search.browser) parts.push(`Browser is ${search.browser}`);
+  if (search.os) parts.push(`OS is ${search.os}`);
+  if (search.ip) parts.push(`IP is ${search.ip}`);
+  if (search.from && search.to) parts.push(`Created ${search.from} – ${search.to}`);
+  else if (search.from) parts.push(`Created on or after ${search.from}`);
+  else if (search.to) parts.push(`Created on or before ${search.to}`);
+  return parts;
+}

@@ -1,0 +1,35 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { Toaster } from "sonner";
+import { TooltipProvider } from "@/components/ui/tooltip";
+import { queryClient, setSignedOutHandler } from "@/lib/trpc";
+import { router } from "./router";
+import "./index.css";
+
+// A sign-in that ends while the console is open (signed out elsewhere, revoked) leads back to sign-in.
+setSignedOutHandler(() => {
+  if (router.state.location.pathname === "/login") return;
+  queryClient.clear();
+  void router.navigate({ to: "/login", search: { redirect: router.state.location.href } });
+});
+
+const root = document.getElementById("root");
+if (!root) throw new Error("#root is missing from index.html");
+
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <TooltipProvider delayDuration={300}>
+        <RouterProvider router={router} />
+        <Toaster
+          position="bottom-right"
+          theme="system"
+          closeButton
+          toastOptions={{ className: "font-sans" }}
+        />
+      </TooltipProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);
