@@ -202,8 +202,13 @@ describe("sessions", () => {
     });
     expect(await viewer.api.sessions.get({ id: "01900000-0000-7000-8000-000000000000" })).toBeNull();
     expect(await viewer.api.sessions.count()).toBe(2);
+    expect(await viewer.api.sessions.count({ filter: { userId: bob.id } })).toBe(1);
+    await f.app.service.revokeSession(session.id);
+    expect(await viewer.api.sessions.count({ filter: { userId: bob.id, status: "revoked" } })).toBe(1);
+    expect(await viewer.api.sessions.count({ filter: { userId: bob.id } })).toBe(0);
+    await expectTRPCError(viewer.api.sessions.count({ filter: { status: "gone" as "all" } }), "BAD_REQUEST");
     const stats = await viewer.api.sessions.stats();
-    expect(stats).toMatchObject({ totalActive: 2, uniqueUsers: 2, sessionsToday: 2 });
+    expect(stats).toMatchObject({ totalActive: 1, uniqueUsers: 1, sessionsToday: 2, revokedToday: 1 });
     expect(stats.createdPerDay).toHaveLength(30);
     await expectTRPCError(viewer.api.sessions.get({ id: "" }), "BAD_REQUEST");
   });

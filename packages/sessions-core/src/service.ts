@@ -18,6 +18,7 @@ import {
   parseInput,
   reasonSchema,
   revokeManySchema,
+  sessionFilterSchema,
 } from "./domain/inputs.js";
 import { dummyPasswordHash, hashPassword, verifyPasswordHash } from "./domain/password.js";
 import { localDate, localDays, sessionStatus, statusScope, toSessionInfo } from "./domain/rules.js";
@@ -295,6 +296,12 @@ export function createSessionsService(options: SessionsServiceOptions) {
     /** Number of active sessions, optionally narrowed by the same filters as the list. */
     async countActiveSessions(filter: Omit<SessionFilter, "status"> = {}): Promise<number> {
       const parsed = parseInput(listSessionsSchema, { filter: { ...filter, status: "active" } }).filter;
+      return store.countSessions(parsed, statusScope(now(), config));
+    },
+
+    /** Number of sessions matching the same filter as the list (default: active): "N matching". */
+    async countSessions(filter: SessionFilter = {}): Promise<number> {
+      const parsed = parseInput(sessionFilterSchema, filter, "filter");
       return store.countSessions(parsed, statusScope(now(), config));
     },
 

@@ -46,7 +46,10 @@ const FILTERS: Record<string, SessionFilter> = {
   revoked: { status: "revoked" },
   email: { email: "user1" },
   userId: {},
-  createdRange: { createdFrom: new Date("2026-02-20T00:00:00Z"), createdTo: new Date("2026-03-05T00:00:00Z") },
+  createdRange: {
+    createdFrom: new Date("2026-02-20T00:00:00Z"),
+    createdTo: new Date("2026-03-05T00:00:00Z"),
+  },
   ip: { ip: "10.0.0.7" },
   browser: { browser: "Firefox" },
   os: { os: "iOS" },
@@ -105,7 +108,12 @@ for (const kind of ["sqlite-file", "postgres"] as const) {
             await expectIndexed(async () => {
               const first = await service.listActiveSessions({ filter: f, sort: { by, dir }, limit: 5 });
               if (first.nextCursor) {
-                await service.listActiveSessions({ filter: f, sort: { by, dir }, limit: 5, cursor: first.nextCursor });
+                await service.listActiveSessions({
+                  filter: f,
+                  sort: { by, dir },
+                  limit: 5,
+                  cursor: first.nextCursor,
+                });
               }
             });
           });
@@ -115,8 +123,10 @@ for (const kind of ["sqlite-file", "postgres"] as const) {
         const f = name === "userId" ? { userId } : filter;
         const { status: _status, ...countable } = f;
         await expectIndexed(() => service.countActiveSessions(countable));
+        await expectIndexed(() => service.countSessions(f));
         // A revoked-only filter has nothing left to revoke: the dry run answers without a query.
-        if (f.status !== "revoked") await expectIndexed(() => service.revokeSessions({ filter: f, dryRun: true }));
+        if (f.status !== "revoked")
+          await expectIndexed(() => service.revokeSessions({ filter: f, dryRun: true }));
       });
     }
 

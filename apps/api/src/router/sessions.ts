@@ -7,6 +7,7 @@ import {
   listUserSessionsSchema,
   reasonSchema,
   revokeManySchema,
+  sessionFilterSchema,
 } from "@sessions/core";
 import { z } from "zod";
 import { authorizedProcedure } from "../trpc.js";
@@ -47,7 +48,12 @@ export const sessionsRouter = {
     .input(revokeManySchema)
     .mutation(({ ctx, input }) => ctx.service.revokeSessions(input, ctx.call)),
 
-  count: read.query(({ ctx }) => ctx.service.countActiveSessions()),
+  /** Active sessions; with a filter, the sessions the same listActive filter matches ("N matching"). */
+  count: read
+    .input(z.object({ filter: sessionFilterSchema.optional() }).optional())
+    .query(({ ctx, input }) =>
+      input?.filter ? ctx.service.countSessions(input.filter) : ctx.service.countActiveSessions(),
+    ),
 
   stats: read.query(({ ctx }) => ctx.service.getSessionStats()),
 

@@ -185,6 +185,10 @@ export interface AuditEvent {
   reason: string | null;
   count: number | null;
   data: Record<string, unknown> | null;
+  /** The actor's email (users) or name (API keys), looked up when listed; null for system or deleted. */
+  actorName: string | null;
+  /** The target user's email when the target is a user; null otherwise. */
+  targetName: string | null;
 }
 
 export interface ListAuditInput {

@@ -53,7 +53,8 @@ export interface SessionWithFullUser {
   user: UserRecord;
 }
 
-export type AuditRecord = AuditEvent;
+/** An audit event as stored; lists add the actor and target names by join. */
+export type AuditRecord = Omit<AuditEvent, "actorName" | "targetName">;
 
 export interface ApiKeyRecord {
   id: string;
@@ -236,7 +237,7 @@ export interface SessionsStore {
   prune(cutoff: PruneCutoff, audit: AuditRecord): Promise<number>;
 
   // audit
-  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  listAudit(query: AuditQuery): Promise<AuditEvent[]>;
 
   // api keys
   insertApiKey(key: ApiKeyRecord, audit: AuditRecord): Promise<void>;

@@ -1,8 +1,22 @@
 // Postgres store. Works over any drizzle Postgres driver (postgres.js in production, PGlite in
 // tests without a server). Multi-statement operations run in one transaction; single conditional
 // UPDATE … RETURNING statements make concurrent revokes count each session exactly once.
-import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  count,
+  countDistinct,
+  getTableColumns,
+  desc,
+  eq,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { alias } from "drizzle-orm/pg-core";
 import * as q from "../query-parts.js";
 import type {
   ChangeFeed,
@@ -19,6 +33,16 @@ export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 /** Rows per multi-row INSERT of the bulk path: 14 columns × 2,000 rows stays far below 65,535 parameters. */
 const BULK_ROWS_PER_STATEMENT = 2000;
+
+// Audit lists name who acted and which user was the target, by join: one query per page, no N+1.
+const actorUser = alias(users, "actor_user");
+const actorKey = alias(apiKeys, "actor_key");
+const targetUser = alias(users, "target_user");
+const auditSelection = {
+  ...getTableColumns(auditEvents),
+  actorName: sql<string | null>`coalesce(${actorUser.email}, ${actorKey.name})`,
+  targetName: targetUser.email,
+};
 
 const sessionUser = {
   id: users.id,
@@ -285,8 +309,11 @@ export function createPostgresStore(
 
     async listAudit(query) {
       return db
-        .select()
+        .select(auditSelection)
         .from(auditEvents)
+        .leftJoin(actorUser, and(eq(auditEvents.actorType, "user"), eq(actorUser.id, auditEvents.actor)))
+        .leftJoin(actorKey, and(eq(auditEvents.actorType, "api_key"), eq(actorKey.id, auditEvents.actor)))
+        .leftJoin(targetUser, and(eq(auditEvents.targetType, "user"), eq(targetUser.id, auditEvents.target)))
         .where(
           and(
             query.action ? eq(auditEvents.action, query.action) : undefined,

@@ -51,6 +51,33 @@ export function auditContract(t: ContractContext): void {
         reason: "stolen laptop",
         count: 1,
         data: null,
+        actorName: admin.email,
+        targetName: null,
+      });
+    });
+
+    it("names the acting user or API key and the target user in audit lists, in one query per page", async () => {
+      const admin = await makeUser(t.service, { role: "admin" });
+      const user = await makeUser(t.service);
+      const { apiKey } = await t.service.createApiKey({
+        name: "billing-service",
+        scopes: ["sessions:revoke"],
+      });
+      await t.service.createSession({ userId: user.id });
+      await t.service.revokeUserSessions(user.id, { actor: { type: "api_key", id: apiKey.id } });
+      await t.service.setUserStatus(user.id, "disabled", { actor: { type: "user", id: admin.id } });
+      await t.service.revokeUserSessions(admin.id, { actor: { type: "api_key", id: "deleted-key" } });
+      const events = await collectPages((cursor) => t.service.listAudit({ cursor }));
+      const byAction = (action: string) => events.find((e) => e.action === action);
+      expect(byAction("user.sessions_revoked")).toMatchObject({
+        actorName: "billing-service",
+        targetName: user.email,
+      });
+      expect(byAction("user.disabled")).toMatchObject({ actorName: admin.email, targetName: user.email });
+      expect(byAction("api_key.created")).toMatchObject({
+        actorType: "system",
+        actorName: null,
+        targetName: null,
       });
     });
 

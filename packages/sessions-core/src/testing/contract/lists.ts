@@ -78,6 +78,11 @@ export function listsContract(t: ContractContext): void {
         [revokedAndExpired]: "revoked",
       });
       expect(await t.service.countActiveSessions()).toBe(1);
+      // countSessions counts what the list shows, whatever the status filter.
+      for (const status of ["active", "expired", "revoked", "all"] as const) {
+        expect(await t.service.countSessions({ status }), status).toBe((await list({ status })).length);
+      }
+      expect(await t.service.countSessions({ status: "all", email: "no-such" })).toBe(0);
     });
 
     it("filters by user, ip, browser and os (parsed from real user agents), and combines filters", async () => {
