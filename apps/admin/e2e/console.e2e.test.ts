@@ -3,7 +3,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AppRouter } from "@sessions/api/router";
+import { createTRPCClient, httpLink } from "@trpc/client";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, ensureResultsDir, findChromium, startApi, type RunningApi } from "./harness";
 import { FLEET_SESSIONS, seed, VIEWER, type Seeded } from "./seed";
@@ -36,8 +39,14 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
 
   const at = (path: string) => `${api.url}${path}`;
   const rows = (p: Page) => p.locator("tbody tr[data-row-id]");
+  /** Which sessions a page shows, by id (row text includes times that move on as the test runs). */
+  const rowIds = (p: Page) =>
+    rows(p).evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-row-id") ?? ""));
   const activeCount = async (p: Page) =>
     Number((await p.getByTestId("active-count").textContent())?.replace(/,/g, ""));
+  /** The sessions table's "N matching" for the current filters. */
+  const matchingCount = async (p: Page) =>
+    Number((await p.getByTestId("matching-count").textContent())?.replace(/,/g, ""));
 
   async function signIn(p: Page, email: string, password: string) {
     await p.goto(at("/"));
@@ -94,19 +103,46 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
       .toBe(expected.toLocaleString("en-US"));
     await expect.poll(() => page.locator('[data-stat="revokedToday"]').textContent()).toMatch(/^\d+$/);
     await page.getByRole("heading", { name: "Browsers" }).waitFor();
-    await page.locator(".recharts-area").first().waitFor({ timeout: 15_000 });
     await page.locator('[data-live-state="live"]').waitFor({ timeout: 10_000 });
+
+    // The per-day chart (uPlot, a canvas): hovering a day shows its count; the keyboard reads days too.
+    const chart = page.locator('[data-chart="sessions-per-day"]');
+    await chart.locator("canvas").first().waitFor({ timeout: 15_000 });
+    const days = chart.locator("table tbody tr");
+    expect(await days.count()).toBe(30);
+    expect(await chart.locator("figcaption").textContent()).toMatch(/last 30 days: [\d,]+ in total/);
+    await chart.locator('[tabindex="0"]').focus();
+    await page.keyboard.press("End");
+    // Today has at least the admin's own sign-in.
+    await expect
+      .poll(() => chart.locator('[aria-live="polite"]').textContent())
+      .toMatch(/^[A-Z][a-z]{2} \d{1,2}: [1-9]\d* sessions?$/);
+    await page.keyboard.press("ArrowLeft");
+    const yesterday = (await days.nth(28).locator("td").first().textContent()) ?? "";
+    await expect.poll(() => chart.locator('[aria-live="polite"]').textContent()).toContain(`${yesterday}:`);
+    await chart.locator('[tabindex="0"]').blur();
+    const box = await chart.boundingBox();
+    if (!box) throw new Error("the chart has no box");
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    const tooltip = chart.locator("[data-chart-tooltip]");
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toMatch(/^[A-Z][a-z]{2} \d{1,2}\d+ sessions?$/);
     await page.screenshot({ path: join(shots, "dashboard.png"), fullPage: true });
+    await page.mouse.move(0, 0);
   });
 
   it("searches by email, and keeps the search in the URL", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sessions" }).click();
     await page.getByRole("heading", { name: "Sessions", exact: true }).waitFor();
     await waitForRows(page, 25);
+    // Every active session matches the default view: the seeded ones and the admin's sign-in.
+    await expect.poll(() => matchingCount(page)).toBe(seeded.active + 1);
+    await page.getByText(`1–25 of ${seeded.active + 1}`).waitFor();
     await page.screenshot({ path: join(shots, "sessions-table.png"), fullPage: true });
     await page.getByLabel("Search by email").fill("alice");
     await page.waitForURL(/[?&]q=alice/);
     await waitForRows(page, seeded.aliceSessions);
+    await expect.poll(() => matchingCount(page)).toBe(seeded.aliceSessions);
     for (const text of await rows(page).allTextContents()) expect(text).toContain("alice@acme.test");
     await page.reload();
     await waitForRows(page, seeded.aliceSessions);
@@ -124,6 +160,7 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await page.waitForURL(/status=revoked/);
     await waitForRows(page, 1);
     expect(await rows(page).first().textContent()).toContain("carol@acme.test");
+    await expect.poll(() => matchingCount(page)).toBe(1);
     await page.getByRole("radio", { name: "Expired" }).click();
     await page.waitForURL(/status=expired/);
     await waitForRows(page, 1);
@@ -143,29 +180,29 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
   });
 
   it("pages forward and back", async () => {
-    const firstPage = await rows(page).allTextContents();
+    const firstPage = await rowIds(page);
     await page.getByRole("button", { name: "Next page" }).click();
     await page.waitForURL(/cursor=/);
-    await expect.poll(async () => (await rows(page).allTextContents())[0]).not.toBe(firstPage[0]);
-    const secondPage = await rows(page).allTextContents();
+    await expect.poll(async () => (await rowIds(page))[0]).not.toBe(firstPage[0]);
+    const secondPage = await rowIds(page);
     expect(secondPage).toHaveLength(25);
     expect(secondPage.some((row) => firstPage.includes(row))).toBe(false);
     await expect.poll(() => page.getByText("Page 2").count()).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Next page" }).click();
     await expect.poll(() => page.getByText("Page 3").count()).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Previous page" }).click();
-    await expect.poll(async () => (await rows(page).allTextContents())[0]).toBe(secondPage[0]);
+    await expect.poll(async () => (await rowIds(page))[0]).toBe(secondPage[0]);
     await page.getByRole("button", { name: "Previous page" }).click();
-    await expect.poll(async () => (await rows(page).allTextContents())[0]).toBe(firstPage[0]);
+    await expect.poll(async () => (await rowIds(page))[0]).toBe(firstPage[0]);
     await page.waitForURL((url) => !url.search.includes("cursor="));
     expect(await page.getByRole("button", { name: "Previous page" }).isDisabled()).toBe(true);
     // The browser's Back button walks the same pages.
     await page.goBack();
-    await expect.poll(async () => (await rows(page).allTextContents())[0]).toBe(secondPage[0]);
+    await expect.poll(async () => (await rowIds(page))[0]).toBe(secondPage[0]);
     await page.goBack();
     await page.goBack();
     await page.goBack();
-    await expect.poll(async () => (await rows(page).allTextContents())[0]).toBe(firstPage[0]);
+    await expect.poll(async () => (await rowIds(page))[0]).toBe(firstPage[0]);
     await page.getByLabel("Rows per page").selectOption("10");
     await page.waitForURL(/size=10/);
     await waitForRows(page, 10);
@@ -195,10 +232,12 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await signIn(viewerPage, VIEWER.email, VIEWER.password);
     await viewerPage.goto(at("/sessions?q=alice"));
     await waitForRows(viewerPage, seeded.aliceSessions);
+    await expect.poll(() => matchingCount(viewerPage)).toBe(seeded.aliceSessions);
     await viewerPage.locator('[data-live-state="live"]').waitFor({ timeout: 10_000 });
 
     await page.getByLabel("Search by email").fill("alice");
     await waitForRows(page, seeded.aliceSessions);
+    await expect.poll(() => matchingCount(page)).toBe(seeded.aliceSessions);
     const before = await activeCount(page);
     const target = rows(page).first();
     const targetId = await target.getAttribute("data-row-id");
@@ -213,11 +252,13 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await waitForRows(page, seeded.aliceSessions - 1);
     expect(await page.locator(`tr[data-row-id="${targetId}"]`).count()).toBe(0);
     await expect.poll(() => activeCount(page)).toBe(before - 1);
+    await expect.poll(() => matchingCount(page)).toBe(seeded.aliceSessions - 1);
 
-    // Live, not polled: the viewer's list drops the row within a couple of seconds.
+    // Live, not polled: the viewer's list and its "N matching" follow within a couple of seconds.
     const seen = Date.now();
     await waitForRows(viewerPage, seeded.aliceSessions - 1);
     expect(Date.now() - seen).toBeLessThan(4_000);
+    await expect.poll(() => matchingCount(viewerPage), { timeout: 4_000 }).toBe(seeded.aliceSessions - 1);
   });
 
   it("shows a viewer no revoke or disable controls at all", async () => {
@@ -275,6 +316,7 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
   it("bulk-revokes by filter after a dry run, asking to type the count above 100", async () => {
     await page.goto(at("/sessions?q=fleet.test"));
     await waitForRows(page, 25);
+    await expect.poll(() => matchingCount(page)).toBe(FLEET_SESSIONS);
     await page.getByRole("button", { name: "Revoke matching…" }).click();
     const dialog = page.getByTestId("bulk-revoke-dialog");
     await dialog.getByText(`${FLEET_SESSIONS} matching`).waitFor();
@@ -290,6 +332,7 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await confirm.click();
     await page.getByText(`Revoked ${FLEET_SESSIONS} sessions`).waitFor();
     await page.getByText("No sessions match").waitFor();
+    await expect.poll(() => matchingCount(page)).toBe(0);
     // The viewer's overview follows too.
     await viewerPage.goto(at("/"));
     await expect
@@ -317,6 +360,56 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await phone.getByRole("list", { name: "Sessions" }).waitFor();
     await phone.screenshot({ path: join(shots, "sessions-phone.png"), fullPage: false });
     await phone.close();
+  });
+
+  it("names who acted and on whom in the audit log, people by email and API keys by name", async () => {
+    // A service acts with an API key made in the console: the log names the key.
+    await page.goto(at("/keys"));
+    await page.getByRole("button", { name: "Create key" }).first().click();
+    const create = page.getByTestId("create-key-dialog");
+    await create.getByLabel("Name").fill("billing-service");
+    for (const scope of ["sessions:read", "sessions:revoke"]) {
+      const box = create.getByRole("checkbox", { name: new RegExp(`^${scope}`) });
+      if ((await box.getAttribute("aria-checked")) !== "true") await box.click();
+    }
+    await create.getByRole("button", { name: "Create key" }).click();
+    const apiKey = (await create.getByTestId("new-api-key").textContent())?.trim() ?? "";
+    expect(apiKey.length).toBeGreaterThan(20);
+    await page.keyboard.press("Escape");
+    const service = createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: at("/trpc"),
+          transformer: superjson,
+          headers: { authorization: `Bearer ${apiKey}` },
+        }),
+      ],
+    });
+    const oldest = await service.sessions.listActive.query({ filter: { email: seeded.oldestEmail } });
+    expect(oldest.items).toHaveLength(1);
+    await service.sessions.revoke.mutate({ id: oldest.items[0]!.id, reason: "retired laptop" });
+
+    // Names come with the events: no per-user lookups.
+    const lookups: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("users.get")) lookups.push(request.url());
+    });
+    await page.goto(at("/audit?action=session.revoked"));
+    const events = page.locator("tbody tr[data-row-id]");
+    const byKey = events.filter({ hasText: "retired laptop" });
+    await byKey.waitFor();
+    expect(await byKey.textContent()).toContain("billing-service");
+    const byAdmin = events.filter({ hasText: "lost phone" });
+    expect(await byAdmin.getByRole("link", { name: ADMIN.email }).count()).toBe(1);
+    await page.goto(at("/audit?action=user.sessions_revoked"));
+    const userEvent = page.locator("tbody tr[data-row-id]").first();
+    await userEvent.waitFor();
+    expect(await userEvent.getByRole("link", { name: ADMIN.email }).count()).toBe(1);
+    expect(await userEvent.getByRole("link", { name: "bob@acme.test" }).count()).toBe(1);
+    await page.goto(at("/audit"));
+    await events.first().waitFor();
+    await page.screenshot({ path: join(shots, "audit.png"), fullPage: false });
+    expect(lookups).toEqual([]);
   });
 
   it("signs out from the header", async () => {

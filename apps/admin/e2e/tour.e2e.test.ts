@@ -37,7 +37,13 @@ it.runIf(Boolean(process.env.E2E_TOUR) && chromiumFound.ok)(
         await page.getByLabel("Password").fill("admin-password-123");
         await page.getByRole("button", { name: "Sign in" }).click();
         await page.getByRole("heading", { name: "Overview" }).waitFor();
+        // Hover a day so the shot shows the chart's tooltip and guide line in this scheme.
+        const chart = page.locator('[data-chart="sessions-per-day"]');
+        await chart.locator("canvas").first().waitFor();
+        const box = await chart.boundingBox();
+        if (box) await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5);
         await shot("dashboard");
+        await page.mouse.move(0, 0);
         await page.goto(`${api.url}/sessions?q=alice`);
         await page.locator("tbody tr[data-row-id]").first().click();
         await shot("drawer");

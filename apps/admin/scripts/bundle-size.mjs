@@ -1,8 +1,9 @@
 // Sums the gzipped JavaScript a browser downloads for the first screen: the entry chunk and
 // everything it imports statically, plus the route chunks (and their static imports) that render
 // it: the sign-in page when signed out, the app shell and overview when signed in. The overview's
-// chart (Recharts) is a separate chunk requested after the figures are on screen; it is reported
-// on its own line and in the total with it. The 250 KB budget applies to the first screen.
+// chart (uPlot) is a separate chunk requested after the figures are on screen; it is reported
+// on its own line and in the total with it. The 250 KB budget applies to the first screen, and
+// to the overview with its chart: the chart is part of what a signed-in visitor first sees.
 // Run after `vite build`: node scripts/bundle-size.mjs
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -49,18 +50,16 @@ const withChart = jsOf([
 const chartOnly = withChart.filter((f) => !signedIn.includes(f));
 
 const budget = 250 * 1024;
-const worst = Math.max(sum(signedOut), sum(signedIn));
+const worst = Math.max(sum(signedOut), sum(signedIn), sum(withChart));
 console.log(
   `first-screen JS, signed out (sign-in page): ${kb(sum(signedOut))} gzipped in ${signedOut.length} files`,
 );
 console.log(
   `first-screen JS, signed in (shell + overview): ${kb(sum(signedIn))} gzipped in ${signedIn.length} files`,
 );
-console.log(
-  `deferred chart chunk (Recharts), loaded after the figures render: ${kb(sum(chartOnly))} gzipped`,
-);
+console.log(`deferred chart chunk (uPlot), loaded after the figures render: ${kb(sum(chartOnly))} gzipped`);
 console.log(`overview once the chart has loaded: ${kb(sum(withChart))} gzipped`);
 console.log(
-  `budget 250 KB for the first screen: ${worst <= budget ? "within" : "OVER"} (largest ${kb(worst)})`,
+  `budget 250 KB for the first screen, chart included: ${worst <= budget ? "within" : "OVER"} (largest ${kb(worst)})`,
 );
 if (worst > budget) process.exit(1);

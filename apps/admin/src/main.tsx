@@ -2,8 +2,6 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { Toaster } from "sonner";
-import { TooltipProvider } from "@/components/ui/tooltip";
 import { queryClient, setSignedOutHandler } from "@/lib/trpc";
 import { router } from "./router";
 import "./index.css";
@@ -18,18 +16,12 @@ setSignedOutHandler(() => {
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");
 
+// Toasts and tooltips belong to the signed-in console (components/app-shell.tsx): the sign-in
+// screen uses neither, so Sonner and Radix's tooltip stay out of the entry chunk.
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <TooltipProvider delayDuration={300}>
-        <RouterProvider router={router} />
-        <Toaster
-          position="bottom-right"
-          theme="system"
-          closeButton
-          toastOptions={{ className: "font-sans" }}
-        />
-      </TooltipProvider>
+      <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -10,7 +10,7 @@ import {
   type ErrorComponentProps,
 } from "@tanstack/react-router";
 import { CompassIcon } from "lucide-react";
-import { EmptyState, ErrorState } from "@/components/bits";
+import { EmptyState, ErrorState } from "@/components/states";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { parseAuditSearch } from "@/features/audit/search";

@@ -15,7 +15,7 @@ import {
 } from "lucide-react";
 import { Dialog as DialogPrimitive } from "radix-ui";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast, Toaster } from "sonner";
 import { Avatar, RoleBadge } from "@/components/bits";
 import { Button } from "@/components/ui/button";
 import {
@@ -26,7 +26,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
-import { Tooltip } from "@/components/ui/tooltip";
+import { Tooltip, TooltipProvider } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
 import { LiveProvider, useLive, type LiveState } from "@/lib/live";
 import { trpc } from "@/lib/trpc";
@@ -242,6 +242,17 @@ function RouteProgress() {
 export function AppShell() {
   return (
     <LiveProvider>
+      <TooltipProvider delayDuration={300}>
+        <ShellLayout />
+      </TooltipProvider>
+      <Toaster position="bottom-right" theme="system" closeButton toastOptions={{ className: "font-sans" }} />
+    </LiveProvider>
+  );
+}
+
+function ShellLayout() {
+  return (
+    <>
       <RouteProgress />
       <a
         href="#main"
@@ -277,6 +288,6 @@ export function AppShell() {
           </main>
         </div>
       </div>
-    </LiveProvider>
+    </>
   );
 }

@@ -1,12 +1,10 @@
 // Small presentational pieces shared by every screen.
 import {
-  AlertTriangleIcon,
   BotIcon,
   CheckIcon,
   CopyIcon,
   GamepadIcon,
   MonitorIcon,
-  RefreshCwIcon,
   SmartphoneIcon,
   TabletIcon,
   TvIcon,
@@ -18,8 +16,11 @@ import { toast } from "sonner";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Tooltip } from "@/components/ui/tooltip";
-import { formatDateTimeFull, relativeTime } from "@/lib/format";
+import { duration, formatDateTimeFull, relativeTime } from "@/lib/format";
+import { useNow } from "@/lib/use-now";
 import { cn } from "@/lib/utils";
+
+export { EmptyState, ErrorState } from "./states";
 
 export function PageHeader({
   title,
@@ -40,61 +41,6 @@ export function PageHeader({
         {children}
       </div>
       {actions && <div className="flex shrink-0 flex-wrap items-center gap-2">{actions}</div>}
-    </div>
-  );
-}
-
-export function EmptyState({
-  icon: Icon,
-  title,
-  description,
-  action,
-  className,
-}: {
-  icon: LucideIcon;
-  title: string;
-  description?: ReactNode;
-  action?: ReactNode;
-  className?: string;
-}) {
-  return (
-    <div className={cn("flex flex-col items-center justify-center px-6 py-14 text-center", className)}>
-      <div className="mb-4 flex size-11 items-center justify-center rounded-xl border bg-subtle shadow-xs">
-        <Icon className="size-5 text-muted-foreground" aria-hidden="true" />
-      </div>
-      <p className="text-sm font-medium">{title}</p>
-      {description && <p className="mt-1 max-w-sm text-sm text-muted-foreground">{description}</p>}
-      {action && <div className="mt-5">{action}</div>}
-    </div>
-  );
-}
-
-export function ErrorState({
-  title = "Couldn't load this",
-  message,
-  onRetry,
-  className,
-}: {
-  title?: string;
-  message: string;
-  onRetry?: () => void;
-  className?: string;
-}) {
-  return (
-    <div
-      role="alert"
-      className={cn("flex flex-col items-center justify-center px-6 py-14 text-center", className)}
-    >
-      <div className="mb-4 flex size-11 items-center justify-center rounded-xl border border-destructive/20 bg-destructive/5">
-        <AlertTriangleIcon className="size-5 text-destructive" aria-hidden="true" />
-      </div>
-      <p className="text-sm font-medium">{title}</p>
-      <p className="mt-1 max-w-sm text-sm text-muted-foreground">{message}</p>
-      {onRetry && (
-        <Button variant="outline" size="sm" className="mt-5" onClick={onRetry}>
-          <RefreshCwIcon /> Try again
-        </Button>
-      )}
     </div>
   );
 }
@@ -146,7 +92,7 @@ export function RoleBadge({ role }: { role: string }) {
   );
 }
 
-/** A time shown relative ("3 minutes ago") with the exact time on hover. */
+/** A time shown relative ("3 minutes ago") with the exact time on hover, kept current as time passes. */
 export function RelativeTime({
   date,
   short = false,
@@ -157,11 +103,22 @@ export function RelativeTime({
   className?: string;
 }) {
   if (!date) return <span className="text-muted-foreground">—</span>;
+  return <LiveRelativeTime date={date} short={short} className={className} />;
+}
+
+function LiveRelativeTime({ date, short, className }: { date: Date; short: boolean; className?: string }) {
+  const now = useNow();
   return (
     <time dateTime={date.toISOString()} title={formatDateTimeFull(date)} className={cn("tabular", className)}>
-      {relativeTime(date, new Date(), short)}
+      {relativeTime(date, now, short)}
     </time>
   );
+}
+
+/** How long ago `since` was, as "4d 3h", kept current as time passes (so no seconds: "<1m"). */
+export function Age({ since, className }: { since: Date; className?: string }) {
+  const seconds = (useNow().getTime() - since.getTime()) / 1000;
+  return <span className={className}>{seconds < 60 ? "<1m" : duration(seconds)}</span>;
 }
 
 export function Avatar({

@@ -41,6 +41,7 @@ export function Pager({
   onPrevious,
   onNext,
   shown,
+  total,
   pageSize,
   pageSizes,
   onPageSize,
@@ -52,6 +53,8 @@ export function Pager({
   onPrevious: () => void;
   onNext: () => void;
   shown: number;
+  /** Rows across all pages, when known: "26–50 of 128". */
+  total?: number;
   pageSize?: number;
   pageSizes?: readonly number[];
   onPageSize?: (size: number) => void;
@@ -65,7 +68,7 @@ export function Pager({
           {shown === 0
             ? `No ${noun}`
             : from !== undefined
-              ? `${from.toLocaleString("en-US")}–${(from + shown - 1).toLocaleString("en-US")}`
+              ? `${from.toLocaleString("en-US")}–${(from + shown - 1).toLocaleString("en-US")}${total !== undefined && total >= from + shown - 1 ? ` of ${total.toLocaleString("en-US")}` : ""}`
               : `${shown} ${noun}`}
           {page !== undefined && <span className="hidden sm:inline"> · Page {page}</span>}
         </span>

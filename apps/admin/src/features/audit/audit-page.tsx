@@ -1,4 +1,4 @@
-import { keepPreviousData, useQueries, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { createColumnHelper, useTable } from "@tanstack/react-table";
 import { BotIcon, KeyRoundIcon, ScrollTextIcon, SearchXIcon, XIcon } from "lucide-react";
@@ -64,24 +64,6 @@ export function AuditPage() {
   );
   const items = useMemo(() => (actorUnknown ? [] : (list.data?.items ?? [])), [actorUnknown, list.data]);
 
-  // Show people by email rather than by id: one batched lookup for the users on this page.
-  const userIds = useMemo(() => {
-    const ids = new Set<string>();
-    for (const e of items) {
-      if (e.actorType === "user") ids.add(e.actor);
-      if (e.targetType === "user" && e.target) ids.add(e.target);
-    }
-    return [...ids];
-  }, [items]);
-  const users = useQueries({
-    queries: userIds.map((id) => trpc.users.get.queryOptions({ id }, { staleTime: 5 * 60_000 })),
-  });
-  const emails = new Map<string, string>();
-  users.forEach((q, i) => {
-    const id = userIds[i];
-    if (id && q.data) emails.set(id, q.data.email);
-  });
-
   const columns = helper.columns([
     helper.display({
       id: "at",
@@ -100,11 +82,16 @@ export function AuditPage() {
             </span>
           );
         }
+        // actorName comes with each event: the user's email or the API key's name.
         if (e.actorType === "api_key") {
           return (
-            <span className="flex items-center gap-1.5">
-              <KeyRoundIcon className="size-3.5 text-muted-foreground" /> API key{" "}
-              <span className="font-mono text-xs text-muted-foreground">{shortId(e.actor)}</span>
+            <span className="flex min-w-0 items-center gap-1.5" title={`API key ${e.actor}`}>
+              <KeyRoundIcon className="size-3.5 shrink-0 text-muted-foreground" aria-label="API key" />
+              {e.actorName ? (
+                <span className="max-w-[13rem] truncate">{e.actorName}</span>
+              ) : (
+                <span className="font-mono text-xs text-muted-foreground">{shortId(e.actor)}</span>
+              )}
             </span>
           );
         }
@@ -112,9 +99,12 @@ export function AuditPage() {
           <Link
             to="/users/$userId"
             params={{ userId: e.actor }}
-            className="max-w-[14rem] truncate hover:underline"
+            className={cn(
+              "block max-w-[14rem] truncate hover:underline",
+              !e.actorName && "font-mono text-xs",
+            )}
           >
-            {emails.get(e.actor) ?? shortId(e.actor)}
+            {e.actorName ?? shortId(e.actor)}
           </Link>
         );
       },
@@ -140,9 +130,12 @@ export function AuditPage() {
             <Link
               to="/users/$userId"
               params={{ userId: e.target }}
-              className="max-w-[14rem] truncate hover:underline"
+              className={cn(
+                "block max-w-[14rem] truncate hover:underline",
+                !e.targetName && "font-mono text-xs",
+              )}
             >
-              {emails.get(e.target) ?? shortId(e.target)}
+              {e.targetName ?? shortId(e.target)}
             </Link>
           );
         }
@@ -155,6 +148,13 @@ export function AuditPage() {
             >
               session {shortId(e.target)}
             </Link>
+          );
+        }
+        if (e.targetType === "api_key") {
+          return (
+            <span className="text-muted-foreground">
+              API key <span className="font-mono text-xs">{shortId(e.target)}</span>
+            </span>
           );
         }
         return (

@@ -19,7 +19,7 @@ import { useLive } from "@/lib/live";
 import { trpc, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 
-// Recharts is the biggest dependency here: it loads after the numbers are on screen.
+// The chart (uPlot) loads after the numbers are on screen.
 const SessionsChart = lazy(() => import("./sessions-chart"));
 
 type Stats = RouterOutputs["sessions"]["stats"];

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { SearchIcon, XIcon } from "lucide-react";
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { Kbd } from "@/components/bits";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
@@ -155,9 +155,12 @@ function optionsWith(names: string[], current: string | undefined): string[] {
 export function FiltersBar({
   search,
   onChange,
+  summary,
 }: {
   search: SessionsSearch;
   onChange: (patch: FiltersPatch) => void;
+  /** Shown at the end of the filters, e.g. how many sessions they match. */
+  summary?: ReactNode;
 }) {
   // The browser and OS choices are the names the stats already count.
   const stats = useQuery(trpc.sessions.stats.queryOptions(undefined, { staleTime: 60_000 }));
@@ -264,6 +267,7 @@ export function FiltersBar({
             <XIcon /> Clear filters
           </Button>
         )}
+        {summary && <div className="ml-auto">{summary}</div>}
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { Link } from "@tanstack/react-router";
 import { BanIcon, LockIcon, SearchXIcon, UserRoundXIcon } from "lucide-react";
 import { useState } from "react";
 import {
+  Age,
   Avatar,
   CopyButton,
   DeviceIcon,
@@ -19,7 +20,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogDescription, DialogTitle, SheetContent } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/errors";
-import { duration, formatDateTime } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { trpc } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
@@ -194,7 +195,9 @@ function DrawerBody({ sessionId, onSelect }: { sessionId: string; onSelect: (id:
             </Field>
             <Field label="Created">
               {formatDateTime(s.createdAt)}{" "}
-              <span className="text-muted-foreground">· age {duration(s.ageSeconds)}</span>
+              <span className="text-muted-foreground">
+                · age <Age since={s.createdAt} />
+              </span>
             </Field>
             <Field label="Last seen">
               <RelativeTime date={s.lastSeenAt} />{" "}

@@ -13,6 +13,7 @@ import {
 } from "lucide-react";
 import { useCallback, useMemo, useState } from "react";
 import {
+  Age,
   Avatar,
   DeviceIcon,
   deviceLabel,
@@ -30,7 +31,7 @@ import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
-import { duration, formatDateTimeFull, formatNumber, formatShortDate } from "@/lib/format";
+import { formatDateTimeFull, formatNumber, formatShortDate } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useMediaQuery } from "@/lib/use-media-query";
 import { trpc, type RouterOutputs } from "@/lib/trpc";
@@ -46,6 +47,7 @@ import {
   parseSessionsSearch,
   serializeSessionsSearch,
   toListInput,
+  toSessionFilter,
   updateSessionsSearch,
   type SessionsSearch,
   type SortKey,
@@ -157,6 +159,29 @@ function UserCell({ session }: { session: SessionInfo }) {
   );
 }
 
+/** How many sessions the current filters match, across every page. */
+function MatchingCount({ count, stale }: { count: number | undefined; stale: boolean }) {
+  return (
+    <span
+      className={cn(
+        "inline-flex h-9 items-center gap-1 text-[13px] whitespace-nowrap text-muted-foreground transition-opacity",
+        stale && "opacity-60",
+      )}
+    >
+      {count === undefined ? (
+        <Skeleton className="h-4 w-16" />
+      ) : (
+        <>
+          <span className="font-medium text-foreground tabular" data-testid="matching-count">
+            {formatNumber(count)}
+          </span>
+          matching
+        </>
+      )}
+    </span>
+  );
+}
+
 const COLUMN_CLASS: Partial<Record<string, string>> = {
   session: "hidden lg:table-cell",
   lastSeenAt: "hidden lg:table-cell",
@@ -224,6 +249,13 @@ export function SessionsPage() {
     }),
   );
   const count = useQuery(trpc.sessions.count.queryOptions(undefined, { refetchInterval }));
+  // "N matching": the same filter as the list, any status; live like the list (events or polling).
+  const matching = useQuery(
+    trpc.sessions.count.queryOptions(
+      { filter: toSessionFilter(search) },
+      { placeholderData: keepPreviousData, refetchInterval },
+    ),
+  );
   const pages = useCursorPages(search.cursor, list.data?.nextCursor);
 
   const apply = useCallback(
@@ -293,7 +325,7 @@ export function SessionsPage() {
                 {formatShortDate(row.original.createdAt)}
               </time>
               <div className="mt-0.5 text-xs text-muted-foreground tabular">
-                {duration(row.original.ageSeconds)} old
+                <Age since={row.original.createdAt} /> old
               </div>
             </div>
           ),
@@ -398,7 +430,11 @@ export function SessionsPage() {
         }
       />
       <Card className="overflow-hidden">
-        <FiltersBar search={search} onChange={apply} />
+        <FiltersBar
+          search={search}
+          onChange={apply}
+          summary={<MatchingCount count={matching.data} stale={matching.isPlaceholderData} />}
+        />
         {list.isError && !list.data ? (
           <ErrorState message={errorMessage(list.error)} onRetry={() => void list.refetch()} />
         ) : isPhone ? (
@@ -443,6 +479,7 @@ export function SessionsPage() {
           hasPrevious={pages.hasPrevious}
           hasNext={pages.hasNext}
           shown={items.length}
+          total={matching.isPlaceholderData ? undefined : matching.data}
           pageSize={search.size}
           pageSizes={PAGE_SIZES}
           onPageSize={(size) => apply({ size: String(size) })}
