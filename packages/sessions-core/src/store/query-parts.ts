@@ -219,3 +219,12 @@ export function pruneConditions(s: SessionColumns, cutoff: PruneCutoff): SQL[] {
 export function staleOrNull(column: Column, staleBefore: Date): SQL {
   return or(isNull(column), lt(column, staleBefore))!;
 }
+
+/**
+ * The lower-cased email search a trigram index can answer (at least 3 characters, no LIKE
+ * wildcards or escape character), or null when it must be matched row by row.
+ */
+export function trigramSearchable(email: string | undefined): string | null {
+  const needle = email?.toLowerCase() ?? "";
+  return needle.length >= 3 && !/[\\%_]/.test(needle) ? needle : null;
+}

@@ -217,8 +217,10 @@ export interface SessionsStore {
   insertSession(session: SessionRecord, audit: AuditRecord | null): Promise<InsertSessionResult>;
   /**
    * Seeding and imports: inserts the users, then the sessions (which may reference those users or
-   * existing ones), as batched multi-row INSERTs inside one transaction per call. Writes no audit
-   * events; the records are taken as given. Callers split very large loads into several calls.
+   * existing ones), in one transaction per call, and updates the maintained figures once for the
+   * whole batch. Postgres sends multi-row INSERTs; SQLite, which has no round trip to save, runs one
+   * prepared INSERT per row (a multi-row VALUES makes it journal every page the statement touches).
+   * Writes no audit events; the records are taken as given. Callers split large loads into calls.
    */
   insertSessionsBulk(users: UserRecord[], sessions: SessionRecord[]): Promise<void>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionWithFullUser | null>;

@@ -2,6 +2,7 @@
 // real server at TEST_POSTGRES_URL (one fresh database per test file), else PGlite (one instance
 // per test file) so `pnpm test` passes with no server; with CI set, a missing server is a failure.
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import Database from "better-sqlite3";
 import type { Logger } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -99,7 +100,9 @@ function createSqliteHarness(
   };
 }
 
-const TABLES = "audit_events, sessions, api_keys, users";
+// Every table, the store-maintained figures included (they would outlive the sessions they count).
+const TABLES =
+  "audit_events, sessions, api_keys, users, session_live_counts, session_created_counts, user_live_until";
 const EXPLAIN_SETTINGS = "set enable_seqscan = off";
 
 async function createPostgresHarness(options: StoreHarnessOptions): Promise<StoreHarness> {
@@ -153,7 +156,8 @@ async function createPostgresHarness(options: StoreHarnessOptions): Promise<Stor
 }
 
 async function createPgliteHarness(options: StoreHarnessOptions): Promise<StoreHarness> {
-  const client = new PGlite();
+  // pg_trgm: the email-search index of the Postgres migrations (a contrib extension PGlite loads on demand).
+  const client = new PGlite({ extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema, logger: options.logger ?? false });
   await migratePglite(db, { migrationsFolder: postgresMigrationsFolder });
   const store = nonClosing(createPostgresStore(db, async () => {}, pgliteChangeFeed(client)));

@@ -3,7 +3,7 @@
 // Timestamps are integer milliseconds (mode "timestamp_ms") so they map to Date like Postgres timestamptz(3).
 import { sql } from "drizzle-orm";
 import type { ApiKeyScope } from "../../domain/types.js";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
 
@@ -50,10 +50,11 @@ export const sessions = sqliteTable(
     index("sessions_created_at_idx").on(t.createdAt, t.id),
     index("sessions_last_seen_at_idx").on(t.lastSeenAt, t.id),
     index("sessions_expires_at_idx").on(t.expiresAt, t.id),
-    // Live (unrevoked) sessions by expiry: counts of active and expired sessions and the stats
-    // read only this index, never the revoked rows.
+    // Live (unrevoked) sessions by expiry, with browser and OS: the part of today's expiry bucket
+    // still active (counts and per-browser/OS stats) is read from this index alone. revoked_at is
+    // always null here; listing it lets SQLite see the index covers "revoked_at is null".
     index("sessions_live_expires_idx")
-      .on(t.expiresAt)
+      .on(t.expiresAt, t.browser, t.os, t.revokedAt)
       .where(sql`${t.revokedAt} is null`),
     index("sessions_revoked_at_idx")
       .on(t.revokedAt)
@@ -105,4 +106,50 @@ export const apiKeys = sqliteTable(
   ],
 );
 
-export const schema = { users, sessions, auditEvents, apiKeys };
+// Figures maintained by the store in the same transaction as every insert, revocation and deletion
+// of a session, so the active count and the statistics read a few thousand rows, not a million.
+// They hold no rules: only counts keyed by instants, which the service's scope turns into figures.
+
+/** Live (unrevoked) sessions by the UTC day they expire on (ms / 86,400,000), browser and OS. */
+export const sessionLiveCounts = sqliteTable(
+  "session_live_counts",
+  {
+    expiresDay: integer("expires_day").notNull(),
+    /** The browser, or "Unknown" (as the statistics name it) when there is none. */
+    browser: text("browser").notNull(),
+    os: text("os").notNull(),
+    liveSessions: integer("live_sessions").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.expiresDay, t.browser, t.os] })],
+);
+
+/** Sessions (rows present, any status) by the 15-minute slot they were created in (ms / 900,000). */
+export const sessionCreatedCounts = sqliteTable("session_created_counts", {
+  createdSlot: integer("created_slot").primaryKey(),
+  createdSessions: integer("created_sessions").notNull(),
+});
+
+/**
+ * Per user, the latest expiry among its live sessions (the epoch once none is left): the users with
+ * an active session are those whose live_until is after now.
+ */
+export const userLiveUntil = sqliteTable(
+  "user_live_until",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    liveUntil: ts("live_until").notNull(),
+  },
+  (t) => [index("user_live_until_idx").on(t.liveUntil)],
+);
+
+export const schema = {
+  users,
+  sessions,
+  auditEvents,
+  apiKeys,
+  sessionLiveCounts,
+  sessionCreatedCounts,
+  userLiveUntil,
+};

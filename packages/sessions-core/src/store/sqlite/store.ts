@@ -12,7 +12,9 @@ import {
   getTableName,
   gte,
   inArray,
+  gt,
   isNotNull,
+  isNull,
   lt,
   sql,
   type Column,
@@ -24,9 +26,27 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { alias } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { fileURLToPath } from "node:url";
+import * as c from "../counters.js";
 import * as q from "../query-parts.js";
-import type { InsertSessionResult, SessionsStore, SessionWithUser, StatsQuery, StatsRows } from "../store.js";
-import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
+import type {
+  InsertSessionResult,
+  SessionQueryFilter,
+  SessionRecord,
+  SessionsStore,
+  SessionWithUser,
+  StatsQuery,
+  StatsRows,
+} from "../store.js";
+import {
+  apiKeys,
+  auditEvents,
+  schema,
+  sessionCreatedCounts,
+  sessionLiveCounts,
+  sessions,
+  userLiveUntil,
+  users,
+} from "./schema.js";
 
 type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -37,6 +57,12 @@ type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 const BULK_CACHE_KIB = 1024 * 1024;
 
 const migrationsFolder = fileURLToPath(new URL("../../../migrations/sqlite", import.meta.url));
+
+/**
+ * An email search matching at most this many users lists their sessions through the user index;
+ * a broader one walks the sort index, where matching sessions are then dense enough.
+ */
+const EMAIL_SEARCH_USERS = 200;
 
 // Audit lists name who acted and which user was the target, by join: one query per page, no N+1.
 const actorUser = alias(users, "actor_user");
@@ -103,6 +129,31 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     .where(eq(sessions.tokenHash, sql.placeholder("tokenHash")))
     .prepare();
 
+  const userById = db
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder("id")))
+    .prepare();
+
+  // Reads that run on every API request (key check) or console click: prepared once, not rebuilt
+  // and re-parsed per call (building and preparing cost ~90% of such a lookup).
+  const userByEmail = db
+    .select()
+    .from(users)
+    .where(eq(users.email, sql.placeholder("email")))
+    .prepare();
+  const sessionById = db
+    .select({ session: sessions, user: sessionUser })
+    .from(sessions)
+    .innerJoin(users, eq(sessions.userId, users.id))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare();
+  const apiKeyByHash = db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, sql.placeholder("keyHash")))
+    .prepare();
+
   const touch = db
     .update(sessions)
     .set({ lastSeenAt: sql`${sql.placeholder("at")}` })
@@ -140,6 +191,182 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
       }
       statement.run(values);
     }
+  }
+
+  /** One row through the same prepared INSERT as the bulk path (hot writes skip query building). */
+  function insertRow(table: SQLiteTable, record: object): void {
+    bulkInsert(table, [record]);
+  }
+
+  // ---- maintained figures (../counters.ts), written in the caller's transaction ----
+  const addLive = db.$client.prepare(
+    "insert into session_live_counts (expires_day, browser, os, live_sessions) values (?, ?, ?, ?) " +
+      "on conflict (expires_day, browser, os) do update set live_sessions = live_sessions + excluded.live_sessions",
+  );
+  const addCreated = db.$client.prepare(
+    "insert into session_created_counts (created_slot, created_sessions) values (?, ?) " +
+      "on conflict (created_slot) do update set created_sessions = created_sessions + excluded.created_sessions",
+  );
+  const raiseLiveUntil = db.$client.prepare(
+    "insert into user_live_until (user_id, live_until) values (?, ?) " +
+      "on conflict (user_id) do update set live_until = max(live_until, excluded.live_until)",
+  );
+  const recomputeLiveUntil = db.$client.prepare(
+    "update user_live_until set live_until = coalesce((select max(s.expires_at) from sessions s " +
+      "where s.user_id = user_live_until.user_id and s.revoked_at is null), 0) where user_id = ?",
+  );
+  const dropEmptyCounts = [
+    db.$client.prepare("delete from session_live_counts where live_sessions = 0"),
+    db.$client.prepare("delete from session_created_counts where created_sessions = 0"),
+  ];
+
+  type Counted = Pick<SessionRecord, "userId" | "createdAt" | "expiresAt" | "browser" | "os" | "revokedAt">;
+
+  /** Sessions just inserted: live ones raise the live counts and their user's live_until. */
+  function countInserted(rows: Counted[]): void {
+    const live = rows.filter((r) => r.revokedAt === null);
+    for (const d of c.liveDeltas(live, 1)) addLive.run(d.expiresDay, d.browser, d.os, d.liveSessions);
+    for (const d of c.createdDeltas(rows, 1)) addCreated.run(d.createdSlot, d.createdSessions);
+    for (const u of c.latestExpiryByUser(live)) raiseLiveUntil.run(u.userId, u.liveUntil.getTime());
+  }
+
+  /** Live sessions just revoked. */
+  function countRevoked(rows: Pick<Counted, "userId" | "expiresAt" | "browser" | "os">[]): void {
+    for (const d of c.liveDeltas(rows, -1)) addLive.run(d.expiresDay, d.browser, d.os, d.liveSessions);
+    for (const userId of c.sortedDistinct(rows.map((r) => r.userId))) recomputeLiveUntil.run(userId);
+  }
+
+  /** Sessions just deleted (prune). A user's live_until needs no change: see prune. */
+  function countDeleted(
+    rows: Pick<Counted, "createdAt" | "expiresAt" | "browser" | "os" | "revokedAt">[],
+  ): void {
+    for (const d of c.liveDeltas(
+      rows.filter((r) => r.revokedAt === null),
+      -1,
+    )) {
+      addLive.run(d.expiresDay, d.browser, d.os, d.liveSessions);
+    }
+    for (const d of c.createdDeltas(rows, -1)) addCreated.run(d.createdSlot, d.createdSessions);
+    for (const statement of dropEmptyCounts) statement.run();
+  }
+
+  const revokedColumns = {
+    id: sessions.id,
+    userId: sessions.userId,
+    expiresAt: sessions.expiresAt,
+    browser: sessions.browser,
+    os: sessions.os,
+  };
+
+  /** Live sessions still active at `now` whose expiry falls on today's (UTC) expiry bucket. */
+  function activeTodayCondition(now: Date): SQL {
+    return and(
+      isNull(sessions.revokedAt),
+      gt(sessions.expiresAt, now),
+      lt(sessions.expiresAt, new Date((c.dayOf(now) + 1) * c.DAY_MS)),
+    )!;
+  }
+
+  /** Active and live (= active + expired) counts from the maintained figures. */
+  function maintainedCounts(now: Date): { active: number; live: number } {
+    const day = c.dayOf(now);
+    const totals = db
+      .select({
+        future:
+          sql<number>`coalesce(sum(case when ${sessionLiveCounts.expiresDay} > ${day} then ${sessionLiveCounts.liveSessions} else 0 end), 0)`.mapWith(
+            Number,
+          ),
+        live: sql<number>`coalesce(sum(${sessionLiveCounts.liveSessions}), 0)`.mapWith(Number),
+      })
+      .from(sessionLiveCounts)
+      .get();
+    return { active: (totals?.future ?? 0) + countWhere(activeTodayCondition(now)), live: totals?.live ?? 0 };
+  }
+
+  function maintainedStats(query: StatsQuery): StatsRows {
+    const now = query.scope.now;
+    const day = c.dayOf(now);
+    const { active, live } = maintainedCounts(now);
+    const grouped = (
+      counted: typeof sessionLiveCounts.browser | typeof sessionLiveCounts.os,
+      column: typeof sessions.browser | typeof sessions.os,
+    ) =>
+      c.topByCount(
+        [
+          ...db
+            .select({
+              name: counted,
+              count: sql<number>`sum(${sessionLiveCounts.liveSessions})`.mapWith(Number),
+            })
+            .from(sessionLiveCounts)
+            .where(gt(sessionLiveCounts.expiresDay, day))
+            .groupBy(counted)
+            .all(),
+          ...db
+            .select({ name: sql<string>`coalesce(${column}, ${c.UNKNOWN})`, count: count() })
+            .from(sessions)
+            .where(activeTodayCondition(now))
+            .groupBy(sql`1`)
+            .all(),
+        ],
+        query.topN,
+      );
+    const slots = c.createdSlots(query);
+    const createdPerDay = slots
+      ? c.perDay(
+          db
+            .select()
+            .from(sessionCreatedCounts)
+            .where(
+              and(
+                gte(sessionCreatedCounts.createdSlot, slots.from),
+                lt(sessionCreatedCounts.createdSlot, slots.to),
+              ),
+            )
+            .all(),
+          slots.boundaries,
+        )
+      : createdPerDayFromRows(query);
+    const uniqueUsers =
+      db.select({ n: count() }).from(userLiveUntil).where(gt(userLiveUntil.liveUntil, now)).get()?.n ?? 0;
+    return {
+      totalActive: active,
+      uniqueUsers,
+      expiredSessions: live - active,
+      sessionsToday: createdPerDay[createdPerDay.length - 1] ?? 0,
+      revokedToday: countWhere(and(isNotNull(sessions.revokedAt), gte(sessions.revokedAt, query.todayStart))),
+      byBrowser: grouped(sessionLiveCounts.browser, sessions.browser),
+      byOs: grouped(sessionLiveCounts.os, sessions.os),
+      createdPerDay,
+    };
+  }
+
+  function createdPerDayFromRows(query: StatsQuery): number[] {
+    const bucket = q.dayBucket(sessions.createdAt, query.dayStarts);
+    const perDay = db
+      .select({ bucket: sql<number>`${bucket}`.mapWith(Number), count: count() })
+      .from(sessions)
+      .where(and(gte(sessions.createdAt, query.dayStarts[0]!), lt(sessions.createdAt, query.end)))
+      .groupBy(sql`1`)
+      .all();
+    return query.dayStarts.map((_, i) => perDay.find((r) => r.bucket === i)?.count ?? 0);
+  }
+
+  // ---- email search: the users a substring matches, from the trigram index ----
+  const emailSearch = db.$client
+    .prepare(`select user_id from users_email_search where email like ? limit ${EMAIL_SEARCH_USERS + 1}`)
+    .pluck();
+
+  /**
+   * The ids of the users whose email contains `email` when there are few of them (the caller still
+   * applies the LIKE condition itself), or null when the index cannot narrow the search: fewer than
+   * three characters, LIKE wildcards in the search, or more than EMAIL_SEARCH_USERS users.
+   */
+  function fewUsersMatching(email: string | undefined): string[] | null {
+    const needle = q.trigramSearchable(email);
+    if (needle === null) return null;
+    const ids = emailSearch.all(`%${needle}%`) as string[];
+    return ids.length > EMAIL_SEARCH_USERS ? null : ids;
   }
 
   function countWhere(condition: SQL | undefined): number {
@@ -203,11 +430,11 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     },
 
     async getUserById(id) {
-      return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+      return userById.get({ id }) ?? null;
     },
 
     async getUserByEmail(email) {
-      return db.select().from(users).where(eq(users.email, email)).get() ?? null;
+      return userByEmail.get({ email }) ?? null;
     },
 
     async listUsers(query) {
@@ -249,12 +476,14 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
         if (!user) return null;
         let revokedSessions = 0;
         if (revocation) {
-          revokedSessions = tx
+          const revoked = tx
             .update(sessions)
             .set({ revokedAt: revocation.at, revokedBy: revocation.by, revokeReason: revocation.reason })
             .where(q.revokeSelectorCondition(sessions, users, { kind: "user", userId }, idsMatching))
-            .returning({ id: sessions.id })
-            .all().length;
+            .returning(revokedColumns)
+            .all();
+          countRevoked(revoked);
+          revokedSessions = revoked.length;
         }
         tx.insert(auditEvents)
           .values({ ...audit, count: revokedSessions })
@@ -265,12 +494,13 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
 
     async insertSession(session, audit) {
       // One synchronous transaction: no other write can land between the status check and the insert.
-      return db.transaction((tx): InsertSessionResult => {
-        const user = tx.select().from(users).where(eq(users.id, session.userId)).get();
+      return db.transaction((): InsertSessionResult => {
+        const user = userById.get({ id: session.userId });
         if (!user) return { ok: false, error: "user_not_found" };
         if (user.status !== "active") return { ok: false, error: "user_disabled" };
-        tx.insert(sessions).values(session).run();
-        if (audit) tx.insert(auditEvents).values(audit).run();
+        insertRow(sessions, session);
+        if (audit) insertRow(auditEvents, audit);
+        countInserted([session]);
         return { ok: true, user };
       });
     },
@@ -283,6 +513,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
         sqlite.transaction(() => {
           bulkInsert(users, userRecords);
           bulkInsert(sessions, sessionRecords);
+          countInserted(sessionRecords);
         })();
       } finally {
         sqlite.pragma(`cache_size = ${cacheSize}`);
@@ -299,24 +530,20 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     },
 
     async getSession(id) {
-      return (
-        db
-          .select({ session: sessions, user: sessionUser })
-          .from(sessions)
-          .innerJoin(users, eq(sessions.userId, users.id))
-          .where(eq(sessions.id, id))
-          .get() ?? null
-      );
+      return sessionById.get({ id }) ?? null;
     },
 
     async listSessions(query): Promise<SessionWithUser[]> {
       const column = q.sortColumn(sessions, query.sort);
+      const few = fewUsersMatching(query.filter.email);
+      if (few?.length === 0) return [];
       return db
         .select({ session: sessions, user: sessionUser })
         .from(sessions)
         .innerJoin(users, eq(sessions.userId, users.id))
         .where(
           and(
+            few ? inArray(sessions.userId, few) : undefined,
             q.sessionFilterCondition(sessions, users, query.filter, query.scope),
             q.keysetAfter(column, sessions.id, query.sort.dir, query.after),
           ),
@@ -326,8 +553,16 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
         .all();
     },
 
-    async countSessions(filter, scope) {
-      const condition = q.sessionFilterCondition(sessions, users, filter, scope);
+    async countSessions(filter: SessionQueryFilter, scope) {
+      if (c.countersServe(scope) && c.isPlainActiveFilter(filter)) {
+        return db.transaction(() => maintainedCounts(scope.now).active);
+      }
+      const few = fewUsersMatching(filter.email);
+      if (few?.length === 0) return 0;
+      const condition = and(
+        few ? inArray(sessions.userId, few) : undefined,
+        q.sessionFilterCondition(sessions, users, filter, scope),
+      );
       if (!q.filterNeedsUsers(filter)) return countWhere(condition);
       return (
         db
@@ -345,8 +580,9 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
           .update(sessions)
           .set({ revokedAt: revocation.at, revokedBy: revocation.by, revokeReason: revocation.reason })
           .where(q.revokeSelectorCondition(sessions, users, selector, idsMatching))
-          .returning({ id: sessions.id })
+          .returning(revokedColumns)
           .all();
+        countRevoked(revoked);
         if (revoked.length > 0) {
           const target =
             revoked.length === 1 && audit.targetType === "session" ? revoked[0]!.id : audit.target;
@@ -359,14 +595,28 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     },
 
     async sessionStats(query) {
-      return db.transaction(() => stats(query));
+      return db.transaction(() => (c.countersServe(query.scope) ? maintainedStats(query) : stats(query)));
     },
 
     async prune(cutoff, audit) {
       return db.transaction((tx) => {
         let removed = 0;
         for (const condition of q.pruneConditions(sessions, cutoff)) {
-          removed += tx.delete(sessions).where(condition).run().changes;
+          const deleted = tx
+            .delete(sessions)
+            .where(condition)
+            .returning({
+              createdAt: sessions.createdAt,
+              expiresAt: sessions.expiresAt,
+              browser: sessions.browser,
+              os: sessions.os,
+              revokedAt: sessions.revokedAt,
+            })
+            .all();
+          // A user's live_until stays right: a deleted live session had expired, so a user still
+          // holding an active session keeps its (later) latest expiry, and the others stay in the past.
+          countDeleted(deleted);
+          removed += deleted.length;
         }
         if (removed > 0)
           tx.insert(auditEvents)
@@ -404,7 +654,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     },
 
     async findApiKeyByHash(keyHash) {
-      return db.select().from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).get() ?? null;
+      return apiKeyByHash.get({ keyHash }) ?? null;
     },
 
     async listApiKeys() {

@@ -1,0 +1,230 @@
+// The HTTP part: the real API process (apps/api's production entry, `src/main.ts`) started on
+// loopback over the seeded SQLite file, and sessions.validate called through packages/client by 1, 8
+// and 32 concurrent callers. Load method: a measured loop of our own clients (one typed client per
+// caller, each awaiting its previous call; Node's fetch keeps connections alive), bounded in time.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { createSessionsClient } from "@sessions/client";
+import { createKeepAliveFetch } from "./keep-alive-fetch.js";
+import { median, summarize } from "./measure.js";
+
+export type FetchKind = "keep-alive" | "undici";
+
+export function loadMethod(fetchKind: FetchKind): string {
+  return `measured loop of our own callers: one @sessions/client (tRPC httpBatchLink + superjson) per caller, each awaiting its previous sessions.validate, over ${
+    fetchKind === "keep-alive"
+      ? "a minimal keep-alive node:http fetch (the client's fetch option)"
+      : "Node's built-in fetch (undici, keep-alive)"
+  }; run in the bench process, on the same 2 cores as the API`;
+}
+
+export interface HttpResult {
+  concurrency: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  /** CPU time per request of the API process and of the load-generating (bench) process. */
+  apiCpuUsPerRequest: number;
+  clientCpuUsPerRequest: number;
+  rounds: {
+    rps: number;
+    p50Ms: number;
+    p99Ms: number;
+    requests: number;
+    apiCpuUs: number;
+    clientCpuUs: number;
+  }[];
+}
+
+export interface HttpPlan {
+  warmupMs: number;
+  roundMs: number;
+  rounds: number;
+  concurrency: number[];
+}
+
+export const FULL_HTTP: HttpPlan = { warmupMs: 1500, roundMs: 4000, rounds: 3, concurrency: [1, 8, 32] };
+export const QUICK_HTTP: HttpPlan = { warmupMs: 200, roundMs: 300, rounds: 3, concurrency: [1, 8, 32] };
+
+const API_DIR = fileURLToPath(new URL("../../apps/api/", import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** User + system CPU time of a process so far, in µs, from /proc (Linux). */
+export function cpuTimeUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // utime and stime are fields 14 and 15 of stat; here counted from field 3 (state).
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Peak and current resident set of a process, from /proc (Linux). */
+export function memoryOf(pid: number): { peakMiB: number; rssMiB: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+    return { peakMiB: kib("VmHWM") / 1024, rssMiB: kib("VmRSS") / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${stderr()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the API did not become healthy within 60 s:\n${stderr()}`);
+}
+
+export async function runHttp(options: {
+  databaseFile: string;
+  apiKey: string;
+  tokens: string[];
+  plan: HttpPlan;
+  log: (line: string) => void;
+  progress: (line: string) => void;
+  /** Extra node flags for the API process, e.g. ["--cpu-prof", "--cpu-prof-dir=DIR"]. */
+  apiNodeArgs?: string[];
+  fetch?: FetchKind;
+  /** Extra environment for the API process (experiments, e.g. LOG_LEVEL). */
+  apiEnv?: Record<string, string>;
+}): Promise<{ http: HttpResult[]; rssMiB: number; rssAfterMiB: number }> {
+  const { plan, tokens } = options;
+  if (tokens.length === 0) throw new Error("no live tokens for the HTTP part");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...(options.apiNodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
+    cwd: API_DIR,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: `file:${options.databaseFile}`,
+      LOG_LEVEL: "info",
+      ADMIN_EMAIL: "bench-admin@example.com",
+      ADMIN_PASSWORD: "bench-admin-password",
+      CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
+      ...options.apiEnv,
+    },
+    // Request log lines go where a supervisor would take them; only errors are kept.
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  try {
+    await waitForHealth(url, child, () => stderr);
+    options.log(`API started (pid ${child.pid}) on ${url} over ${options.databaseFile}`);
+    const results: HttpResult[] = [];
+    const rounds = new Map<number, HttpResult["rounds"]>(plan.concurrency.map((c) => [c, []]));
+    const errors = new Map<number, number>(plan.concurrency.map((c) => [c, 0]));
+    let next = 0;
+
+    async function drive(concurrency: number, ms: number) {
+      const fetchImpl = options.fetch === "undici" ? undefined : createKeepAliveFetch(concurrency);
+      const clients = Array.from({ length: concurrency }, () =>
+        createSessionsClient({ url, apiKey: options.apiKey, fetch: fetchImpl }),
+      );
+      const latencies: number[] = [];
+      let failed = 0;
+      const started = performance.now();
+      const deadline = started + ms;
+      await Promise.all(
+        clients.map(async (client) => {
+          while (performance.now() < deadline) {
+            const token = tokens[next++ % tokens.length]!;
+            const t0 = performance.now();
+            try {
+              const result = await client.sessions.validate.mutate({ token });
+              if (result === null) failed++;
+            } catch {
+              failed++;
+            }
+            latencies.push(performance.now() - t0);
+          }
+        }),
+      );
+      return { latencies, wallMs: performance.now() - started, failed };
+    }
+
+    for (const c of plan.concurrency) {
+      options.progress(`HTTP warm-up, ${c} callers`);
+      await drive(c, plan.warmupMs);
+    }
+    for (let round = 1; round <= plan.rounds; round++) {
+      for (const c of plan.concurrency) {
+        options.progress(`HTTP round ${round}/${plan.rounds}, ${c} callers`);
+        const api0 = cpuTimeUs(child.pid!);
+        const client0 = process.cpuUsage();
+        const run = await drive(c, plan.roundMs);
+        const clientCpu = process.cpuUsage(client0);
+        const apiCpu = cpuTimeUs(child.pid!) - api0;
+        const s = summarize(run.latencies, run.wallMs);
+        rounds.get(c)!.push({
+          rps: s.opsPerSec,
+          p50Ms: s.medianUs / 1000,
+          p99Ms: s.p99Us / 1000,
+          requests: s.iterations,
+          apiCpuUs: apiCpu / s.iterations,
+          clientCpuUs: (clientCpu.user + clientCpu.system) / s.iterations,
+        });
+        errors.set(c, errors.get(c)! + run.failed);
+      }
+    }
+    options.progress("");
+    for (const c of plan.concurrency) {
+      const r = rounds.get(c)!;
+      results.push({
+        concurrency: c,
+        rps: median(r.map((x) => x.rps)),
+        p50Ms: median(r.map((x) => x.p50Ms)),
+        p99Ms: median(r.map((x) => x.p99Ms)),
+        requests: r.reduce((s, x) => s + x.requests, 0),
+        errors: errors.get(c)!,
+        apiCpuUsPerRequest: median(r.map((x) => x.apiCpuUs)),
+        clientCpuUsPerRequest: median(r.map((x) => x.clientCpuUs)),
+        rounds: r,
+      });
+    }
+    const memory = memoryOf(child.pid!);
+    return { http: results, rssMiB: memory?.peakMiB ?? NaN, rssAfterMiB: memory?.rssMiB ?? NaN };
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  }
+}

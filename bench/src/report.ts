@@ -1,0 +1,246 @@
+// What a run reports: the machine, versions, every figure, and each target of issue 5 checked.
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, totalmem, release, platform } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { HttpResult } from "./http.js";
+import type { OpResult, SeedResult } from "./suite.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface Report {
+  command: string;
+  startedAt: string;
+  durationSec: number;
+  machine: Record<string, unknown>;
+  versions: Record<string, string>;
+  options: Record<string, unknown>;
+  results: OpResult[];
+  http: HttpResult[];
+  httpLoadMethod: string | null;
+  seed: { rowsPerSec: number; byDialect: Record<string, SeedResult> };
+  rssMiB: number | null;
+  targets: TargetCheck[];
+}
+
+export interface TargetCheck {
+  target: string;
+  figure: string;
+  met: boolean;
+  /** Targets are defined at 1,000,000 sessions; at another size the check is indicative only. */
+  atTargetScale: boolean;
+}
+
+export function machineInfo(): Record<string, unknown> {
+  const cpu = cpus();
+  return {
+    cpuModel: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${platform()} ${release()}`,
+    /** 1/5/15-minute load averages when the run started: other work on the machine shows here. */
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+function packageVersion(path: string): string {
+  try {
+    return (JSON.parse(readFileSync(`${ROOT}${path}/package.json`, "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+export function libraryVersions(): Record<string, string> {
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    // not a git checkout
+  }
+  return {
+    node: process.version,
+    "better-sqlite3": packageVersion("bench/node_modules/better-sqlite3"),
+    postgres: packageVersion("bench/node_modules/postgres"),
+    "drizzle-orm": packageVersion("packages/sessions-core/node_modules/drizzle-orm"),
+    "@trpc/server": packageVersion("apps/api/node_modules/@trpc/server"),
+    gitCommit: commit,
+  };
+}
+
+const fmt = (x: number | undefined, digits = 1) =>
+  x === undefined || Number.isNaN(x)
+    ? ""
+    : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function table(results: OpResult[]): string {
+  const rows = [["operation", "dialect", "median µs", "p99 µs", "ops/s", "floor µs", "×floor"]];
+  for (const r of results) {
+    rows.push([
+      r.op,
+      r.dialect,
+      fmt(r.medianUs),
+      fmt(r.p99Us),
+      fmt(r.opsPerSec, 0),
+      fmt(r.floorUs),
+      r.ratioToFloor === undefined ? "" : fmt(r.ratioToFloor, 2),
+    ]);
+  }
+  return align(rows);
+}
+
+export function httpTable(http: HttpResult[]): string {
+  const rows = [
+    ["callers", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "API CPU µs/req", "load CPU µs/req"],
+  ];
+  for (const h of http) {
+    rows.push([
+      String(h.concurrency),
+      fmt(h.rps, 0),
+      fmt(h.p50Ms, 2),
+      fmt(h.p99Ms, 2),
+      String(h.requests),
+      String(h.errors),
+      fmt(h.apiCpuUsPerRequest, 0),
+      fmt(h.clientCpuUsPerRequest, 0),
+    ]);
+  }
+  return align(rows);
+}
+
+export function targetsTable(targets: TargetCheck[]): string {
+  const rows = [["target", "figure", "status"]];
+  for (const t of targets)
+    rows.push([t.target, t.figure, `${t.met ? "met" : "MISSED"}${t.atTargetScale ? "" : " (not at 1M)"}`]);
+  return align(rows);
+}
+
+function align(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? "")].length)));
+  return rows
+    .map((r, ri) => {
+      const line = r
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+        .join("  ");
+      return ri === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+    })
+    .join("\n");
+}
+
+/** Every target of issue 5 that this run's figures can speak to. */
+export function checkTargets(report: Pick<Report, "results" | "http" | "seed" | "rssMiB">): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const sqlite = report.results.filter((r) => r.dialect === "sqlite");
+  const atScale = (r: { n: number } | undefined) => r !== undefined && r.n >= 1_000_000;
+  const find = (op: string, dialect = "sqlite") =>
+    report.results.find((r) => r.op === op && r.dialect === dialect);
+  const us = (x: number) => `${fmt(x)} µs`;
+
+  const fresh = find("validateSession (fresh)");
+  if (fresh) {
+    checks.push({
+      target: "validateSession (fresh) ≤ 2× raw floor",
+      figure: `${fmt(fresh.ratioToFloor, 2)}× (${us(fresh.medianUs)} vs floor ${us(fresh.floorUs ?? NaN)})`,
+      met: (fresh.ratioToFloor ?? Infinity) <= 2,
+      atTargetScale: atScale(fresh),
+    });
+    checks.push({
+      target: "validateSession (fresh) ≤ 50 µs",
+      figure: us(fresh.medianUs),
+      met: fresh.medianUs <= 50,
+      atTargetScale: atScale(fresh),
+    });
+  }
+  for (const r of sqlite.filter((x) => x.op.startsWith("listActiveSessions"))) {
+    checks.push({
+      target: `${r.op} ≤ 1 ms`,
+      figure: us(r.medianUs),
+      met: r.medianUs <= 1000,
+      atTargetScale: atScale(r),
+    });
+    if (r.op.endsWith("page @90%")) {
+      const first = find(r.op.replace("page @90%", "page 1"));
+      if (first) {
+        const ratio = r.medianUs / first.medianUs;
+        checks.push({
+          target: `${r.op.replace(" page @90%", "")}: page @90% ≤ 1.5× page 1`,
+          figure: `${fmt(ratio, 2)}×`,
+          met: ratio <= 1.5,
+          atTargetScale: atScale(r),
+        });
+      }
+    }
+  }
+  const limits: [string, number][] = [
+    ["countActiveSessions", 15_000],
+    ["getSessionStats", 150_000],
+    ["revokeUserSessions (10 sessions)", 1_000],
+    ["createSession", 100],
+  ];
+  for (const [op, limit] of limits) {
+    const r = find(op);
+    if (r) {
+      checks.push({
+        target: `${op} ≤ ${limit >= 1000 ? `${limit / 1000} ms` : `${limit} µs`}`,
+        figure: limit >= 1000 ? `${fmt(r.medianUs / 1000, 2)} ms` : us(r.medianUs),
+        met: r.medianUs <= limit,
+        atTargetScale: atScale(r),
+      });
+    }
+  }
+  const seedSqlite = report.seed.byDialect.sqlite;
+  if (seedSqlite) {
+    checks.push({
+      target: "seeding ≥ 100,000 rows/s (SQLite)",
+      figure: `${fmt(seedSqlite.rowsPerSec, 0)} rows/s`,
+      met: seedSqlite.rowsPerSec >= 100_000,
+      atTargetScale: seedSqlite.sessions >= 1_000_000,
+    });
+  }
+  const n = sqlite[0]?.n ?? 0;
+  const at32 = report.http.find((h) => h.concurrency === 32);
+  if (at32) {
+    checks.push({
+      target: "HTTP validate, 32 callers ≥ 5,000 requests/s",
+      figure: `${fmt(at32.rps, 0)} requests/s`,
+      met: at32.rps >= 5000,
+      atTargetScale: n >= 1_000_000,
+    });
+    checks.push({
+      target: "HTTP validate, 32 callers p99 ≤ 20 ms",
+      figure: `${fmt(at32.p99Ms, 2)} ms`,
+      met: at32.p99Ms <= 20,
+      atTargetScale: n >= 1_000_000,
+    });
+  }
+  if (report.rssMiB !== null && !Number.isNaN(report.rssMiB)) {
+    checks.push({
+      target: "API peak RSS ≤ 250 MiB",
+      figure: `${fmt(report.rssMiB)} MiB`,
+      met: report.rssMiB <= 250,
+      atTargetScale: n >= 1_000_000,
+    });
+  }
+  for (const pg of report.results.filter((r) => r.dialect === "postgres")) {
+    const lite = find(pg.op);
+    if (!lite) continue;
+    const ratio = pg.medianUs / lite.medianUs;
+    checks.push({
+      target: `Postgres ${pg.op} ≤ 3× SQLite`,
+      figure: `${fmt(ratio, 2)}× (${us(pg.medianUs)} vs ${us(lite.medianUs)})`,
+      met: ratio <= 3,
+      atTargetScale: atScale(pg),
+    });
+  }
+  const seedPg = report.seed.byDialect.postgres;
+  if (seedPg && seedSqlite) {
+    const ratio = seedSqlite.rowsPerSec / seedPg.rowsPerSec;
+    checks.push({
+      target: "Postgres seeding ≤ 3× slower than SQLite",
+      figure: `${fmt(seedPg.rowsPerSec, 0)} rows/s (${fmt(ratio, 2)}× slower)`,
+      met: ratio <= 3,
+      atTargetScale: seedPg.sessions >= 1_000_000,
+    });
+  }
+  return checks;
+}
