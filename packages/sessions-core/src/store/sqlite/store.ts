@@ -443,7 +443,13 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
         .from(users)
         .where(
           and(
-            query.search ? q.userSearchCondition(users, query.search, "unicode_lower") : undefined,
+            query.search
+              ? q.userSearchCondition(
+                  users,
+                  query.search,
+                  q.isAscii(query.search) ? "ascii-like" : "unicode_lower",
+                )
+              : undefined,
             query.status ? eq(users.status, query.status) : undefined,
             query.role ? eq(users.role, query.role) : undefined,
             q.keysetAfter(users.createdAt, users.id, "desc", query.after),
