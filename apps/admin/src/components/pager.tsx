@@ -17,8 +17,15 @@ export interface PageMove {
   state: (prev: HistoryState) => HistoryState;
 }
 
-/** Keyset paging over the URL's cursor and the history entry's stack of earlier cursors. */
-export function useCursorPages(cursor: string | undefined, nextCursor: string | null | undefined) {
+/**
+ * Keyset paging over the URL's cursor and the history entry's stack of earlier cursors. `go` puts a
+ * move into the URL (each page keeps its own other search params); previous/next call it.
+ */
+export function useCursorPages(
+  cursor: string | undefined,
+  nextCursor: string | null | undefined,
+  go: (move: PageMove) => void,
+) {
   const locationState = useRouterState({ select: (s) => s.location.state });
   const position: PagePosition = { cursor, stack: stackFromState(locationState) };
   const move = (p: PagePosition): PageMove => ({
@@ -29,8 +36,10 @@ export function useCursorPages(cursor: string | undefined, nextCursor: string | 
     page: pageNumber(position),
     hasPrevious: hasPreviousPage(position),
     hasNext: Boolean(nextCursor),
-    next: (): PageMove | null => (nextCursor ? move(nextPage(position, nextCursor)) : null),
-    previous: (): PageMove => move(previousPage(position)),
+    next: () => {
+      if (nextCursor) go(move(nextPage(position, nextCursor)));
+    },
+    previous: () => go(move(previousPage(position))),
   };
 }
 

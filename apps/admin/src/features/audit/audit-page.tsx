@@ -193,7 +193,9 @@ export function AuditPage() {
   ]);
 
   const table = useTable({ features: tableCore, columns, data: items, getRowId: (row) => row.id });
-  const pages = useCursorPages(search.cursor, actorUnknown ? null : list.data?.nextCursor);
+  const pages = useCursorPages(search.cursor, actorUnknown ? null : list.data?.nextCursor, (move) => {
+    void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
+  });
   const filtered = Boolean(search.action || search.actor);
   const actions: string[] =
     search.action && !(AUDIT_ACTIONS as readonly string[]).includes(search.action)
@@ -296,14 +298,8 @@ export function AuditPage() {
           shown={items.length}
           pageSize={PAGE_SIZE}
           noun="events"
-          onPrevious={() => {
-            const move = pages.previous();
-            void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
-          }}
-          onNext={() => {
-            const move = pages.next();
-            if (move) void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
-          }}
+          onPrevious={pages.previous}
+          onNext={pages.next}
         />
       </Card>
     </div>

@@ -6,7 +6,6 @@ import {
   ArrowUpDownIcon,
   ArrowUpIcon,
   BanIcon,
-  LockIcon,
   MonitorSmartphoneIcon,
   SearchXIcon,
   Trash2Icon,
@@ -29,6 +28,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { CurrentSessionLock } from "@/components/current-session-lock";
 import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTimeFull, formatNumber, formatShortDate } from "@/lib/format";
@@ -123,17 +123,7 @@ function RowActions({
     );
   }
   if (availability.reason === "current") {
-    return (
-      <Tooltip content={availability.message}>
-        <span
-          tabIndex={0}
-          aria-label={availability.message}
-          className="inline-flex size-8 items-center justify-center rounded-md text-muted-foreground outline-none focus-visible:ring-2 focus-visible:ring-ring"
-        >
-          <LockIcon className="size-3.5" />
-        </span>
-      </Tooltip>
-    );
+    return <CurrentSessionLock message={availability.message} />;
   }
   return null;
 }
@@ -256,7 +246,12 @@ export function SessionsPage() {
       { placeholderData: keepPreviousData, refetchInterval },
     ),
   );
-  const pages = useCursorPages(search.cursor, list.data?.nextCursor);
+  const pages = useCursorPages(search.cursor, list.data?.nextCursor, (move) => {
+    void navigate({
+      search: serializeSessionsSearch({ ...search, cursor: move.cursor }),
+      state: move.state,
+    });
+  });
 
   const apply = useCallback(
     (patch: FiltersPatch & { size?: string; sort?: string; dir?: string }) => {
@@ -484,21 +479,8 @@ export function SessionsPage() {
           pageSizes={PAGE_SIZES}
           onPageSize={(size) => apply({ size: String(size) })}
           noun="sessions"
-          onPrevious={() => {
-            const move = pages.previous();
-            void navigate({
-              search: serializeSessionsSearch({ ...search, cursor: move.cursor }),
-              state: move.state,
-            });
-          }}
-          onNext={() => {
-            const move = pages.next();
-            if (move)
-              void navigate({
-                search: serializeSessionsSearch({ ...search, cursor: move.cursor }),
-                state: move.state,
-              });
-          }}
+          onPrevious={pages.previous}
+          onNext={pages.next}
         />
       </Card>
 

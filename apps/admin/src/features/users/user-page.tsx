@@ -4,7 +4,6 @@ import {
   ArrowLeftIcon,
   BanIcon,
   CheckCircle2Icon,
-  LockIcon,
   MonitorSmartphoneIcon,
   UserRoundXIcon,
   UserXIcon,
@@ -36,6 +35,7 @@ import {
 } from "@/components/ui/dialog";
 import { Label, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
+import { CurrentSessionLock } from "@/components/current-session-lock";
 import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime, formatNumber, plural } from "@/lib/format";
@@ -320,15 +320,7 @@ export function UserPage() {
                           </Button>
                         </Tooltip>
                       ) : availability.reason === "current" ? (
-                        <Tooltip content={availability.message}>
-                          <span
-                            tabIndex={0}
-                            aria-label={availability.message}
-                            className="inline-flex size-8 items-center justify-center text-muted-foreground"
-                          >
-                            <LockIcon className="size-3.5" />
-                          </span>
-                        </Tooltip>
+                        <CurrentSessionLock message={availability.message} />
                       ) : (
                         <span className="size-8" />
                       ))}

@@ -114,7 +114,9 @@ export function UsersPage() {
   );
   const items = list.data?.items ?? EMPTY;
   const table = useTable({ features: tableCore, columns, data: items, getRowId: (row) => row.id });
-  const pages = useCursorPages(search.cursor, list.data?.nextCursor);
+  const pages = useCursorPages(search.cursor, list.data?.nextCursor, (move) => {
+    void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
+  });
   const filtered = Boolean(search.q || search.status);
 
   return (
@@ -212,14 +214,8 @@ export function UsersPage() {
           shown={items.length}
           pageSize={PAGE_SIZE}
           noun="users"
-          onPrevious={() => {
-            const move = pages.previous();
-            void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
-          }}
-          onNext={() => {
-            const move = pages.next();
-            if (move) void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
-          }}
+          onPrevious={pages.previous}
+          onNext={pages.next}
         />
       </Card>
     </div>
