@@ -66,7 +66,7 @@ export interface SuiteOptions {
   seedOnly?: boolean;
 }
 
-const CHUNK_USERS = 10_000;
+const CHUNK_USERS = 1_000;
 const PAGE = 50;
 
 function cycle<T>(items: T[], what: string): () => T {
@@ -86,21 +86,28 @@ function consume<T>(items: T[], what: string): () => T {
 async function seed(target: Target, options: SuiteOptions, now: number) {
   const data = createDataSet({ sessions: options.sessions, now, poolSize: options.poolSize });
   const started = performance.now();
-  let inStore = 0;
+  let generating = 0;
   let users = 0;
   let sessions = 0;
-  for (let from = 0; from < data.userCount; from += CHUNK_USERS) {
-    const chunk = data.chunk(from, Math.min(data.userCount, from + CHUNK_USERS));
-    const t0 = performance.now();
-    await target.store.insertSessionsBulk(chunk.users, chunk.sessions);
-    inStore += performance.now() - t0;
-    users += chunk.users.length;
-    sessions += chunk.sessions.length;
-    const rate = ((users + sessions) * 1000) / (performance.now() - started);
-    options.progress(
-      `seeding ${target.dialect}: ${sessions.toLocaleString("en-US")} / ${options.sessions.toLocaleString("en-US")} sessions, ${Math.round(rate).toLocaleString("en-US")} rows/s`,
-    );
+  // The store pulls batches inside its one transaction; the time spent making them is kept apart
+  // so the store's own rate can be shown next to the end-to-end one.
+  function* batches() {
+    for (let from = 0; from < data.userCount; from += CHUNK_USERS) {
+      const t0 = performance.now();
+      const chunk = data.chunk(from, Math.min(data.userCount, from + CHUNK_USERS));
+      generating += performance.now() - t0;
+      yield chunk;
+      users += chunk.users.length;
+      sessions += chunk.sessions.length;
+      const rate = ((users + sessions) * 1000) / (performance.now() - started);
+      options.progress(
+        `seeding ${target.dialect}: ${sessions.toLocaleString("en-US")} / ${options.sessions.toLocaleString("en-US")} sessions, ${Math.round(rate).toLocaleString("en-US")} rows/s`,
+      );
+    }
+    options.progress(`seeding ${target.dialect}: building indexes`);
   }
+  await target.store.insertSessionsBulk(batches());
+  const inStore = performance.now() - started - generating;
   const seconds = (performance.now() - started) / 1000;
   options.progress("");
   const result: SeedResult = {

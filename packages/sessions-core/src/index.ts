@@ -8,6 +8,7 @@ export { createPostgresStore } from "./store/postgres/store.js";
 export type { PgDb } from "./store/postgres/store.js";
 export type {
   SessionsStore,
+  BulkBatch,
   Dialect,
   SessionRecord,
   UserRecord,

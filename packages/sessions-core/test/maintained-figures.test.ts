@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { createSessionsService, type SessionsService } from "../src/service.js";
 import type { SessionInfo, SessionStats } from "../src/domain/types.js";
-import type { SessionRecord, UserRecord } from "../src/store/store.js";
 import { useContractContext, type ContractContext } from "../src/testing/contract/context.js";
+import { bulkRecords } from "../src/testing/bulk-records.js";
 import { DAY, HOUR, MINUTE } from "../src/testing/fake-clock.js";
 
 const UAS = [
@@ -87,43 +87,6 @@ async function expectFiguresMatchRecount(service: SessionsService, label: string
   return stats;
 }
 
-function bulkRecords(now: Date, n: number): { users: UserRecord[]; sessions: SessionRecord[] } {
-  const users: UserRecord[] = [0, 1].map((i) => ({
-    id: `0190bulk-user-${n}-${i}`,
-    email: `bulk${n}-${i}@example.org`,
-    name: null,
-    role: "user",
-    status: "active",
-    confirmedAt: null,
-    passwordHash: null,
-    createdAt: new Date(now.getTime() - 20 * DAY),
-    updatedAt: new Date(now.getTime() - 20 * DAY),
-  }));
-  const sessions: SessionRecord[] = [];
-  for (let i = 0; i < 12; i++) {
-    const createdAt = new Date(now.getTime() - (i + 1) * 7 * HOUR - i * MINUTE);
-    const expired = i % 4 === 1;
-    const revoked = i % 4 === 2;
-    sessions.push({
-      id: `0190bulk-session-${n}-${String(i).padStart(2, "0")}`,
-      tokenHash: `${n}`.padStart(4, "0") + String(i).padStart(60, "0"),
-      userId: users[i % 2]!.id,
-      createdAt,
-      expiresAt: expired ? new Date(now.getTime() - HOUR) : new Date(createdAt.getTime() + 60 * DAY),
-      lastSeenAt: createdAt,
-      ip: "192.0.2.1",
-      userAgent: null,
-      browser: i % 3 === 0 ? "Firefox" : i % 3 === 1 ? "Chrome" : null,
-      os: i % 2 === 0 ? "Linux" : null,
-      deviceType: null,
-      revokedAt: revoked ? new Date(now.getTime() - 30 * MINUTE) : null,
-      revokedBy: revoked ? "system" : null,
-      revokeReason: revoked ? "imported" : null,
-    });
-  }
-  return { users, sessions };
-}
-
 for (const kind of ["sqlite-memory", "sqlite-file", "postgres"] as const) {
   describe(`maintained figures equal a recount: ${kind}`, () => {
     const t: ContractContext = useContractContext(kind);
@@ -168,7 +131,7 @@ for (const kind of ["sqlite-memory", "sqlite-file", "postgres"] as const) {
       await expectFiguresMatchRecount(t.service, "after endSession");
 
       const bulk = bulkRecords(t.clock.now(), 1);
-      await t.store.insertSessionsBulk(bulk.users, bulk.sessions);
+      await t.store.insertSessionsBulk([bulk]);
       await expectFiguresMatchRecount(t.service, "after a bulk insert");
 
       // Time passes: sessions expire, midnight moves "today", the 30-day window slides.

@@ -180,6 +180,12 @@ export interface ChangeFeed {
   subscribe(listener: (message: ChangeMessage) => void): Promise<() => Promise<void>>;
 }
 
+/** One batch of a bulk load: users first, then sessions that may reference them. */
+export interface BulkBatch {
+  users: UserRecord[];
+  sessions: SessionRecord[];
+}
+
 export interface SessionsStore {
   readonly dialect: Dialect;
   /** Cross-process change notifications; null where one process owns the database (SQLite). */
@@ -216,13 +222,14 @@ export interface SessionsStore {
    */
   insertSession(session: SessionRecord, audit: AuditRecord | null): Promise<InsertSessionResult>;
   /**
-   * Seeding and imports: inserts the users, then the sessions (which may reference those users or
-   * existing ones), in one transaction per call, and updates the maintained figures once for the
-   * whole batch. Postgres sends multi-row INSERTs; SQLite, which has no round trip to save, runs one
-   * prepared INSERT per row (a multi-row VALUES makes it journal every page the statement touches).
-   * Writes no audit events; the records are taken as given. Callers split large loads into calls.
+   * Seeding and imports: for each batch, inserts its users, then its sessions (which may reference
+   * those users or earlier ones), all batches in ONE transaction (a failure leaves nothing behind),
+   * and updates the maintained figures per batch. Batches are pulled lazily, so a caller can
+   * generate millions of rows without holding them all. Writes no audit events; records are taken
+   * as given. SQLite loads into an empty table without its secondary indexes and builds them once
+   * at the end (sorting once is ~5× cheaper than updating eleven B-trees per row); Postgres COPYs.
    */
-  insertSessionsBulk(users: UserRecord[], sessions: SessionRecord[]): Promise<void>;
+  insertSessionsBulk(batches: Iterable<BulkBatch>): Promise<void>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionWithFullUser | null>;
   /** Moves lastSeenAt to `at` unless another request already moved it past `staleBefore`. */
   touchSession(id: string, at: Date, staleBefore: Date): Promise<void>;

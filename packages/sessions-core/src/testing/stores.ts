@@ -49,6 +49,12 @@ export interface StoreHarness {
    * (":memory:"). Closed by dispose().
    */
   openSecond(): Promise<SessionsStore | null>;
+  /**
+   * A read-only statement on the latest fresh store's database through a connection of its own,
+   * for tests that look at what the store's interface does not show (indexes, journal mode).
+   * Not for ":memory:" stores.
+   */
+  query(statement: string): Promise<Record<string, unknown>[]>;
   dispose(): Promise<void>;
 }
 
@@ -83,6 +89,15 @@ function createSqliteHarness(
       try {
         const rows = db.prepare(`explain query plan ${query}`).all(...params) as { detail: string }[];
         return rows.map((r) => r.detail);
+      } finally {
+        db.close();
+      }
+    },
+    async query(statement) {
+      if (!latest) throw new Error("query needs a file-backed store (sqlite-file)");
+      const db = new Database(latest, { readonly: true });
+      try {
+        return db.prepare<[], Record<string, unknown>>(statement).all();
       } finally {
         db.close();
       }
@@ -140,6 +155,9 @@ async function createPostgresHarness(options: StoreHarnessOptions): Promise<Stor
         return rows.map((r) => String(r["QUERY PLAN"]));
       });
     },
+    async query(statement) {
+      return [...(await direct.unsafe(statement))];
+    },
     async openSecond() {
       const second = await openPostgresStore(url.toString(), { max: 2 });
       seconds.push(second);
@@ -176,6 +194,9 @@ async function createPgliteHarness(options: StoreHarnessOptions): Promise<StoreH
         const result = await tx.query<{ "QUERY PLAN": string }>(`explain ${query}`, params);
         return result.rows.map((r) => r["QUERY PLAN"]);
       });
+    },
+    async query(statement) {
+      return (await client.query<Record<string, unknown>>(statement)).rows;
     },
     async openSecond() {
       return store;

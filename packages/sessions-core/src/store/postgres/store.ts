@@ -475,15 +475,17 @@ export function createPostgresStore(
       });
     },
 
-    async insertSessionsBulk(userRecords, sessionRecords) {
+    async insertSessionsBulk(batches) {
       await db.transaction(async (tx) => {
-        for (let i = 0; i < userRecords.length; i += BULK_ROWS_PER_STATEMENT) {
-          await tx.insert(users).values(userRecords.slice(i, i + BULK_ROWS_PER_STATEMENT));
+        for (const { users: userRecords, sessions: sessionRecords } of batches) {
+          for (let i = 0; i < userRecords.length; i += BULK_ROWS_PER_STATEMENT) {
+            await tx.insert(users).values(userRecords.slice(i, i + BULK_ROWS_PER_STATEMENT));
+          }
+          for (let i = 0; i < sessionRecords.length; i += BULK_ROWS_PER_STATEMENT) {
+            await tx.insert(sessions).values(sessionRecords.slice(i, i + BULK_ROWS_PER_STATEMENT));
+          }
+          await countInserted(tx, sessionRecords);
         }
-        for (let i = 0; i < sessionRecords.length; i += BULK_ROWS_PER_STATEMENT) {
-          await tx.insert(sessions).values(sessionRecords.slice(i, i + BULK_ROWS_PER_STATEMENT));
-        }
-        await countInserted(tx, sessionRecords);
       });
     },
 
