@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   console.log(table(results));
   for (const s of Object.values(seeds)) {
     console.log(
-      `\nseed ${s.dialect}: ${s.sessions} sessions + ${s.users} users in ${s.seconds.toFixed(1)} s = ${Math.round(s.rowsPerSec)} rows/s (store only ${Math.round(s.storeRowsPerSec)} rows/s)`,
+      `\nseed ${s.dialect}: ${s.sessions} sessions + ${s.users} users in ${s.seconds.toFixed(1)} s = ${Math.round(s.rowsPerSec)} rows/s (store only ${Math.round(s.storeRowsPerSec)} rows/s${s.floorRowsPerSec ? `; raw floor ${Math.round(s.floorRowsPerSec)} rows/s, store ÷ floor ${s.ratioToFloor?.toFixed(2)}×` : ""})`,
     );
   }
   if (http.length > 0) {
