@@ -1,7 +1,7 @@
-// pnpm bench [--sessions N] [--dialect sqlite|postgres|both] [--json FILE] [--quick] [--no-http]
+// pnpm bench [--sessions N] [--dialect sqlite|postgres|both] [--json FILE] [--quick] [--no-http] [--db FILE --only http]
 // Seeds N sessions (default 1,000,000) through the store's bulk path, times every service operation
 // next to its raw-driver floor, drives sessions.validate over HTTP, prints tables and writes JSON.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createSessionsService } from "@sessions/core";
 import { FULL_HTTP, loadMethod, QUICK_HTTP, runHttp, type HttpResult } from "./http.js";
@@ -26,7 +26,12 @@ const USAGE = `usage: pnpm bench [options]
   --no-http           skip the HTTP part
   --http-fetch F      keep-alive (default: a minimal node:http fetch) | undici (Node's fetch) for the load
   --api-cpu-prof DIR  write a CPU profile of the API process into DIR
-  --seed-only         seed, report the rate and stop (for profiling the bulk path)`;
+  --seed-only         seed, report the rate and stop (for profiling the bulk path)
+  --db FILE           SQLite: seed into FILE and keep it (with FILE.bench.json: its live tokens), or,
+                      with --only http, reuse FILE when it was seeded with the same --sessions
+  --only http         skip timing the service operations: seed (or reuse --db) and run the HTTP part
+  --http-callers LIST concurrent callers of the HTTP part (default 1,8,32)
+  --api-node-flags F  extra node flags for the API process, space-separated (e.g. V8 heap settings)`;
 
 export interface CliOptions {
   sessions: number;
@@ -37,6 +42,10 @@ export interface CliOptions {
   seedOnly: boolean;
   httpFetch: "keep-alive" | "undici";
   apiCpuProf: string | null;
+  db: string | null;
+  only: "http" | null;
+  httpCallers: number[] | null;
+  apiNodeFlags: string[];
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -49,6 +58,10 @@ export function parseArgs(argv: string[]): CliOptions {
   let seedOnly = false;
   let httpFetch: "keep-alive" | "undici" = "keep-alive";
   let apiCpuProf: string | null = null;
+  let db: string | null = null;
+  let only: "http" | null = null;
+  let httpCallers: number[] | null = null;
+  let apiNodeFlags: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.includes("=")
@@ -91,6 +104,25 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--api-cpu-prof":
         apiCpuProf = resolve(process.env.INIT_CWD ?? process.cwd(), value());
         break;
+      case "--db":
+        db = resolve(process.env.INIT_CWD ?? process.cwd(), value());
+        break;
+      case "--only":
+        if (value() !== "http") throw new Error(`--only takes http\n${USAGE}`);
+        only = "http";
+        break;
+      case "--http-callers": {
+        const list = value()
+          .split(",")
+          .map((x) => Number(x.trim()));
+        if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1))
+          throw new Error(`--http-callers takes whole numbers, e.g. 1,8,32\n${USAGE}`);
+        httpCallers = list;
+        break;
+      }
+      case "--api-node-flags":
+        apiNodeFlags = value().split(/\s+/).filter(Boolean);
+        break;
       case "--seed-only":
         seedOnly = true;
         http = false;
@@ -114,7 +146,30 @@ export function parseArgs(argv: string[]): CliOptions {
     seedOnly,
     httpFetch,
     apiCpuProf,
+    db,
+    only,
+    httpCallers,
+    apiNodeFlags,
   };
+}
+
+/** What `--db FILE` keeps next to the database, so `--only http` can reuse it without seeding. */
+interface KeptDatabase {
+  sessions: number;
+  seed: SeedResult;
+  liveTokens: string[];
+}
+
+const keptFile = (db: string) => `${db}.bench.json`;
+
+function readKeptDatabase(db: string, sessions: number): KeptDatabase | null {
+  if (!existsSync(db) || !existsSync(keptFile(db))) return null;
+  const kept = JSON.parse(readFileSync(keptFile(db), "utf8")) as KeptDatabase;
+  return kept.sessions === sessions && kept.liveTokens.length > 0 ? kept : null;
+}
+
+function removeDatabase(db: string): void {
+  for (const suffix of ["", "-wal", "-shm", ".bench.json"]) rmSync(`${db}${suffix}`, { force: true });
 }
 
 async function main(): Promise<void> {
@@ -148,19 +203,42 @@ async function main(): Promise<void> {
     `Sessions benchmark: ${options.sessions.toLocaleString("en-US")} sessions, ${options.dialects.join(" + ")}${options.quick ? " (quick)" : ""}`,
   );
 
+  const basePlan = options.quick ? QUICK_HTTP : FULL_HTTP;
+  const httpPlan = options.httpCallers ? { ...basePlan, concurrency: options.httpCallers } : basePlan;
+
   for (const dialect of options.dialects) {
+    const keepDb = dialect === "sqlite" ? options.db : null;
+    const kept = keepDb && options.only === "http" ? readKeptDatabase(keepDb, options.sessions) : null;
+    if (keepDb && !kept) removeDatabase(keepDb);
     const target: Target =
-      dialect === "sqlite" ? await openSqliteTarget() : await openPostgresTarget(postgresUrl!);
+      dialect === "sqlite"
+        ? await openSqliteTarget({ file: keepDb ?? undefined })
+        : await openPostgresTarget(postgresUrl!);
     try {
       versions[dialect === "sqlite" ? "sqlite" : "postgresServer"] = await target.raw.version();
-      const run = await runDialect(target, {
-        sessions: options.sessions,
-        plan,
-        poolSize,
-        log,
-        progress,
-        seedOnly: options.seedOnly,
-      });
+      let run: { results: OpResult[]; seed: SeedResult; liveTokens: string[] };
+      if (kept) {
+        log(`reusing ${keepDb} (${kept.sessions.toLocaleString("en-US")} sessions, seeded earlier)`);
+        run = { results: [], seed: kept.seed, liveTokens: kept.liveTokens };
+      } else {
+        run = await runDialect(target, {
+          sessions: options.sessions,
+          plan,
+          poolSize,
+          log,
+          progress,
+          seedOnly: options.seedOnly,
+          skipOperations: options.only === "http",
+        });
+        if (keepDb && !options.seedOnly) {
+          const record: KeptDatabase = {
+            sessions: options.sessions,
+            seed: run.seed,
+            liveTokens: run.liveTokens,
+          };
+          writeFileSync(keptFile(keepDb), JSON.stringify(record));
+        }
+      }
       results.push(...run.results);
       seeds[dialect] = run.seed;
       if (dialect === "sqlite" && options.http && target.file) {
@@ -172,11 +250,14 @@ async function main(): Promise<void> {
           databaseFile: target.file,
           apiKey: key,
           tokens: run.liveTokens,
-          plan: options.quick ? QUICK_HTTP : FULL_HTTP,
+          plan: httpPlan,
           log,
           progress,
           fetch: options.httpFetch,
-          apiNodeArgs: options.apiCpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.apiCpuProf}`] : [],
+          apiNodeArgs: [
+            ...options.apiNodeFlags,
+            ...(options.apiCpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.apiCpuProf}`] : []),
+          ],
         });
         http = measured.http;
         rssMiB = measured.rssMiB;
@@ -203,7 +284,7 @@ async function main(): Promise<void> {
     options: {
       ...options,
       timing: plan,
-      httpPlan: options.http ? (options.quick ? QUICK_HTTP : FULL_HTTP) : null,
+      httpPlan: options.http ? httpPlan : null,
     },
     results,
     http,

@@ -197,7 +197,8 @@ export function checkTargets(report: Pick<Report, "results" | "http" | "seed" | 
       atTargetScale: seedSqlite.sessions >= 1_000_000,
     });
   }
-  const n = sqlite[0]?.n ?? 0;
+  // With --only http no operation was timed; the seeded size still says whether this is at scale.
+  const n = sqlite[0]?.n ?? report.seed.byDialect.sqlite?.sessions ?? 0;
   const at32 = report.http.find((h) => h.concurrency === 32);
   if (at32) {
     checks.push({
