@@ -1,8 +1,8 @@
-// The HTTP part: the real API process (apps/api's production entry, `src/main.ts`) started on
-// loopback over the seeded SQLite file, and sessions.validate called through packages/client by 1, 8
+// The HTTP part: the real API process, started the way production starts it (apps/api built by its
+// `build` script, then `node dist/main.js`) on loopback over the seeded SQLite file, and sessions.validate called through packages/client by 1, 8
 // and 32 concurrent callers. Load method: a measured loop of our own clients (one typed client per
 // caller, each awaiting its previous call; Node's fetch keeps connections alive), bounded in time.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -105,6 +105,15 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
   throw new Error(`the API did not become healthy within 60 s:\n${stderr()}`);
 }
 
+/** Builds apps/api as `pnpm build` does (a fresh bundle of the current source; takes about a second). */
+export function buildApi(): void {
+  const built = spawnSync(process.execPath, ["--import", "tsx", "build.ts"], {
+    cwd: API_DIR,
+    encoding: "utf8",
+  });
+  if (built.status !== 0) throw new Error(`building apps/api failed:\n${built.stderr}${built.stdout}`);
+}
+
 export async function runHttp(options: {
   databaseFile: string;
   apiKey: string;
@@ -120,9 +129,10 @@ export async function runHttp(options: {
 }): Promise<{ http: HttpResult[]; rssMiB: number; rssAfterMiB: number }> {
   const { plan, tokens } = options;
   if (tokens.length === 0) throw new Error("no live tokens for the HTTP part");
+  buildApi();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...(options.apiNodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...(options.apiNodeArgs ?? []), "dist/main.js"], {
     cwd: API_DIR,
     env: {
       ...process.env,
