@@ -218,8 +218,19 @@ async function main(): Promise<void> {
       versions[dialect === "sqlite" ? "sqlite" : "postgresServer"] = await target.raw.version();
       let run: { results: OpResult[]; seed: SeedResult; liveTokens: string[] };
       if (kept) {
-        log(`reusing ${keepDb} (${kept.sessions.toLocaleString("en-US")} sessions, seeded earlier)`);
-        run = { results: [], seed: kept.seed, liveTokens: kept.liveTokens };
+        // Some "fresh" sessions were created nearly a lifetime before the seed and expire as the
+        // kept database ages: keep the tokens that stay valid for the run.
+        const service = createSessionsService({ store: target.store });
+        const validUntil = Date.now() + 3_600_000;
+        const liveTokens: string[] = [];
+        for (const token of kept.liveTokens) {
+          const validated = await service.validateSession(token);
+          if (validated && validated.session.expiresAt.getTime() > validUntil) liveTokens.push(token);
+        }
+        log(
+          `reusing ${keepDb} (${kept.sessions.toLocaleString("en-US")} sessions, seeded earlier; ${liveTokens.length} of ${kept.liveTokens.length} tokens still live)`,
+        );
+        run = { results: [], seed: kept.seed, liveTokens };
       } else {
         run = await runDialect(target, {
           sessions: options.sessions,
