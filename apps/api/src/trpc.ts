@@ -15,7 +15,6 @@ import {
   type User,
 } from "@sessions/core";
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { TRPCRequestInfo } from "@trpc/server/http";
 import superjson from "superjson";
 import { clearedSessionCookie, readSessionToken, sessionCookie } from "./cookies.js";
 import type { EventBus } from "./events.js";
@@ -122,7 +121,6 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
   }: {
     req: IncomingMessage;
     res: ServerResponse;
-    info: TRPCRequestInfo;
   }): Promise<Context> {
     const https = isHttps(req, http.trustProxy);
     if (req.method === "POST") {
