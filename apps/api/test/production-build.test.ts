@@ -1,6 +1,7 @@
 // The production start: `pnpm build` bundles the API into dist/main.js, and `pnpm start` runs it with
 // plain node. The bundle must find sessions-core's migrations (copied next to it), authenticate API
-// keys, answer typed calls, and on SIGTERM write its last log lines before it exits.
+// keys, answer typed calls, write its (buffered) log lines soon, and on SIGTERM write its last log
+// lines before it exits.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -104,6 +105,12 @@ describe("production build", () => {
         links: [httpBatchLink({ url: `${url}/trpc`, transformer: superjson })],
       });
       await expect(anonymous.sessions.validate.mutate({ token })).rejects.toThrow(/Sign in/);
+      // Log lines are buffered, but a quiet server still writes them out within a moment.
+      const logged = Date.now();
+      while (!stdout.includes('"sessions.validate"') && Date.now() - logged < 2_000) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(stdout).toContain('"sessions.validate"');
     } finally {
       child.kill("SIGTERM");
     }
