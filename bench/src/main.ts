@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createSessionsService } from "@sessions/core";
-import { FULL_HTTP, loadMethod, QUICK_HTTP, runHttp, type HttpResult } from "./http.js";
+import { FULL_HTTP, loadMethod, QUICK_HTTP, runHttp, type HttpResult, type LoadKind } from "./http.js";
 import { FULL_PLAN, QUICK_PLAN } from "./measure.js";
 import {
   checkTargets,
@@ -24,7 +24,8 @@ const USAGE = `usage: pnpm bench [options]
   --json FILE         also write the results as JSON
   --quick             20,000 sessions and few iterations (the CI smoke test)
   --no-http           skip the HTTP part
-  --http-fetch F      keep-alive (default: a minimal node:http fetch) | undici (Node's fetch) for the load
+  --http-load L       client (typed @sessions/client loop) | autocannon | both (default; interleaved)
+  --http-fetch F      keep-alive (default: a minimal node:http fetch) | undici (Node's fetch) for the clients
   --api-cpu-prof DIR  write a CPU profile of the API process into DIR
   --seed-only         seed, report the rate and stop (for profiling the bulk path)
   --db FILE           SQLite: seed into FILE and keep it (with FILE.bench.json: its live tokens), or,
@@ -39,6 +40,7 @@ export interface CliOptions {
   json: string | null;
   quick: boolean;
   http: boolean;
+  httpLoads: LoadKind[];
   seedOnly: boolean;
   httpFetch: "keep-alive" | "undici";
   apiCpuProf: string | null;
@@ -55,6 +57,7 @@ export function parseArgs(argv: string[]): CliOptions {
   let json: string | null = null;
   let quick = false;
   let http = true;
+  let httpLoads: LoadKind[] = ["client", "autocannon"];
   let seedOnly = false;
   let httpFetch: "keep-alive" | "undici" = "keep-alive";
   let apiCpuProf: string | null = null;
@@ -94,6 +97,13 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--no-http":
         http = false;
         break;
+      case "--http-load": {
+        const v = value();
+        if (v !== "client" && v !== "autocannon" && v !== "both")
+          throw new Error(`--http-load must be client, autocannon or both\n${USAGE}`);
+        httpLoads = v === "both" ? ["client", "autocannon"] : [v];
+        break;
+      }
       case "--http-fetch": {
         const v = value();
         if (v !== "keep-alive" && v !== "undici")
@@ -143,6 +153,7 @@ export function parseArgs(argv: string[]): CliOptions {
     json,
     quick,
     http,
+    httpLoads,
     seedOnly,
     httpFetch,
     apiCpuProf,
@@ -198,6 +209,7 @@ async function main(): Promise<void> {
   const results: OpResult[] = [];
   const seeds: Record<string, SeedResult> = {};
   let http: HttpResult[] = [];
+  let httpAutocannon: HttpResult[] = [];
   let rssMiB: number | null = null;
   log(
     `Sessions benchmark: ${options.sessions.toLocaleString("en-US")} sessions, ${options.dialects.join(" + ")}${options.quick ? " (quick)" : ""}`,
@@ -265,12 +277,14 @@ async function main(): Promise<void> {
           log,
           progress,
           fetch: options.httpFetch,
+          loads: options.httpLoads,
           apiNodeArgs: [
             ...options.apiNodeFlags,
             ...(options.apiCpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.apiCpuProf}`] : []),
           ],
         });
         http = measured.http;
+        httpAutocannon = measured.httpAutocannon;
         rssMiB = measured.rssMiB;
       } else {
         await target.store.close();
@@ -299,7 +313,10 @@ async function main(): Promise<void> {
     },
     results,
     http,
-    httpLoadMethod: options.http ? loadMethod(options.httpFetch) : null,
+    httpLoadMethod: options.http && http.length > 0 ? loadMethod("client", options.httpFetch) : null,
+    httpAutocannon,
+    httpAutocannonLoadMethod:
+      options.http && httpAutocannon.length > 0 ? loadMethod("autocannon", options.httpFetch) : null,
     seed,
     rssMiB,
     targets: [],
@@ -315,12 +332,17 @@ async function main(): Promise<void> {
       `\nseed ${s.dialect}: ${s.sessions} sessions + ${s.users} users in ${s.seconds.toFixed(1)} s = ${Math.round(s.rowsPerSec)} rows/s (store only ${Math.round(s.storeRowsPerSec)} rows/s)`,
     );
   }
-  if (http.length > 0) {
+  for (const [load, rows] of [
+    ["client", http],
+    ["autocannon", httpAutocannon],
+  ] as const) {
+    if (rows.length === 0) continue;
     console.log(
-      `\nHTTP sessions.validate (SQLite, loopback; ${loadMethod(options.httpFetch)})\n${httpTable(http)}`,
+      `\nHTTP sessions.validate (SQLite, loopback; ${loadMethod(load, options.httpFetch)})\n${httpTable(rows)}`,
     );
-    console.log(`API process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
   }
+  if (http.length + httpAutocannon.length > 0)
+    console.log(`\nAPI process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
   console.log(`\ntargets\n${targetsTable(report.targets)}`);
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });
