@@ -145,6 +145,11 @@ export async function runHttp(options: {
   progress: (line: string) => void;
   /** Extra node flags for the API process, e.g. ["--cpu-prof", "--cpu-prof-dir=DIR"]. */
   apiNodeArgs?: string[];
+  /**
+   * The API's entry, relative to apps/api, instead of the production build (which is then not
+   * built): e.g. "src/main.ts" with apiNodeArgs ["--import", "tsx"], to compare with the sources.
+   */
+  apiEntry?: string;
   fetch?: FetchKind;
   /** Extra environment for the API process (experiments, e.g. LOG_LEVEL). */
   apiEnv?: Record<string, string>;
@@ -153,26 +158,30 @@ export async function runHttp(options: {
 }): Promise<{ http: HttpResult[]; httpAutocannon: HttpResult[]; rssMiB: number; rssAfterMiB: number }> {
   const { plan, tokens } = options;
   if (tokens.length === 0) throw new Error("no live tokens for the HTTP part");
-  buildApi();
+  if (!options.apiEntry) buildApi();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...(options.apiNodeArgs ?? []), "dist/main.js"], {
-    cwd: API_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: `file:${options.databaseFile}`,
-      LOG_LEVEL: "info",
-      ADMIN_EMAIL: "bench-admin@example.com",
-      ADMIN_PASSWORD: "bench-admin-password",
-      CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
-      ...options.apiEnv,
+  const child = spawn(
+    process.execPath,
+    [...(options.apiNodeArgs ?? []), options.apiEntry ?? "dist/main.js"],
+    {
+      cwd: API_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATABASE_URL: `file:${options.databaseFile}`,
+        LOG_LEVEL: "info",
+        ADMIN_EMAIL: "bench-admin@example.com",
+        ADMIN_PASSWORD: "bench-admin-password",
+        CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
+        ...options.apiEnv,
+      },
+      // Request log lines go where a supervisor would take them; only errors are kept.
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    // Request log lines go where a supervisor would take them; only errors are kept.
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-20_000);

@@ -32,7 +32,9 @@ const USAGE = `usage: pnpm bench [options]
                       with --only http, reuse FILE when it was seeded with the same --sessions
   --only http         skip timing the service operations: seed (or reuse --db) and run the HTTP part
   --http-callers LIST concurrent callers of the HTTP part (default 1,8,32)
-  --api-node-flags F  extra node flags for the API process, space-separated (e.g. V8 heap settings)`;
+  --api-node-flags F  extra node flags for the API process, space-separated (e.g. V8 heap settings)
+  --api-entry FILE    start the API from FILE (relative to apps/api) instead of building it and running
+                      dist/main.js, e.g. --api-entry src/main.ts --api-node-flags "--import tsx"`;
 
 export interface CliOptions {
   sessions: number;
@@ -48,6 +50,7 @@ export interface CliOptions {
   only: "http" | null;
   httpCallers: number[] | null;
   apiNodeFlags: string[];
+  apiEntry: string | null;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -65,6 +68,7 @@ export function parseArgs(argv: string[]): CliOptions {
   let only: "http" | null = null;
   let httpCallers: number[] | null = null;
   let apiNodeFlags: string[] = [];
+  let apiEntry: string | null = null;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.includes("=")
@@ -130,6 +134,9 @@ export function parseArgs(argv: string[]): CliOptions {
         httpCallers = list;
         break;
       }
+      case "--api-entry":
+        apiEntry = value();
+        break;
       case "--api-node-flags":
         apiNodeFlags = value().split(/\s+/).filter(Boolean);
         break;
@@ -161,6 +168,7 @@ export function parseArgs(argv: string[]): CliOptions {
     only,
     httpCallers,
     apiNodeFlags,
+    apiEntry,
   };
 }
 
@@ -278,6 +286,7 @@ async function main(): Promise<void> {
           progress,
           fetch: options.httpFetch,
           loads: options.httpLoads,
+          apiEntry: options.apiEntry ?? undefined,
           apiNodeArgs: [
             ...options.apiNodeFlags,
             ...(options.apiCpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.apiCpuProf}`] : []),
