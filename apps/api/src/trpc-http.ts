@@ -107,7 +107,7 @@ function plainCalls(
   return { calls, isBatch };
 }
 
-/** The raw request body as text, or a TRPCError (too large, or the client went away). */
+/** The raw request body as text, or a TRPCError (too large, unreadable, or the client went away). */
 function readBody(req: IncomingMessage, maxBodySize: number): Promise<string | TRPCError> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -116,6 +116,7 @@ function readBody(req: IncomingMessage, maxBodySize: number): Promise<string | T
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
+      req.off("close", onClose);
       resolve(value);
     };
     const onData = (chunk: Buffer) => {
@@ -130,11 +131,16 @@ function readBody(req: IncomingMessage, maxBodySize: number): Promise<string | T
           .toString("utf8")
           .replace(/^\uFEFF/, ""),
       );
+    // The request stream fails ("aborted") or closes early when the client disconnects mid-body:
+    // nothing more will come and 'end' never fires.
     const onError = (cause: Error) =>
-      done(new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause }));
+      done(new TRPCError({ code: "CLIENT_CLOSED_REQUEST", message: cause.message, cause }));
+    const onClose = () => done(new TRPCError({ code: "CLIENT_CLOSED_REQUEST" }));
+    if (req.destroyed) return onClose();
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 

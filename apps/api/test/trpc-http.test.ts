@@ -282,6 +282,29 @@ describe("lean tRPC handler", () => {
     }
   });
 
+  it("gives up on a body whose client went away mid-way", async () => {
+    leanErrors.length = 0;
+    const [hostname, port] = leanHost.split(":");
+    const req = request({
+      hostname,
+      port: Number(port),
+      method: "POST",
+      path: "/trpc/sessions.validate?batch=1",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${issueKey}`,
+        "content-length": "1000",
+      },
+    });
+    req.on("error", () => {});
+    req.write('{"0":{"json":{"token":"');
+    await new Promise((r) => setTimeout(r, 50));
+    req.destroy();
+    const deadline = Date.now() + 2_000;
+    while (leanErrors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(leanErrors).toEqual(["CLIENT_CLOSED_REQUEST sessions.validate"]);
+  });
+
   it("hands subscriptions to tRPC's handler", async () => {
     const before = fallbacks;
     const res = await send(leanHost, get("subscription without credentials", "/trpc/events"));
