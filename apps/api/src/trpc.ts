@@ -97,8 +97,15 @@ export function memoryCookie(initial: string | null = null): MemoryCookie {
 
 /** The context procedures run with, from already-known facts (no HTTP): tests build it directly. */
 export function createInnerContext(app: AppServices, options: InnerContextOptions = {}): Context {
+  // Built field by field: V8 makes `{ ...app, caller, … }` a slow generic copy (~3 µs, every call).
   return {
-    ...app,
+    service: app.service,
+    clock: app.clock,
+    events: app.events,
+    loginLimits: app.loginLimits,
+    logger: app.logger,
+    exposeErrorDetails: app.exposeErrorDetails,
+    instanceId: app.instanceId,
     caller: options.caller ?? { type: "anonymous" },
     ip: options.ip ?? null,
     userAgent: options.userAgent ?? null,
@@ -293,14 +300,15 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Turns the service's errors into tRPC codes; anything else stays an INTERNAL_SERVER_ERROR. */
-const mapDomainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+function mapDomainError<R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R {
   if (!result.ok && result.error.cause instanceof SessionsError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: DOMAIN_CODES[cause.code], message: cause.message, cause });
   }
   return result;
-});
+}
+
+const mapDomainErrors = t.middleware(async ({ next }) => mapDomainError(await next()));
 
 /** No credentials needed (auth.login only). */
 export const publicProcedure = t.procedure.use(mapDomainErrors);
@@ -353,9 +361,13 @@ export interface Access {
   scope: ApiKeyScope;
 }
 
-/** Signed-in users with at least `role`, or API keys holding `scope`. */
+/**
+ * Signed-in users with at least `role`, or API keys holding `scope`. One middleware both checks the
+ * caller and maps the service's errors (as mapDomainErrors does): each middleware level costs tRPC
+ * a few µs of object spreading per call, and every service call goes through this one.
+ */
 export function authorizedProcedure(access: Access) {
-  return publicProcedure.use(({ ctx, next }) => {
+  return t.procedure.use(async ({ ctx, next }) => {
     const { caller } = ctx;
     if (caller.type === "anonymous") throw unauthorized();
     if (caller.type === "user") {
@@ -371,6 +383,6 @@ export function authorizedProcedure(access: Access) {
     } else if (!caller.key.scopes.includes(access.scope)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${access.scope} scope.` });
     }
-    return next({ ctx: { caller, call: callContextOf(ctx, caller) } });
+    return mapDomainError(await next({ ctx: { caller, call: callContextOf(ctx, caller) } }));
   });
 }
