@@ -75,6 +75,18 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
 
+/** The one log line per request. Never add headers, inputs or anything else a client sends. */
+interface RequestLine {
+  reqId: string;
+  method: string | undefined;
+  /** "/trpc" for tRPC calls (procedures names them), else the normalized path. */
+  path: string;
+  procedures: string[] | undefined;
+  status: number;
+  ms: number;
+  aborted: true | undefined;
+}
+
 const CORS_ALLOWED_HEADERS = "content-type, authorization, trpc-accept, x-trpc-source, last-event-id";
 
 /** Everything procedures share, without HTTP: createApp uses it, and router tests build it directly. */
@@ -155,6 +167,9 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       ...trpcLimits,
     }),
   });
+  // Request lines hold only RequestLine's fields, none of them a credential, so they skip the
+  // logger's redaction pass (2–3 µs of CPU per request, every request).
+  const requestLog = logger.child({}, { redact: [] });
   const serveConsole = createStaticHandler(env.CONSOLE_DIR);
   if (serveConsole) logger.info({ dir: env.CONSOLE_DIR }, "serving the console");
 
@@ -179,7 +194,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       inFlight.delete(res);
       const remaining = (connections.get(socket) ?? 1) - 1;
       if (connections.has(socket)) connections.set(socket, remaining);
-      const line = {
+      const line: RequestLine = {
         reqId: randomUUID(),
         method: req.method,
         path: isTrpc ? "/trpc" : pathname,
@@ -188,8 +203,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         ms: Math.round((performance.now() - started) * 10) / 10,
         aborted: !res.writableFinished || undefined,
       };
-      if (pathname === "/healthz" || pathname === "/readyz") logger.debug(line, "request");
-      else logger.info(line, "request");
+      if (pathname === "/healthz" || pathname === "/readyz") requestLog.debug(line, "request");
+      else requestLog.info(line, "request");
       // During shutdown, keep-alive connections close as soon as their last request is done.
       if (shuttingDown && remaining === 0) socket.end();
     });
