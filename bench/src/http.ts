@@ -1,8 +1,15 @@
-// The HTTP part: the real API process (apps/api's production entry, `src/main.ts`) started on
-// loopback over the seeded SQLite file, and sessions.validate called through packages/client by 1, 8
-// and 32 concurrent callers. Load method: a measured loop of our own clients (one typed client per
-// caller, each awaiting its previous call; Node's fetch keeps connections alive), bounded in time.
-import { spawn, type ChildProcess } from "node:child_process";
+// The HTTP part: the real API process, started the way production starts it (apps/api built by its
+// `build` script, then `node dist/main.js`) on loopback over the seeded SQLite file, and
+// sessions.validate called by 1, 8 and 32 concurrent callers, each keeping one keep-alive connection
+// busy (a caller sends its next request when the previous answer is in). Two load methods, measured
+// in interleaved rounds so both see the same machine:
+// - "client": a measured loop of our own callers, one typed packages/client per caller (tRPC
+//   httpBatchLink + superjson): what an internal service runs, so its CPU cost is part of the figure;
+// - "autocannon": the maintained load generator sending the same HTTP request (the bytes
+//   httpBatchLink sends for one call: POST /trpc/sessions.validate?batch=1, the same headers, a
+//   superjson body with the next token), its answers checked the same way, with far less CPU of its
+//   own on the two cores the API shares with it.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,12 +17,19 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createSessionsClient } from "@sessions/client";
+import autocannon from "autocannon";
+import superjson from "superjson";
 import { createKeepAliveFetch } from "./keep-alive-fetch.js";
 import { median, summarize } from "./measure.js";
 
 export type FetchKind = "keep-alive" | "undici";
 
-export function loadMethod(fetchKind: FetchKind): string {
+export type LoadKind = "client" | "autocannon";
+
+export function loadMethod(kind: LoadKind, fetchKind: FetchKind): string {
+  if (kind === "autocannon") {
+    return "autocannon (maintained load generator, in the bench process): one keep-alive connection per caller, no pipelining, each sending the request @sessions/client sends for one sessions.validate (POST /trpc/sessions.validate?batch=1, superjson body, Bearer key) with the next token, answers checked for a session; on the same 2 cores as the API";
+  }
   return `measured loop of our own callers: one @sessions/client (tRPC httpBatchLink + superjson) per caller, each awaiting its previous sessions.validate, over ${
     fetchKind === "keep-alive"
       ? "a minimal keep-alive node:http fetch (the client's fetch option)"
@@ -25,6 +39,8 @@ export function loadMethod(fetchKind: FetchKind): string {
 
 export interface HttpResult {
   concurrency: number;
+  /** Which load generator produced this row (see loadMethod). */
+  load: LoadKind;
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -41,6 +57,12 @@ export interface HttpResult {
     apiCpuUs: number;
     clientCpuUs: number;
   }[];
+}
+
+interface Drive {
+  latencies: number[];
+  wallMs: number;
+  failed: number;
 }
 
 export interface HttpPlan {
@@ -105,6 +127,15 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
   throw new Error(`the API did not become healthy within 60 s:\n${stderr()}`);
 }
 
+/** Builds apps/api as `pnpm build` does (a fresh bundle of the current source; takes about a second). */
+export function buildApi(): void {
+  const built = spawnSync(process.execPath, ["--import", "tsx", "build.ts"], {
+    cwd: API_DIR,
+    encoding: "utf8",
+  });
+  if (built.status !== 0) throw new Error(`building apps/api failed:\n${built.stderr}${built.stdout}`);
+}
+
 export async function runHttp(options: {
   databaseFile: string;
   apiKey: string;
@@ -114,31 +145,43 @@ export async function runHttp(options: {
   progress: (line: string) => void;
   /** Extra node flags for the API process, e.g. ["--cpu-prof", "--cpu-prof-dir=DIR"]. */
   apiNodeArgs?: string[];
+  /**
+   * The API's entry, relative to apps/api, instead of the production build (which is then not
+   * built): e.g. "src/main.ts" with apiNodeArgs ["--import", "tsx"], to compare with the sources.
+   */
+  apiEntry?: string;
   fetch?: FetchKind;
   /** Extra environment for the API process (experiments, e.g. LOG_LEVEL). */
   apiEnv?: Record<string, string>;
-}): Promise<{ http: HttpResult[]; rssMiB: number; rssAfterMiB: number }> {
+  /** Load generators to measure with (default both; "client" results are `http`). */
+  loads?: LoadKind[];
+}): Promise<{ http: HttpResult[]; httpAutocannon: HttpResult[]; rssMiB: number; rssAfterMiB: number }> {
   const { plan, tokens } = options;
   if (tokens.length === 0) throw new Error("no live tokens for the HTTP part");
+  if (!options.apiEntry) buildApi();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...(options.apiNodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
-    cwd: API_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: `file:${options.databaseFile}`,
-      LOG_LEVEL: "info",
-      ADMIN_EMAIL: "bench-admin@example.com",
-      ADMIN_PASSWORD: "bench-admin-password",
-      CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
-      ...options.apiEnv,
+  const child = spawn(
+    process.execPath,
+    [...(options.apiNodeArgs ?? []), options.apiEntry ?? "dist/main.js"],
+    {
+      cwd: API_DIR,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        DATABASE_URL: `file:${options.databaseFile}`,
+        LOG_LEVEL: "info",
+        ADMIN_EMAIL: "bench-admin@example.com",
+        ADMIN_PASSWORD: "bench-admin-password",
+        CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
+        ...options.apiEnv,
+      },
+      // Request log lines go where a supervisor would take them; only errors are kept.
+      stdio: ["ignore", "ignore", "pipe"],
     },
-    // Request log lines go where a supervisor would take them; only errors are kept.
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-20_000);
@@ -146,12 +189,14 @@ export async function runHttp(options: {
   try {
     await waitForHealth(url, child, () => stderr);
     options.log(`API started (pid ${child.pid}) on ${url} over ${options.databaseFile}`);
-    const results: HttpResult[] = [];
-    const rounds = new Map<number, HttpResult["rounds"]>(plan.concurrency.map((c) => [c, []]));
-    const errors = new Map<number, number>(plan.concurrency.map((c) => [c, 0]));
+    const loads = options.loads ?? ["client", "autocannon"];
+    const key = (load: LoadKind, c: number) => `${load} ${c}`;
+    const rounds = new Map<string, HttpResult["rounds"]>();
+    const errors = new Map<string, number>();
     let next = 0;
+    const nextToken = () => tokens[next++ % tokens.length]!;
 
-    async function drive(concurrency: number, ms: number) {
+    async function driveClients(concurrency: number, ms: number): Promise<Drive> {
       const fetchImpl = options.fetch === "undici" ? undefined : createKeepAliveFetch(concurrency);
       const clients = Array.from({ length: concurrency }, () =>
         createSessionsClient({ url, apiKey: options.apiKey, fetch: fetchImpl }),
@@ -163,7 +208,7 @@ export async function runHttp(options: {
       await Promise.all(
         clients.map(async (client) => {
           while (performance.now() < deadline) {
-            const token = tokens[next++ % tokens.length]!;
+            const token = nextToken();
             const t0 = performance.now();
             try {
               const result = await client.sessions.validate.mutate({ token });
@@ -178,47 +223,106 @@ export async function runHttp(options: {
       return { latencies, wallMs: performance.now() - started, failed };
     }
 
+    async function driveAutocannon(concurrency: number, ms: number): Promise<Drive> {
+      const latencies: number[] = [];
+      let failed = 0;
+      const started = performance.now();
+      const loadOptions: autocannon.Options = {
+        url: `${url}/trpc/sessions.validate?batch=1`,
+        method: "POST",
+        connections: concurrency,
+        pipelining: 1,
+        duration: ms / 1000,
+        headers: { "content-type": "application/json", authorization: `Bearer ${options.apiKey}` },
+        requests: [
+          {
+            // The batch body httpBatchLink sends for one call: {"0": superjson(input)}.
+            setupRequest: (request) => ({
+              ...request,
+              body: JSON.stringify({ 0: superjson.serialize({ token: nextToken() }) }),
+            }),
+            // A valid session comes back as {"session": …}; null or an error is a failure.
+            onResponse: (status, body) => {
+              if (status !== 200 || !body.includes('"session"')) failed++;
+            },
+          },
+        ],
+      };
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon(loadOptions, (error: unknown, r) =>
+          error
+            ? reject(error instanceof Error ? error : new Error("autocannon failed", { cause: error }))
+            : resolve(r),
+        );
+        // autocannon emits (client, statusCode, bytes, responseTime ms); @types/autocannon omits client.
+        instance.on("response", (...args: unknown[]) => {
+          const responseTime = args[3];
+          if (typeof responseTime === "number") latencies.push(responseTime);
+        });
+      });
+      failed += result.errors + result.timeouts;
+      return { latencies, wallMs: performance.now() - started, failed };
+    }
+
+    const drive = (load: LoadKind, concurrency: number, ms: number) =>
+      load === "client" ? driveClients(concurrency, ms) : driveAutocannon(concurrency, ms);
+
     for (const c of plan.concurrency) {
-      options.progress(`HTTP warm-up, ${c} callers`);
-      await drive(c, plan.warmupMs);
+      for (const load of loads) {
+        options.progress(`HTTP warm-up, ${c} callers, ${load}`);
+        await drive(load, c, plan.warmupMs);
+      }
     }
     for (let round = 1; round <= plan.rounds; round++) {
       for (const c of plan.concurrency) {
-        options.progress(`HTTP round ${round}/${plan.rounds}, ${c} callers`);
-        const api0 = cpuTimeUs(child.pid!);
-        const client0 = process.cpuUsage();
-        const run = await drive(c, plan.roundMs);
-        const clientCpu = process.cpuUsage(client0);
-        const apiCpu = cpuTimeUs(child.pid!) - api0;
-        const s = summarize(run.latencies, run.wallMs);
-        rounds.get(c)!.push({
-          rps: s.opsPerSec,
-          p50Ms: s.medianUs / 1000,
-          p99Ms: s.p99Us / 1000,
-          requests: s.iterations,
-          apiCpuUs: apiCpu / s.iterations,
-          clientCpuUs: (clientCpu.user + clientCpu.system) / s.iterations,
-        });
-        errors.set(c, errors.get(c)! + run.failed);
+        for (const load of loads) {
+          options.progress(`HTTP round ${round}/${plan.rounds}, ${c} callers, ${load}`);
+          const api0 = cpuTimeUs(child.pid!);
+          const client0 = process.cpuUsage();
+          const run = await drive(load, c, plan.roundMs);
+          const clientCpu = process.cpuUsage(client0);
+          const apiCpu = cpuTimeUs(child.pid!) - api0;
+          const s = summarize(run.latencies, run.wallMs);
+          const list = rounds.get(key(load, c)) ?? [];
+          list.push({
+            rps: s.opsPerSec,
+            p50Ms: s.medianUs / 1000,
+            p99Ms: s.p99Us / 1000,
+            requests: s.iterations,
+            apiCpuUs: apiCpu / s.iterations,
+            clientCpuUs: (clientCpu.user + clientCpu.system) / s.iterations,
+          });
+          rounds.set(key(load, c), list);
+          errors.set(key(load, c), (errors.get(key(load, c)) ?? 0) + run.failed);
+        }
       }
     }
     options.progress("");
-    for (const c of plan.concurrency) {
-      const r = rounds.get(c)!;
-      results.push({
-        concurrency: c,
-        rps: median(r.map((x) => x.rps)),
-        p50Ms: median(r.map((x) => x.p50Ms)),
-        p99Ms: median(r.map((x) => x.p99Ms)),
-        requests: r.reduce((s, x) => s + x.requests, 0),
-        errors: errors.get(c)!,
-        apiCpuUsPerRequest: median(r.map((x) => x.apiCpuUs)),
-        clientCpuUsPerRequest: median(r.map((x) => x.clientCpuUs)),
-        rounds: r,
-      });
-    }
+    const resultsOf = (load: LoadKind): HttpResult[] =>
+      loads.includes(load)
+        ? plan.concurrency.map((c) => {
+            const r = rounds.get(key(load, c))!;
+            return {
+              concurrency: c,
+              load,
+              rps: median(r.map((x) => x.rps)),
+              p50Ms: median(r.map((x) => x.p50Ms)),
+              p99Ms: median(r.map((x) => x.p99Ms)),
+              requests: r.reduce((sum, x) => sum + x.requests, 0),
+              errors: errors.get(key(load, c))!,
+              apiCpuUsPerRequest: median(r.map((x) => x.apiCpuUs)),
+              clientCpuUsPerRequest: median(r.map((x) => x.clientCpuUs)),
+              rounds: r,
+            };
+          })
+        : [];
     const memory = memoryOf(child.pid!);
-    return { http: results, rssMiB: memory?.peakMiB ?? NaN, rssAfterMiB: memory?.rssMiB ?? NaN };
+    return {
+      http: resultsOf("client"),
+      httpAutocannon: resultsOf("autocannon"),
+      rssMiB: memory?.peakMiB ?? NaN,
+      rssAfterMiB: memory?.rssMiB ?? NaN,
+    };
   } finally {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));

@@ -1,10 +1,10 @@
-// pnpm bench [--sessions N] [--dialect sqlite|postgres|both] [--json FILE] [--quick] [--no-http]
+// pnpm bench [--sessions N] [--dialect sqlite|postgres|both] [--json FILE] [--quick] [--no-http] [--db FILE --only http]
 // Seeds N sessions (default 1,000,000) through the store's bulk path, times every service operation
 // next to its raw-driver floor, drives sessions.validate over HTTP, prints tables and writes JSON.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createSessionsService } from "@sessions/core";
-import { FULL_HTTP, loadMethod, QUICK_HTTP, runHttp, type HttpResult } from "./http.js";
+import { FULL_HTTP, loadMethod, QUICK_HTTP, runHttp, type HttpResult, type LoadKind } from "./http.js";
 import { FULL_PLAN, QUICK_PLAN } from "./measure.js";
 import {
   checkTargets,
@@ -24,9 +24,17 @@ const USAGE = `usage: pnpm bench [options]
   --json FILE         also write the results as JSON
   --quick             20,000 sessions and few iterations (the CI smoke test)
   --no-http           skip the HTTP part
-  --http-fetch F      keep-alive (default: a minimal node:http fetch) | undici (Node's fetch) for the load
+  --http-load L       client (typed @sessions/client loop) | autocannon | both (default; interleaved)
+  --http-fetch F      keep-alive (default: a minimal node:http fetch) | undici (Node's fetch) for the clients
   --api-cpu-prof DIR  write a CPU profile of the API process into DIR
-  --seed-only         seed, report the rate and stop (for profiling the bulk path)`;
+  --seed-only         seed, report the rate and stop (for profiling the bulk path)
+  --db FILE           SQLite: seed into FILE and keep it (with FILE.bench.json: its live tokens), or,
+                      with --only http, reuse FILE when it was seeded with the same --sessions
+  --only http         skip timing the service operations: seed (or reuse --db) and run the HTTP part
+  --http-callers LIST concurrent callers of the HTTP part (default 1,8,32)
+  --api-node-flags F  extra node flags for the API process, space-separated (e.g. V8 heap settings)
+  --api-entry FILE    start the API from FILE (relative to apps/api) instead of building it and running
+                      dist/main.js, e.g. --api-entry src/main.ts --api-node-flags "--import tsx"`;
 
 export interface CliOptions {
   sessions: number;
@@ -34,9 +42,15 @@ export interface CliOptions {
   json: string | null;
   quick: boolean;
   http: boolean;
+  httpLoads: LoadKind[];
   seedOnly: boolean;
   httpFetch: "keep-alive" | "undici";
   apiCpuProf: string | null;
+  db: string | null;
+  only: "http" | null;
+  httpCallers: number[] | null;
+  apiNodeFlags: string[];
+  apiEntry: string | null;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -46,9 +60,15 @@ export function parseArgs(argv: string[]): CliOptions {
   let json: string | null = null;
   let quick = false;
   let http = true;
+  let httpLoads: LoadKind[] = ["client", "autocannon"];
   let seedOnly = false;
   let httpFetch: "keep-alive" | "undici" = "keep-alive";
   let apiCpuProf: string | null = null;
+  let db: string | null = null;
+  let only: "http" | null = null;
+  let httpCallers: number[] | null = null;
+  let apiNodeFlags: string[] = [];
+  let apiEntry: string | null = null;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.includes("=")
@@ -81,6 +101,13 @@ export function parseArgs(argv: string[]): CliOptions {
       case "--no-http":
         http = false;
         break;
+      case "--http-load": {
+        const v = value();
+        if (v !== "client" && v !== "autocannon" && v !== "both")
+          throw new Error(`--http-load must be client, autocannon or both\n${USAGE}`);
+        httpLoads = v === "both" ? ["client", "autocannon"] : [v];
+        break;
+      }
       case "--http-fetch": {
         const v = value();
         if (v !== "keep-alive" && v !== "undici")
@@ -90,6 +117,28 @@ export function parseArgs(argv: string[]): CliOptions {
       }
       case "--api-cpu-prof":
         apiCpuProf = resolve(process.env.INIT_CWD ?? process.cwd(), value());
+        break;
+      case "--db":
+        db = resolve(process.env.INIT_CWD ?? process.cwd(), value());
+        break;
+      case "--only":
+        if (value() !== "http") throw new Error(`--only takes http\n${USAGE}`);
+        only = "http";
+        break;
+      case "--http-callers": {
+        const list = value()
+          .split(",")
+          .map((x) => Number(x.trim()));
+        if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 1))
+          throw new Error(`--http-callers takes whole numbers, e.g. 1,8,32\n${USAGE}`);
+        httpCallers = list;
+        break;
+      }
+      case "--api-entry":
+        apiEntry = value();
+        break;
+      case "--api-node-flags":
+        apiNodeFlags = value().split(/\s+/).filter(Boolean);
         break;
       case "--seed-only":
         seedOnly = true;
@@ -111,10 +160,35 @@ export function parseArgs(argv: string[]): CliOptions {
     json,
     quick,
     http,
+    httpLoads,
     seedOnly,
     httpFetch,
     apiCpuProf,
+    db,
+    only,
+    httpCallers,
+    apiNodeFlags,
+    apiEntry,
   };
+}
+
+/** What `--db FILE` keeps next to the database, so `--only http` can reuse it without seeding. */
+interface KeptDatabase {
+  sessions: number;
+  seed: SeedResult;
+  liveTokens: string[];
+}
+
+const keptFile = (db: string) => `${db}.bench.json`;
+
+function readKeptDatabase(db: string, sessions: number): KeptDatabase | null {
+  if (!existsSync(db) || !existsSync(keptFile(db))) return null;
+  const kept = JSON.parse(readFileSync(keptFile(db), "utf8")) as KeptDatabase;
+  return kept.sessions === sessions && kept.liveTokens.length > 0 ? kept : null;
+}
+
+function removeDatabase(db: string): void {
+  for (const suffix of ["", "-wal", "-shm", ".bench.json"]) rmSync(`${db}${suffix}`, { force: true });
 }
 
 async function main(): Promise<void> {
@@ -143,24 +217,59 @@ async function main(): Promise<void> {
   const results: OpResult[] = [];
   const seeds: Record<string, SeedResult> = {};
   let http: HttpResult[] = [];
+  let httpAutocannon: HttpResult[] = [];
   let rssMiB: number | null = null;
   log(
     `Sessions benchmark: ${options.sessions.toLocaleString("en-US")} sessions, ${options.dialects.join(" + ")}${options.quick ? " (quick)" : ""}`,
   );
 
+  const basePlan = options.quick ? QUICK_HTTP : FULL_HTTP;
+  const httpPlan = options.httpCallers ? { ...basePlan, concurrency: options.httpCallers } : basePlan;
+
   for (const dialect of options.dialects) {
+    const keepDb = dialect === "sqlite" ? options.db : null;
+    const kept = keepDb && options.only === "http" ? readKeptDatabase(keepDb, options.sessions) : null;
+    if (keepDb && !kept) removeDatabase(keepDb);
     const target: Target =
-      dialect === "sqlite" ? await openSqliteTarget() : await openPostgresTarget(postgresUrl!);
+      dialect === "sqlite"
+        ? await openSqliteTarget({ file: keepDb ?? undefined })
+        : await openPostgresTarget(postgresUrl!);
     try {
       versions[dialect === "sqlite" ? "sqlite" : "postgresServer"] = await target.raw.version();
-      const run = await runDialect(target, {
-        sessions: options.sessions,
-        plan,
-        poolSize,
-        log,
-        progress,
-        seedOnly: options.seedOnly,
-      });
+      let run: { results: OpResult[]; seed: SeedResult; liveTokens: string[] };
+      if (kept) {
+        // Some "fresh" sessions were created nearly a lifetime before the seed and expire as the
+        // kept database ages: keep the tokens that stay valid for the run.
+        const service = createSessionsService({ store: target.store });
+        const validUntil = Date.now() + 3_600_000;
+        const liveTokens: string[] = [];
+        for (const token of kept.liveTokens) {
+          const validated = await service.validateSession(token);
+          if (validated && validated.session.expiresAt.getTime() > validUntil) liveTokens.push(token);
+        }
+        log(
+          `reusing ${keepDb} (${kept.sessions.toLocaleString("en-US")} sessions, seeded earlier; ${liveTokens.length} of ${kept.liveTokens.length} tokens still live)`,
+        );
+        run = { results: [], seed: kept.seed, liveTokens };
+      } else {
+        run = await runDialect(target, {
+          sessions: options.sessions,
+          plan,
+          poolSize,
+          log,
+          progress,
+          seedOnly: options.seedOnly,
+          skipOperations: options.only === "http",
+        });
+        if (keepDb && !options.seedOnly) {
+          const record: KeptDatabase = {
+            sessions: options.sessions,
+            seed: run.seed,
+            liveTokens: run.liveTokens,
+          };
+          writeFileSync(keptFile(keepDb), JSON.stringify(record));
+        }
+      }
       results.push(...run.results);
       seeds[dialect] = run.seed;
       if (dialect === "sqlite" && options.http && target.file) {
@@ -172,13 +281,19 @@ async function main(): Promise<void> {
           databaseFile: target.file,
           apiKey: key,
           tokens: run.liveTokens,
-          plan: options.quick ? QUICK_HTTP : FULL_HTTP,
+          plan: httpPlan,
           log,
           progress,
           fetch: options.httpFetch,
-          apiNodeArgs: options.apiCpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.apiCpuProf}`] : [],
+          loads: options.httpLoads,
+          apiEntry: options.apiEntry ?? undefined,
+          apiNodeArgs: [
+            ...options.apiNodeFlags,
+            ...(options.apiCpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.apiCpuProf}`] : []),
+          ],
         });
         http = measured.http;
+        httpAutocannon = measured.httpAutocannon;
         rssMiB = measured.rssMiB;
       } else {
         await target.store.close();
@@ -203,11 +318,14 @@ async function main(): Promise<void> {
     options: {
       ...options,
       timing: plan,
-      httpPlan: options.http ? (options.quick ? QUICK_HTTP : FULL_HTTP) : null,
+      httpPlan: options.http ? httpPlan : null,
     },
     results,
     http,
-    httpLoadMethod: options.http ? loadMethod(options.httpFetch) : null,
+    httpLoadMethod: options.http && http.length > 0 ? loadMethod("client", options.httpFetch) : null,
+    httpAutocannon,
+    httpAutocannonLoadMethod:
+      options.http && httpAutocannon.length > 0 ? loadMethod("autocannon", options.httpFetch) : null,
     seed,
     rssMiB,
     targets: [],
@@ -223,12 +341,17 @@ async function main(): Promise<void> {
       `\nseed ${s.dialect}: ${s.sessions} sessions + ${s.users} users in ${s.seconds.toFixed(1)} s = ${Math.round(s.rowsPerSec)} rows/s (store only ${Math.round(s.storeRowsPerSec)} rows/s${s.floorRowsPerSec ? `; raw floor ${Math.round(s.floorRowsPerSec)} rows/s, store ÷ floor ${s.ratioToFloor?.toFixed(2)}×` : ""})`,
     );
   }
-  if (http.length > 0) {
+  for (const [load, rows] of [
+    ["client", http],
+    ["autocannon", httpAutocannon],
+  ] as const) {
+    if (rows.length === 0) continue;
     console.log(
-      `\nHTTP sessions.validate (SQLite, loopback; ${loadMethod(options.httpFetch)})\n${httpTable(http)}`,
+      `\nHTTP sessions.validate (SQLite, loopback; ${loadMethod(load, options.httpFetch)})\n${httpTable(rows)}`,
     );
-    console.log(`API process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
   }
+  if (http.length + httpAutocannon.length > 0)
+    console.log(`\nAPI process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
   console.log(`\ntargets\n${targetsTable(report.targets)}`);
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });

@@ -67,6 +67,8 @@ export interface SuiteOptions {
   log: (line: string) => void;
   progress: (line: string) => void;
   seedOnly?: boolean;
+  /** Seed and hand back the live tokens, without timing the service operations (`--only http`). */
+  skipOperations?: boolean;
 }
 
 const CHUNK_USERS = 1_000;
@@ -176,6 +178,7 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   const clock = { now: () => new Date(nowMs) };
   const { result: seedResult, pools } = await seed(target, options, nowMs);
   if (options.seedOnly) return { seed: seedResult, results: [], liveTokens: [] };
+  if (options.skipOperations) return { seed: seedResult, results: [], liveTokens: liveTokensOf(pools) };
   await target.raw.afterSeed();
   const service: SessionsService = createSessionsService({ store: target.store, clock });
   const n = seedResult.sessions;
@@ -440,5 +443,9 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
     rounds: [{ medianUs: pruneMs * 1000, p99Us: pruneMs * 1000, opsPerSec: 1000 / pruneMs, iterations: 1 }],
   });
 
-  return { seed: seedResult, results, liveTokens: pools.freshTokens.slice(0, 5000) };
+  return { seed: seedResult, results, liveTokens: liveTokensOf(pools) };
+}
+
+function liveTokensOf(pools: Pools): string[] {
+  return pools.freshTokens.slice(0, 5000);
 }

@@ -94,9 +94,13 @@ function escapeLike(input: string): string {
   return input.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function openSqliteTarget(): Promise<Target> {
-  const dir = mkdtempSync(join(tmpdir(), "sessions-bench-"));
-  const file = join(dir, "bench.db");
+/**
+ * A scratch database in a temporary directory, deleted by destroy(); or, with `file`, that database
+ * (created if missing), which destroy() keeps so later runs can reuse it (`--db`).
+ */
+export async function openSqliteTarget(options: { file?: string } = {}): Promise<Target> {
+  const dir = options.file ? null : mkdtempSync(join(tmpdir(), "sessions-bench-"));
+  const file = options.file ?? join(dir!, "bench.db");
   const store = openSqliteStore(file);
   const db = new Database(file);
   db.pragma("busy_timeout = 5000");
@@ -218,7 +222,7 @@ export async function openSqliteTarget(): Promise<Target> {
       db.close();
     },
     async destroy() {
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

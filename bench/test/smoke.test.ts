@@ -108,12 +108,15 @@ describe("pnpm bench --quick", () => {
       expect(finite(fresh.floorUs) && finite(fresh.ratioToFloor)).toBe(true);
     }
 
-    const http = report.http as Record<string, unknown>[];
-    expect(http.map((h) => h.concurrency)).toEqual([1, 8, 32]);
-    for (const h of http) {
-      for (const key of ["rps", "p50Ms", "p99Ms"])
-        expect(finite(h[key]), `http ${String(h.concurrency)} ${key}`).toBe(true);
-      expect(h.errors).toBe(0);
+    // The typed-client loop (`http`) and autocannon sending the same requests.
+    for (const field of ["http", "httpAutocannon"]) {
+      const http = report[field] as Record<string, unknown>[];
+      expect(http.map((h) => h.concurrency)).toEqual([1, 8, 32]);
+      for (const h of http) {
+        for (const key of ["rps", "p50Ms", "p99Ms", "apiCpuUsPerRequest", "clientCpuUsPerRequest"])
+          expect(finite(h[key]), `${field} ${String(h.concurrency)} ${key}`).toBe(true);
+        expect(h.errors).toBe(0);
+      }
     }
     expect(finite((report.seed as { rowsPerSec: unknown }).rowsPerSec)).toBe(true);
     expect(finite(report.rssMiB)).toBe(true);

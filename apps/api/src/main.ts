@@ -4,7 +4,7 @@
 import { openStore } from "@sessions/core";
 import { ensureFirstAdmin } from "./bootstrap.js";
 import { EnvError, loadEnv, type Env } from "./env.js";
-import { createLogger } from "./logger.js";
+import { createLogger, flushLogger } from "./logger.js";
 import { hasDemoData, seedDemoData } from "./seed.js";
 import { createApp } from "./server.js";
 
@@ -36,11 +36,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    // Log lines are buffered (logger.ts): write them out before exiting.
     app.close().then(
-      () => process.exit(0),
+      () => flushLogger(logger).then(() => process.exit(0)),
       (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        return flushLogger(logger).then(() => process.exit(1));
       },
     );
   };

@@ -15,12 +15,11 @@ import {
   type User,
 } from "@sessions/core";
 import { initTRPC, TRPCError } from "@trpc/server";
-import type { TRPCRequestInfo } from "@trpc/server/http";
-import superjson from "superjson";
 import { clearedSessionCookie, readSessionToken, sessionCookie } from "./cookies.js";
 import type { EventBus } from "./events.js";
 import type { Logger } from "./logger.js";
 import type { LoginRateLimits } from "./rate-limit.js";
+import { transformer } from "./transformer.js";
 import { checkOrigin, clientIp, isHttps, isJsonContentType, ownOrigin } from "./request.js";
 
 // ---- context ----
@@ -98,8 +97,15 @@ export function memoryCookie(initial: string | null = null): MemoryCookie {
 
 /** The context procedures run with, from already-known facts (no HTTP): tests build it directly. */
 export function createInnerContext(app: AppServices, options: InnerContextOptions = {}): Context {
+  // Built field by field: V8 makes `{ ...app, caller, … }` a slow generic copy (~3 µs, every call).
   return {
-    ...app,
+    service: app.service,
+    clock: app.clock,
+    events: app.events,
+    loginLimits: app.loginLimits,
+    logger: app.logger,
+    exposeErrorDetails: app.exposeErrorDetails,
+    instanceId: app.instanceId,
     caller: options.caller ?? { type: "anonymous" },
     ip: options.ip ?? null,
     userAgent: options.userAgent ?? null,
@@ -122,7 +128,6 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
   }: {
     req: IncomingMessage;
     res: ServerResponse;
-    info: TRPCRequestInfo;
   }): Promise<Context> {
     const https = isHttps(req, http.trustProxy);
     if (req.method === "POST") {
@@ -258,7 +263,8 @@ function describeIssues(issues: ErrorIssue[]): string {
 // ---- tRPC ----
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // superjson on the wire; results are encoded by a faster superjson-compatible encoder.
+  transformer,
   // Stack traces are added by the formatter, and only with NODE_ENV=development.
   isDev: false,
   sse: {
@@ -294,14 +300,15 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Turns the service's errors into tRPC codes; anything else stays an INTERNAL_SERVER_ERROR. */
-const mapDomainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
+function mapDomainError<R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R {
   if (!result.ok && result.error.cause instanceof SessionsError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: DOMAIN_CODES[cause.code], message: cause.message, cause });
   }
   return result;
-});
+}
+
+const mapDomainErrors = t.middleware(async ({ next }) => mapDomainError(await next()));
 
 /** No credentials needed (auth.login only). */
 export const publicProcedure = t.procedure.use(mapDomainErrors);
@@ -354,9 +361,13 @@ export interface Access {
   scope: ApiKeyScope;
 }
 
-/** Signed-in users with at least `role`, or API keys holding `scope`. */
+/**
+ * Signed-in users with at least `role`, or API keys holding `scope`. One middleware both checks the
+ * caller and maps the service's errors (as mapDomainErrors does): each middleware level costs tRPC
+ * a few µs of object spreading per call, and every service call goes through this one.
+ */
 export function authorizedProcedure(access: Access) {
-  return publicProcedure.use(({ ctx, next }) => {
+  return t.procedure.use(async ({ ctx, next }) => {
     const { caller } = ctx;
     if (caller.type === "anonymous") throw unauthorized();
     if (caller.type === "user") {
@@ -372,6 +383,6 @@ export function authorizedProcedure(access: Access) {
     } else if (!caller.key.scopes.includes(access.scope)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${access.scope} scope.` });
     }
-    return next({ ctx: { caller, call: callContextOf(ctx, caller) } });
+    return mapDomainError(await next({ ctx: { caller, call: callContextOf(ctx, caller) } }));
   });
 }

@@ -1,16 +1,14 @@
 import type { Logger } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
-import { fileURLToPath } from "node:url";
 import postgres from "postgres";
+import { migrationsFolderOf } from "../migrations.js";
 import type { SessionsStore } from "../store.js";
 import { schema } from "./schema.js";
 import { createPostgresJsChangeFeed } from "./change-feed.js";
 import { createPostgresStore } from "./store.js";
 
-export const postgresMigrationsFolder = fileURLToPath(
-  new URL("../../../migrations/postgres", import.meta.url),
-);
+export const postgresMigrationsFolder = migrationsFolderOf("postgres");
 
 // Any fixed 64-bit number: every instance that starts at once takes the same lock, so exactly one
 // of them migrates while the others wait and then find nothing left to do.

@@ -25,8 +25,8 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { alias } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { fileURLToPath } from "node:url";
 import * as c from "../counters.js";
+import { migrationsFolderOf } from "../migrations.js";
 import * as q from "../query-parts.js";
 import type {
   InsertSessionResult,
@@ -56,7 +56,7 @@ type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
  */
 const BULK_CACHE_KIB = 1024 * 1024;
 
-const migrationsFolder = fileURLToPath(new URL("../../../migrations/sqlite", import.meta.url));
+const migrationsFolder = migrationsFolderOf("sqlite");
 
 /**
  * An email search matching at most this many users lists their sessions through the user index;
