@@ -15,11 +15,11 @@ import {
   type User,
 } from "@sessions/core";
 import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
 import { clearedSessionCookie, readSessionToken, sessionCookie } from "./cookies.js";
 import type { EventBus } from "./events.js";
 import type { Logger } from "./logger.js";
 import type { LoginRateLimits } from "./rate-limit.js";
-import { transformer } from "./transformer.js";
 import { checkOrigin, clientIp, isHttps, isJsonContentType, ownOrigin } from "./request.js";
 
 // ---- context ----
@@ -263,8 +263,7 @@ function describeIssues(issues: ErrorIssue[]): string {
 // ---- tRPC ----
 
 const t = initTRPC.context<Context>().create({
-  // superjson on the wire; results are encoded by a faster superjson-compatible encoder.
-  transformer,
+  transformer: superjson,
   // Stack traces are added by the formatter, and only with NODE_ENV=development.
   isDev: false,
   sse: {
