@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import postgres from "postgres";
 import { openPostgresStore, openSqliteStore, type SessionsStore } from "@sessions/core";
@@ -215,7 +215,7 @@ export async function openSqliteTarget(options: { file?: string } = {}): Promise
         // Nothing: SQLite has no background statistics job; the store sees the data as it is.
       },
       async seedFloor(batches) {
-        return sqliteSeedFloor(join(dir, "seed-floor.db"), batches);
+        return sqliteSeedFloor(join(dirname(file), "seed-floor.db"), batches);
       },
     },
     async close() {
