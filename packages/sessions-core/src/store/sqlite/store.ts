@@ -393,14 +393,14 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     return query.dayStarts.map((_, i) => perDay.find((r) => r.bucket === i)?.count ?? 0);
   }
 
-  // ---- search: the users a substring matches, from the trigram index (migrations 0001, 0002) ----
+  // ---- search: the users a substring matches, from the trigram indexes (migrations 0001, 0002) ----
   const emailSearch = db.$client
-    .prepare(`select user_id from users_search where email like ? limit ${EMAIL_SEARCH_USERS + 1}`)
+    .prepare(`select user_id from users_email_search where email like ? limit ${EMAIL_SEARCH_USERS + 1}`)
     .pluck();
   // Not one UNION query: SQLite computes a UNION whole before its LIMIT (32 ms for "gmail" at 100k
   // users), while each LIKE alone streams from the index and stops at the limit.
   const nameSearch = db.$client
-    .prepare(`select user_id from users_search where name like ? limit ${EMAIL_SEARCH_USERS + 1}`)
+    .prepare(`select user_id from users_name_search where name like ? limit ${EMAIL_SEARCH_USERS + 1}`)
     .pluck();
 
   /**
