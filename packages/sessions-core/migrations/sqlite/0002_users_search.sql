@@ -1,8 +1,8 @@
 -- Substring search over users' names (the users list's search box matches email OR name): an FTS5
 -- trigram index of (user id, name) beside 0001's of emails, kept in step with users by triggers, so
 -- a search matching few users finds them in the indexes instead of reading every user. A table of
--- its own, not a column of 0001's: trigrams of names in the email index would lengthen every
--- email search's lists (the sessions list's "sanchez" went from 4 to 9 ms with one shared index).
+-- its own, not a column of 0001's: trigrams of names in the email index would lengthen the lists
+-- every email search (the sessions list's email filter) reads.
 CREATE VIRTUAL TABLE `users_name_search` USING fts5(user_id UNINDEXED, name, tokenize = 'trigram');
 --> statement-breakpoint
 CREATE TRIGGER `users_name_search_insert` AFTER INSERT ON `users` WHEN new.name IS NOT NULL BEGIN
