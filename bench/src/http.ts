@@ -11,7 +11,6 @@
 //   own on the two cores the API shares with it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -21,6 +20,7 @@ import autocannon from "autocannon";
 import superjson from "superjson";
 import { createKeepAliveFetch } from "./keep-alive-fetch.js";
 import { median, summarize } from "./measure.js";
+import { freePort } from "@sessions/api/testing";
 
 export type FetchKind = "keep-alive" | "undici";
 
@@ -76,18 +76,6 @@ export const FULL_HTTP: HttpPlan = { warmupMs: 1500, roundMs: 4000, rounds: 3, c
 export const QUICK_HTTP: HttpPlan = { warmupMs: 200, roundMs: 300, rounds: 3, concurrency: [1, 8, 32] };
 
 const API_DIR = fileURLToPath(new URL("../../apps/api/", import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** User + system CPU time of a process so far, in µs, from /proc (Linux). */
 export function cpuTimeUs(pid: number): number {

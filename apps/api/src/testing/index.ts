@@ -1,4 +1,5 @@
 // Helpers for tests that need a real server (this package's HTTP suite and packages/client's).
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SessionsStore, User } from "@sessions/core";
@@ -44,4 +45,17 @@ export async function startTestServer(
   });
   const url = await app.listen(0, "127.0.0.1");
   return { app, url, admin, adminEmail, adminPassword: TEST_ADMIN_PASSWORD, close: () => app.close() };
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a child process that must be told its port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
