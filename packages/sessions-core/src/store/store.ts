@@ -226,8 +226,8 @@ export interface SessionsStore {
    * those users or earlier ones), all batches in ONE transaction (a failure leaves nothing behind),
    * and updates the maintained figures per batch. Batches are pulled lazily, so a caller can
    * generate millions of rows without holding them all. Writes no audit events; records are taken
-   * as given. SQLite loads into an empty table without its secondary indexes and builds them once
-   * at the end (sorting once is ~5× cheaper than updating eleven B-trees per row); Postgres COPYs.
+   * as given. Into an empty table both stores load without the secondary indexes and build each
+   * once at the end; Postgres sends each chunk of rows as one JSON parameter.
    */
   insertSessionsBulk(batches: Iterable<BulkBatch>): Promise<void>;
   findSessionByTokenHash(tokenHash: string): Promise<SessionWithFullUser | null>;

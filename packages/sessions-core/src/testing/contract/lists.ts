@@ -14,6 +14,18 @@ export function listsContract(t: ContractContext): void {
     collectPages((cursor) => t.service.listActiveSessions({ filter, limit: 3, cursor }));
 
   describe("lists and filters", () => {
+    it("filters by a non-ASCII email substring, in any case, through the trigram search too", async () => {
+      const umlaut = await makeUser(t.service, { email: "Jürgen.Müller@x.io" });
+      const plain = await makeUser(t.service, { email: "jurgen.muller@x.io" });
+      const mine = (await t.service.createSession({ userId: umlaut.id })).session.id;
+      await t.service.createSession({ userId: plain.id });
+
+      expect(ids(await list({ email: "MÜLLER" }))).toEqual([mine]);
+      expect(ids(await list({ email: "ürg" }))).toEqual([mine]);
+      expect(await t.service.countActiveSessions({ email: "müller@" })).toBe(1);
+      expect(ids(await list({ email: "muller" }))).not.toContain(mine);
+    });
+
     it("filters by email substring, case-insensitively, with % _ and \\ matching literally", async () => {
       const emails = [
         "a_b@x.io",
