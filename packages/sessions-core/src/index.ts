@@ -1,5 +1,5 @@
-export { createSessionsService, actorLabel } from "./service.js";
-export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service.js";
+export { createSessionsService, actorLabel } from "./service/index.js";
+export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service/index.js";
 export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
 export type { StoreTarget } from "./store/open.js";
 export { openSqliteStore, createSqliteStore } from "./store/sqlite/store.js";

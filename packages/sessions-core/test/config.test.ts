@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG, resolveConfig } from "../src/domain/config.js";
 import { ConfigError } from "../src/domain/errors.js";
-import { createSessionsService } from "../src/service.js";
+import { createSessionsService } from "../src/service/index.js";
 import type { SessionsStore } from "../src/store/store.js";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -4,7 +4,7 @@
 // each kind of change and as time passes (expiries, midnights, timezones) the maintained figures
 // equal a recount of the sessions themselves, made with the service's own status rule.
 import { describe, expect, it } from "vitest";
-import { createSessionsService, type SessionsService } from "../src/service.js";
+import { createSessionsService, type SessionsService } from "../src/service/index.js";
 import type { SessionInfo, SessionStats } from "../src/domain/types.js";
 import { useContractContext, type ContractContext } from "../src/testing/contract/context.js";
 import { bulkRecords } from "../src/testing/bulk-records.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../src/domain/errors.js";
-import { createSessionsService } from "../src/service.js";
+import { createSessionsService } from "../src/service/index.js";
 import { DEFAULT_DATABASE_URL, openStore, parseDatabaseUrl } from "../src/store/open.js";
 
 const ACCEPTED_FORMS = ["file:", ":memory:", "postgres://", "postgresql://"];

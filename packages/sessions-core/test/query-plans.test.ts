@@ -10,7 +10,7 @@ import {
   type SessionSortKey,
   type SortDirection,
 } from "../src/domain/types.js";
-import { createSessionsService, type SessionsService } from "../src/service.js";
+import { createSessionsService, type SessionsService } from "../src/service/index.js";
 import { DAY, FakeClock, HOUR } from "../src/testing/fake-clock.js";
 import { createStoreHarness, type StoreHarness } from "../src/testing/stores.js";
 

@@ -2,7 +2,11 @@
 // service over both. Modules receive it before the hooks have run and read its fields inside tests.
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { SessionsConfig } from "../../domain/config.js";
-import { createSessionsService, type SessionsService, type SessionsServiceOptions } from "../../service.js";
+import {
+  createSessionsService,
+  type SessionsService,
+  type SessionsServiceOptions,
+} from "../../service/index.js";
 import type { SessionsStore } from "../../store/store.js";
 import { FakeClock } from "../fake-clock.js";
 import { createStoreHarness, type StoreHarness, type StoreKind } from "../stores.js";

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { expect } from "vitest";
 import { ValidationError } from "../../domain/errors.js";
 import type { CallContext, CreatedSession, Page, SessionInfo, User } from "../../domain/types.js";
-import type { SessionsService } from "../../service.js";
+import type { SessionsService } from "../../service/index.js";
 import type { ContractContext } from "./context.js";
 
 /** Real user-agent strings and what ua-parser-js makes of them. */

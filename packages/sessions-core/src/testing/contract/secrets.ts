@@ -1,7 +1,7 @@
 // Secrets never leak: a raw token (or its full hash) appears only in createSession's result, a raw
 // API key only in createApiKey's. Checked on the serialized JSON of everything the service returns.
 import { describe, expect, it } from "vitest";
-import { createSessionsService } from "../../service.js";
+import { createSessionsService } from "../../service/index.js";
 import { MINUTE } from "../fake-clock.js";
 import type { ContractContext } from "./context.js";
 import { allAudit, allSessions, allUsers, makeUser, sha256Hex, UA } from "./fixtures.js";

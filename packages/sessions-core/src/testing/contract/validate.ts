@@ -2,7 +2,7 @@
 // the SQL "active" rule agreeing with the service's at every boundary.
 import { describe, expect, it } from "vitest";
 import { ForbiddenError } from "../../domain/errors.js";
-import type { SessionsService } from "../../service.js";
+import type { SessionsService } from "../../service/index.js";
 import { DAY, MINUTE, SECOND } from "../fake-clock.js";
 import type { ContractContext } from "./context.js";
 import { allAudit, expectRejection, makeUser, snapshot } from "./fixtures.js";

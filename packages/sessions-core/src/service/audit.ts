@@ -1,0 +1,23 @@
+// Reading the audit log. Every other concern writes audit events (through the context's
+// auditEvent, inside the store transaction of the change they record); this is the one reader.
+import { decodeCursor, toPage } from "../domain/cursor.js";
+import { listAuditSchema, parseInput } from "../domain/inputs.js";
+import type { AuditEvent, ListAuditInput, Page } from "../domain/types.js";
+import type { ServiceContext } from "./context.js";
+
+export function audit({ store }: ServiceContext) {
+  return {
+    async listAudit(input: ListAuditInput = {}): Promise<Page<AuditEvent>> {
+      const { action, actor, target, limit, cursor } = parseInput(listAuditSchema, input);
+      const after = decodeCursor("audit", cursor);
+      const rows = await store.listAudit({ action, actor, target, after, limit: limit + 1 });
+      return toPage(
+        rows,
+        limit,
+        (r) => r,
+        (r) => ({ value: r.at, id: r.id }),
+        "audit",
+      );
+    },
+  };
+}

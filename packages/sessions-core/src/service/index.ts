@@ -1,0 +1,30 @@
+// createSessionsService: the only entry point to the domain. Every rule lives here (one file per
+// concern) or in domain/; the store only persists what this decides, and routers only authenticate
+// and translate. The concerns share one context, built once here, and are spread into ONE plain
+// object so callers see a single service whose methods are closures, not lookups through a proxy.
+import { apiKeys } from "./api-keys.js";
+import { audit } from "./audit.js";
+import { createServiceContext, type SessionsServiceOptions } from "./context.js";
+import { maintenance } from "./maintenance.js";
+import { passwords } from "./passwords.js";
+import { sessionLifecycle } from "./session-lifecycle.js";
+import { sessions } from "./sessions.js";
+import { users } from "./users.js";
+
+export { actorLabel, type RevokeOptions, type SessionsServiceOptions } from "./context.js";
+
+export function createSessionsService(options: SessionsServiceOptions) {
+  const ctx = createServiceContext(options);
+  return {
+    config: ctx.config,
+    ...sessions(ctx),
+    ...sessionLifecycle(ctx),
+    ...users(ctx),
+    ...passwords(ctx),
+    ...audit(ctx),
+    ...apiKeys(ctx),
+    ...maintenance(ctx),
+  };
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;

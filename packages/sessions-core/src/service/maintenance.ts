@@ -1,0 +1,23 @@
+// Housekeeping that no user asks for: pruning sessions that ended long ago. Separate so the
+// retention rule (how long an ended session stays visible) has one home, ready for a periodic job.
+import type { CallContext } from "../domain/types.js";
+import type { ServiceContext } from "./context.js";
+
+export function maintenance({ store, config, now, emit, auditEvent }: ServiceContext) {
+  return {
+    /** Deletes sessions that expired or were revoked longer than the retention period ago. */
+    async prune(ctx?: CallContext): Promise<number> {
+      const before = new Date(now().getTime() - config.retentionMs);
+      const count = await store.prune(
+        {
+          before,
+          lastSeenBefore:
+            config.idleTimeoutMs === null ? null : new Date(before.getTime() - config.idleTimeoutMs),
+        },
+        auditEvent(ctx, "sessions.pruned", null),
+      );
+      if (count > 0) emit({ type: "sessions.pruned", count });
+      return count;
+    },
+  };
+}
