@@ -26,6 +26,9 @@ import type {
 import type { UserRecord } from "../store/store.js";
 import { toUser, type RevokeOptions, type ServiceContext } from "./context.js";
 
+/** Where a user sits in the list's (createdAt, id) order; the next page's cursor starts after it. */
+const userPosition = (u: UserRecord) => ({ value: u.createdAt, id: u.id });
+
 export function users({ store, config, now, newId, emit, auditEvent, revocation }: ServiceContext) {
   return {
     async createUser(input: CreateUserInput, ctx?: CallContext): Promise<User> {
@@ -80,13 +83,7 @@ export function users({ store, config, now, newId, emit, auditEvent, revocation 
         after,
         limit: limit + 1,
       });
-      const page = toPage(
-        rows,
-        limit,
-        (r) => r,
-        (r) => ({ value: r.createdAt, id: r.id }),
-        "users",
-      );
+      const page = toPage(rows, limit, (r) => r, userPosition, "users");
       const counts = await store.countActiveSessionsByUser(
         page.items.map((u) => u.id),
         statusScope(now(), config),
