@@ -5,7 +5,7 @@ import { API_KEY_SCOPES, type ApiKeyScope } from "@sessions/core";
 import type { AnyTRPCProcedure } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { appRouter, type AppRouter } from "../src/router/index.js";
-import { memoryCookie, type Caller } from "../src/trpc.js";
+import { memoryCookie, type Caller } from "../src/trpc/context.js";
 import {
   expectTRPCError,
   PASSWORD,

@@ -1,4 +1,4 @@
-// The lean tRPC handler (src/trpc-http.ts) against tRPC's own node handler: the same requests, over
+// The lean tRPC handler (src/trpc/http-handler.ts) against tRPC's own node handler: the same requests, over
 // the same services and context, must get the same status, headers that matter, body and onError
 // reports; and every request it does not serve must reach tRPC's handler.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -9,12 +9,12 @@ import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAppServices } from "../src/app-services.js";
 import { createLogger } from "../src/logger.js";
 import { appRouter } from "../src/router/index.js";
-import { createAppServices } from "../src/server.js";
 import { testEnv } from "../src/testing/index.js";
-import { createHttpContextFactory } from "../src/trpc.js";
-import { createTrpcHttpHandler } from "../src/trpc-http.js";
+import { createHttpContextFactory } from "../src/trpc/context.js";
+import { createTrpcHttpHandler } from "../src/trpc/http-handler.js";
 
 interface Exchange {
   status: number;

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { listAuditSchema } from "@sessions/core";
-import { authorizedProcedure } from "../trpc.js";
+import { authorizedProcedure } from "../trpc/procedures.js";
 
 export const auditRouter = {
   list: authorizedProcedure({ role: "viewer", scope: "audit:read" })

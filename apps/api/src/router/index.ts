@@ -4,7 +4,7 @@ import { eventsProcedure } from "./events.js";
 import { keysRouter } from "./keys.js";
 import { sessionsRouter } from "./sessions.js";
 import { usersRouter } from "./users.js";
-import { router } from "../trpc.js";
+import { router } from "../trpc/procedures.js";
 
 export const appRouter = router({
   auth: authRouter,

@@ -1,7 +1,7 @@
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { createApiKeySchema, idSchema } from "@sessions/core";
 import { z } from "zod";
-import { authorizedProcedure } from "../trpc.js";
+import { authorizedProcedure } from "../trpc/procedures.js";
 
 const manage = authorizedProcedure({ role: "admin", scope: "keys:manage" });
 

@@ -16,8 +16,8 @@ import {
   type AnyTRPCProcedure,
 } from "@trpc/server";
 import { getHTTPStatusCode } from "@trpc/server/http";
-import type { AppRouter } from "./router/index.js";
-import type { Context } from "./trpc.js";
+import type { AppRouter } from "../router/index.js";
+import type { Context } from "./context.js";
 
 type ProcedureType = "query" | "mutation";
 type ErrorShape = AppRouter["_def"]["_config"]["$types"]["errorShape"];
