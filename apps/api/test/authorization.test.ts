@@ -173,8 +173,4 @@ describe("authorization matrix", () => {
     if (expected === "allowed") await row.call(api, f);
     else await expectTRPCError(row.call(api, f), expected as "UNAUTHORIZED" | "FORBIDDEN");
   });
-
-  it("covers every procedure for every principal", () => {
-    expect(cells).toHaveLength(Object.keys(appRouter._def.procedures).length * PRINCIPALS.length);
-  });
 });
