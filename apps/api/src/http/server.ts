@@ -61,23 +61,17 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       );
     }
   };
-  const trpcLimits = { maxBodySize: 1_000_000, maxBatchSize: 50 };
-  // Plain queries and mutations are served without tRPC's fetch-API adapter; subscriptions,
-  // streaming and malformed calls go through tRPC's own handler (trpc/http-handler.ts).
-  const trpcHandler = createTrpcHttpHandler({
+  const trpcOptions = {
     router: appRouter,
     basePath: "/trpc/",
     createContext,
     onError,
-    ...trpcLimits,
-    fallback: createHTTPHandler({
-      router: appRouter,
-      basePath: "/trpc/",
-      createContext,
-      onError,
-      ...trpcLimits,
-    }),
-  });
+    maxBodySize: 1_000_000,
+    maxBatchSize: 50,
+  };
+  // Plain queries and mutations are served without tRPC's fetch-API adapter; subscriptions,
+  // streaming and malformed calls go through tRPC's own handler (trpc/http-handler.ts), set up alike.
+  const trpcHandler = createTrpcHttpHandler({ ...trpcOptions, fallback: createHTTPHandler(trpcOptions) });
   const logRequest = createRequestLog(logger);
   const serveConsole = createStaticHandler(env.CONSOLE_DIR);
   if (serveConsole) logger.info({ dir: env.CONSOLE_DIR }, "serving the console");
