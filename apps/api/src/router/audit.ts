@@ -1,3 +1,4 @@
+// The audit log, newest first, filtered and keyset-paginated by the service.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { listAuditSchema } from "@sessions/core";
 import { authorizedProcedure } from "../trpc/procedures.js";

@@ -1,3 +1,5 @@
+// The app router: one sub-router per concern. AppRouter (a type only) is what the console and
+// @sessions/client import, through @sessions/api/router.
 import { auditRouter } from "./audit.js";
 import { authRouter } from "./auth.js";
 import { eventsProcedure } from "./events.js";

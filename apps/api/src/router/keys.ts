@@ -1,3 +1,4 @@
+// API keys for internal services: create (the raw key once), list, revoke. Admins or keys:manage.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { createApiKeySchema, idSchema } from "@sessions/core";
 import { z } from "zod";

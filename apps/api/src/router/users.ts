@@ -1,3 +1,5 @@
+// Users: create, list, get, and setStatus (disabling revokes their sessions). Admins or users:write
+// change them; viewers or users:read read them.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { createUserSchema, idSchema, listUsersSchema, reasonSchema, USER_STATUSES } from "@sessions/core";
 import { z } from "zod";
