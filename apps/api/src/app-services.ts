@@ -11,7 +11,7 @@ import {
   type SessionsService,
   type SessionsStore,
 } from "@sessions/core";
-import type { Env } from "./env.js";
+import { sessionsConfigFromEnv, type Env } from "./env.js";
 import { createEventBus } from "./events.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createLoginRateLimits, type LoginRateLimits } from "./rate-limit.js";
@@ -42,12 +42,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     store,
     clock,
     random: options.random,
-    config: {
-      lifetimeMs: env.SESSION_LIFETIME,
-      idleTimeoutMs: env.IDLE_TIMEOUT,
-      timezone: env.TIMEZONE,
-      ...options.config,
-    },
+    config: { ...sessionsConfigFromEnv(env), ...options.config },
     onEvent: (event) => {
       // This process's subscribers hear it at once; other instances on the same Postgres through
       // the store's change feed (createApp relays what they publish).
