@@ -1,7 +1,13 @@
 // The server's settings, read once from the environment and checked with zod before anything starts:
 // a bad value stops the start with a message that names the variable.
 import { fileURLToPath } from "node:url";
-import { DEFAULT_DATABASE_URL, emailSchema, parseDatabaseUrl, passwordSchema } from "@sessions/core";
+import {
+  DEFAULT_DATABASE_URL,
+  emailSchema,
+  parseDatabaseUrl,
+  passwordSchema,
+  type SessionsConfig,
+} from "@sessions/core";
 import { z } from "zod";
 
 const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -139,4 +145,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     );
   }
   return result.data;
+}
+
+/**
+ * The service settings the environment decides, for the server and `pnpm db:seed` alike; the rest
+ * keep sessions-core's defaults.
+ */
+export function sessionsConfigFromEnv(
+  env: Pick<Env, "SESSION_LIFETIME" | "IDLE_TIMEOUT" | "TIMEZONE">,
+): Partial<SessionsConfig> {
+  return { lifetimeMs: env.SESSION_LIFETIME, idleTimeoutMs: env.IDLE_TIMEOUT, timezone: env.TIMEZONE };
 }

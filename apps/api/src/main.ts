@@ -4,9 +4,10 @@
 import { openStore } from "@sessions/core";
 import { ensureFirstAdmin } from "./bootstrap.js";
 import { EnvError, loadEnv, type Env } from "./env.js";
-import { createLogger, flushLogger } from "./logger.js";
+import { createApp } from "./http/server.js";
+import { closeOnSignals } from "./http/shutdown.js";
+import { createLogger } from "./logger.js";
 import { hasDemoData, seedDemoData } from "./seed.js";
-import { createApp } from "./server.js";
 
 async function main(): Promise<void> {
   const dev = process.argv.includes("--dev");
@@ -31,22 +32,7 @@ async function main(): Promise<void> {
   const url = await app.listen();
   logger.info({ url, database: store.dialect, env: env.NODE_ENV }, `listening on ${url}`);
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    // Log lines are buffered (logger.ts): write them out before exiting.
-    app.close().then(
-      () => flushLogger(logger).then(() => process.exit(0)),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        return flushLogger(logger).then(() => process.exit(1));
-      },
-    );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  closeOnSignals(() => app.close(), logger);
 }
 
 main().catch((error: unknown) => {

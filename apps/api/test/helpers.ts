@@ -4,18 +4,18 @@ import type { ApiKeyScope, CreatedApiKey, SessionsStore, User, UserRole } from "
 import { createStoreHarness, FakeClock, type StoreHarness, type StoreKind } from "@sessions/core/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { createAppServices } from "../src/app-services.js";
 import { createLogger } from "../src/logger.js";
 import { appRouter } from "../src/router/index.js";
-import { createAppServices } from "../src/server.js";
 import { testEnv } from "../src/testing/index.js";
 import {
-  createCallerFactory,
   createInnerContext,
   memoryCookie,
   type AppServices,
   type Caller,
   type InnerContextOptions,
-} from "../src/trpc.js";
+} from "../src/trpc/context.js";
+import { createCallerFactory } from "../src/trpc/procedures.js";
 
 export const createCaller = createCallerFactory(appRouter);
 export type ApiCaller = ReturnType<typeof createCaller>;

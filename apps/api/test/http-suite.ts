@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { LiveEvent } from "../src/events.js";
 import { createLogger } from "../src/logger.js";
 import type { AppRouter } from "../src/router/index.js";
-import { createApp } from "../src/server.js";
+import { createApp } from "../src/http/server.js";
 import { startTestServer, testEnv, type TestServer } from "../src/testing/index.js";
 
 type Json = Record<string, unknown>;

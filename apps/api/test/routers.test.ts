@@ -2,8 +2,9 @@
 // and domain errors mapped to tRPC codes, isCurrent, audit trails, rate limits and live events.
 import { describe, expect, it, vi } from "vitest";
 import { MINUTE } from "@sessions/core/testing";
-import { errorIdOf, memoryCookie, validationIssues, type Caller } from "../src/trpc.js";
 import type { LiveEvent } from "../src/events.js";
+import { memoryCookie, type Caller } from "../src/trpc/context.js";
+import { errorIdOf, validationIssues } from "../src/trpc/errors.js";
 import { expectTRPCError, PASSWORD, useRouterFixture } from "./helpers.js";
 
 const f = useRouterFixture("sqlite-memory");

@@ -1,4 +1,4 @@
-// The lean tRPC handler (src/trpc-http.ts) against tRPC's own node handler: the same requests, over
+// The lean tRPC handler (src/trpc/http-handler.ts) against tRPC's own node handler: the same requests, over
 // the same services and context, must get the same status, headers that matter, body and onError
 // reports; and every request it does not serve must reach tRPC's handler.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -9,12 +9,12 @@ import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAppServices } from "../src/app-services.js";
 import { createLogger } from "../src/logger.js";
 import { appRouter } from "../src/router/index.js";
-import { createAppServices } from "../src/server.js";
 import { testEnv } from "../src/testing/index.js";
-import { createHttpContextFactory } from "../src/trpc.js";
-import { createTrpcHttpHandler } from "../src/trpc-http.js";
+import { createHttpContextFactory } from "../src/trpc/context.js";
+import { createTrpcHttpHandler } from "../src/trpc/http-handler.js";
 
 interface Exchange {
   status: number;
@@ -103,39 +103,29 @@ describe("lean tRPC handler", () => {
       allowedOrigins: ["http://console.example"],
       trustProxy: false,
     });
-    const limits = { maxBodySize: 2_000, maxBatchSize: 3 };
     const report = (into: string[]) => (o: { error: TRPCError; path: string | undefined }) =>
       void into.push(`${o.error.code} ${o.path ?? "-"}`);
-    const leanHandler = createTrpcHttpHandler({
+    // Both servers (and the lean one's fallback) are set up alike but for where errors are reported.
+    const options = {
       router: appRouter,
       basePath: "/trpc/",
       createContext,
-      onError: report(leanErrors),
-      ...limits,
+      maxBodySize: 2_000,
+      maxBatchSize: 3,
+    };
+    const leanOptions = { ...options, onError: report(leanErrors) };
+    const leanHandler = createTrpcHttpHandler({
+      ...leanOptions,
       fallback: (req: IncomingMessage, res: ServerResponse) => {
         fallbacks++;
-        return createHTTPHandler({
-          router: appRouter,
-          basePath: "/trpc/",
-          createContext,
-          onError: report(leanErrors),
-          ...limits,
-        })(req, res);
+        return createHTTPHandler(leanOptions)(req, res);
       },
     });
     lean = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://localhost");
       void leanHandler(req, res, url.pathname, url.search.slice(1));
     });
-    standard = createServer(
-      createHTTPHandler({
-        router: appRouter,
-        basePath: "/trpc/",
-        createContext,
-        onError: report(standardErrors),
-        ...limits,
-      }),
-    );
+    standard = createServer(createHTTPHandler({ ...options, onError: report(standardErrors) }));
     leanHost = await listen(lean);
     standardHost = await listen(standard);
   });

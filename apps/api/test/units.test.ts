@@ -1,9 +1,9 @@
 // Small pieces on their own: the rate limiter, the event bus, origin checks, cookies.
 import { describe, expect, it } from "vitest";
-import { clearedSessionCookie, readSessionToken, sessionCookie } from "../src/cookies.js";
 import { createEventBus, type LiveEvent } from "../src/events.js";
+import { clearedSessionCookie, readSessionToken, sessionCookie } from "../src/http/cookies.js";
+import { checkOrigin } from "../src/http/request.js";
 import { createFixedWindowLimiter } from "../src/rate-limit.js";
-import { checkOrigin } from "../src/request.js";
 
 describe("fixed-window rate limiter", () => {
   it("allows `limit` hits per window, then reports the seconds until it resets", () => {

@@ -2,13 +2,9 @@
 // same store, carried in an HttpOnly cookie. That session is what makes isCurrent true in lists.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import {
-  consoleProcedure,
-  publicProcedure,
-  RateLimitedError,
-  signedInProcedure,
-  type Context,
-} from "../trpc.js";
+import type { Context } from "../trpc/context.js";
+import { RateLimitedError } from "../trpc/errors.js";
+import { consoleProcedure, publicProcedure, signedInProcedure } from "../trpc/procedures.js";
 
 const loginInput = z.object({
   email: z.string().trim().min(1, "is required").max(320, "must be at most 320 characters"),

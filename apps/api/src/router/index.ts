@@ -1,10 +1,12 @@
+// The app router: one sub-router per concern. AppRouter (a type only) is what the console and
+// @sessions/client import, through @sessions/api/router.
 import { auditRouter } from "./audit.js";
 import { authRouter } from "./auth.js";
 import { eventsProcedure } from "./events.js";
 import { keysRouter } from "./keys.js";
 import { sessionsRouter } from "./sessions.js";
 import { usersRouter } from "./users.js";
-import { router } from "../trpc.js";
+import { router } from "../trpc/procedures.js";
 
 export const appRouter = router({
   auth: authRouter,

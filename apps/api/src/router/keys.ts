@@ -1,7 +1,8 @@
+// API keys for internal services: create (the raw key once), list, revoke. Admins or keys:manage.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
 import { createApiKeySchema, idSchema } from "@sessions/core";
 import { z } from "zod";
-import { authorizedProcedure } from "../trpc.js";
+import { authorizedProcedure } from "../trpc/procedures.js";
 
 const manage = authorizedProcedure({ role: "admin", scope: "keys:manage" });
 

@@ -10,7 +10,7 @@ import {
   sessionFilterSchema,
 } from "@sessions/core";
 import { z } from "zod";
-import { authorizedProcedure } from "../trpc.js";
+import { authorizedProcedure } from "../trpc/procedures.js";
 
 const read = authorizedProcedure({ role: "viewer", scope: "sessions:read" });
 const revoke = authorizedProcedure({ role: "admin", scope: "sessions:revoke" });

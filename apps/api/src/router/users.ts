@@ -1,7 +1,9 @@
+// Users: create, list, get, and setStatus (disabling revokes their sessions). Admins or users:write
+// change them; viewers or users:read read them.
 import type { TRPCRouterRecord } from "@trpc/server";
 import { createUserSchema, idSchema, listUsersSchema, reasonSchema, USER_STATUSES } from "@sessions/core";
 import { z } from "zod";
-import { authorizedProcedure } from "../trpc.js";
+import { authorizedProcedure } from "../trpc/procedures.js";
 
 const read = authorizedProcedure({ role: "viewer", scope: "users:read" });
 const write = authorizedProcedure({ role: "admin", scope: "users:write" });

@@ -2,7 +2,7 @@
 import { openStore } from "@sessions/core";
 import { createSessionsService } from "@sessions/core";
 import { ensureFirstAdmin } from "../bootstrap.js";
-import { EnvError, loadEnv } from "../env.js";
+import { EnvError, loadEnv, sessionsConfigFromEnv } from "../env.js";
 import { createLogger } from "../logger.js";
 import { seedDemoData } from "../seed.js";
 
@@ -11,11 +11,7 @@ try {
   const logger = createLogger({ level: env.LOG_LEVEL });
   const store = await openStore(env.DATABASE_URL);
   try {
-    const config = {
-      lifetimeMs: env.SESSION_LIFETIME,
-      idleTimeoutMs: env.IDLE_TIMEOUT,
-      timezone: env.TIMEZONE,
-    };
+    const config = sessionsConfigFromEnv(env);
     await ensureFirstAdmin(createSessionsService({ store, config }), env, logger);
     const summary = await seedDemoData({ store, config, seed: Date.now() % 1_000_000 });
     logger.info(

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SessionsStore, User } from "@sessions/core";
 import { loadEnv, type Env } from "../env.js";
-import { createApp, type App, type CreateAppOptions } from "../server.js";
+import { createApp, type App, type CreateAppOptions } from "../http/server.js";
 
 /** Settings for tests: quiet logs, no console build, random port. */
 export function testEnv(overrides: Record<string, string> = {}): Env {

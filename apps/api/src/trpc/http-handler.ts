@@ -16,8 +16,26 @@ import {
   type AnyTRPCProcedure,
 } from "@trpc/server";
 import { getHTTPStatusCode } from "@trpc/server/http";
-import type { AppRouter } from "./router/index.js";
-import type { Context } from "./trpc.js";
+import type { AppRouter } from "../router/index.js";
+import type { Context } from "./context.js";
+
+/**
+ * The @trpc/server version this handler was last checked against. It leans on more than tRPC's
+ * public API promises (below), so an upgrade can change its answers without a type error:
+ * test/trpc-version.test.ts fails until the list has been re-checked against the new version and
+ * this constant bumped (pnpm-workspace.yaml's catalog pins the version).
+ */
+export const CHECKED_TRPC_VERSION = "11.22.1";
+
+/** What to re-check in tRPC's source before bumping CHECKED_TRPC_VERSION. */
+export const TRPC_INTERNALS_RELIED_ON = [
+  "router._def.procedures: a flat record keyed by dotted paths; router._def._config holds the transformer",
+  "calling a procedure as procedure({ path, type, ctx, signal, batchIndex, getRawInput }), and procedure._def.type",
+  "getErrorShape, getTRPCErrorFromUnknown, transformTRPCResponse, getHTTPStatusCode: same signatures and results",
+  "resolveResponse's choice of a jsonl stream (trpc-accept, or accept listing application/jsonl) and of connectionParams",
+  'resolveResponse\'s batch input (?batch=1, an object keyed by index) and its messages ("input" needs to be an object…, stream-like response…)',
+  "the fetch adapter's body reading (UTF-8, a leading byte-order mark dropped) and the vary/content-type headers of a JSON answer",
+] as const;
 
 type ProcedureType = "query" | "mutation";
 type ErrorShape = AppRouter["_def"]["_config"]["$types"]["errorShape"];

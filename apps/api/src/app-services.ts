@@ -1,0 +1,64 @@
+// Everything procedures share, without HTTP: the service over the store, the clock, the live-event
+// bus, the logger and the sign-in limits. createApp builds it once per server; router tests build
+// it directly and call procedures through createCaller.
+import { randomUUID } from "node:crypto";
+import {
+  createSessionsService,
+  systemClock,
+  type Clock,
+  type RandomSource,
+  type SessionsConfig,
+  type SessionsService,
+  type SessionsStore,
+} from "@sessions/core";
+import { sessionsConfigFromEnv, type Env } from "./env.js";
+import { createEventBus } from "./events.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createLoginRateLimits, type LoginRateLimits } from "./rate-limit.js";
+import type { AppServices } from "./trpc/context.js";
+
+export interface AppServicesOptions {
+  env: Env;
+  store: SessionsStore;
+  clock?: Clock;
+  logger?: Logger;
+  /** Sign-in throttling; defaults to in-memory limits for this process. */
+  loginLimits?: LoginRateLimits;
+  /** Token randomness (tests may make it deterministic). */
+  random?: RandomSource;
+  /** Overrides of the service settings derived from env. */
+  config?: Partial<SessionsConfig>;
+  /** stats.changed coalescing window (ms); tests set 0. */
+  statsDebounceMs?: number;
+}
+
+export function createAppServices(options: AppServicesOptions): AppServices {
+  const { env, store } = options;
+  const clock = options.clock ?? systemClock;
+  const events = createEventBus({ now: () => clock.now(), statsDebounceMs: options.statsDebounceMs });
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
+  const instanceId = randomUUID();
+  const service: SessionsService = createSessionsService({
+    store,
+    clock,
+    random: options.random,
+    config: { ...sessionsConfigFromEnv(env), ...options.config },
+    onEvent: (event) => {
+      // This process's subscribers hear it at once; other instances on the same Postgres through
+      // the store's change feed (createApp relays what they publish).
+      events.publish(event);
+      store.changeFeed?.publish({ origin: instanceId, event }).catch((err: unknown) => {
+        logger.warn({ err }, "could not publish a change to other instances");
+      });
+    },
+  });
+  return {
+    service,
+    clock,
+    events,
+    logger,
+    instanceId,
+    loginLimits: options.loginLimits ?? createLoginRateLimits(() => clock.now().getTime()),
+    exposeErrorDetails: env.NODE_ENV === "development",
+  };
+}

@@ -1,0 +1,170 @@
+// createApp: the whole server from its parts (env, store, clock, logger, limits), with nothing held in
+// module state, so tests can build as many as they like. Each request goes through a short pipeline
+// of named steps: security headers, shutdown and log bookkeeping, then health probes, tRPC under
+// /trpc, the built console with SPA fallback, or 404. Each step lives in a file of its own here.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { openStore, type SessionsStore } from "@sessions/core";
+import type { TRPCError } from "@trpc/server";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { createAppServices, type AppServicesOptions } from "../app-services.js";
+import { appRouter } from "../router/index.js";
+import { createHttpContextFactory, type AppServices } from "../trpc/context.js";
+import { errorIdOf } from "../trpc/errors.js";
+import { createTrpcHttpHandler } from "../trpc/http-handler.js";
+import { answerCors } from "./cors.js";
+import { setSecurityHeaders } from "./headers.js";
+import { createHealthChecks } from "./health.js";
+import { isHttps } from "./request.js";
+import { createRequestLog } from "./request-log.js";
+import { sendJson } from "./send-json.js";
+import { createGracefulShutdown } from "./shutdown.js";
+import { createStaticHandler } from "./static.js";
+
+export interface CreateAppOptions extends Omit<AppServicesOptions, "store"> {
+  /** Defaults to openStore(env.DATABASE_URL). The app closes it on close(). */
+  store?: SessionsStore;
+}
+
+export interface App extends AppServices {
+  store: SessionsStore;
+  server: Server;
+  /** Starts listening (port 0 = any free port) and resolves with the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops accepting, ends live streams, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const { env } = options;
+  const store = options.store ?? (await openStore(env.DATABASE_URL));
+  const services = createAppServices({ ...options, store });
+  const { logger, events } = services;
+  // Changes made by other API instances on the same database reach this one's live subscribers.
+  const stopRelay = store.changeFeed
+    ? await store.changeFeed.subscribe(({ origin, event }) => {
+        if (origin !== services.instanceId) events.publish(event);
+      })
+    : null;
+
+  const createContext = createHttpContextFactory(services, {
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
+  });
+  const onError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      logger.error(
+        { errorId: errorIdOf(error), procedure: path, err: error.cause ?? error },
+        "unexpected error",
+      );
+    }
+  };
+  const trpcOptions = {
+    router: appRouter,
+    basePath: "/trpc/",
+    createContext,
+    onError,
+    maxBodySize: 1_000_000,
+    maxBatchSize: 50,
+  };
+  // Plain queries and mutations are served without tRPC's fetch-API adapter; subscriptions,
+  // streaming and malformed calls go through tRPC's own handler (trpc/http-handler.ts), set up alike.
+  const trpcHandler = createTrpcHttpHandler({ ...trpcOptions, fallback: createHTTPHandler(trpcOptions) });
+  const logRequest = createRequestLog(logger);
+  const serveConsole = createStaticHandler(env.CONSOLE_DIR);
+  if (serveConsole) logger.info({ dir: env.CONSOLE_DIR }, "serving the console");
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const errorId = randomUUID();
+      logger.error({ errorId, err: error }, "request handler failed");
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal server error", errorId });
+      else res.destroy();
+    });
+  });
+  const shutdown = createGracefulShutdown({
+    server,
+    logger,
+    timeoutMs: env.SHUTDOWN_TIMEOUT,
+    endStreams: () => events.close(),
+    release: async () => {
+      await stopRelay?.();
+      await store.close();
+    },
+  });
+  const health = createHealthChecks({ store, logger, isShuttingDown: () => shutdown.shuttingDown });
+  // Slow clients cannot hold a connection open forever; SSE streams send pings well inside this.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const { pathname, search } = safeUrl(req.url);
+    setSecurityHeaders(res, isHttps(req, env.TRUST_PROXY));
+    if (shutdown.shuttingDown) res.setHeader("Connection", "close");
+    const isTrpc = pathname.startsWith("/trpc/");
+    const socket = req.socket;
+    shutdown.requestStarted(res, socket);
+    res.once("close", () => {
+      logRequest(req, res, pathname, isTrpc, started);
+      shutdown.requestDone(res, socket);
+    });
+
+    if (pathname === "/healthz") return health.live(res);
+    if (pathname === "/readyz") return health.ready(res);
+    if (isTrpc) return serveTrpc(req, res, pathname, search);
+    if (serveConsole && (req.method === "GET" || req.method === "HEAD")) {
+      if (await serveConsole(req, res, pathname)) return;
+    }
+    sendJson(res, 404, { error: "Not found" });
+  }
+
+  /** Never cached; CORS for allowed origins; only GET and POST reach tRPC. */
+  function serveTrpc(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+    search: string,
+  ): Promise<void> | void {
+    res.setHeader("Cache-Control", "no-store");
+    if (answerCors(req, res, env.ALLOWED_ORIGINS)) return;
+    if (req.method !== "GET" && req.method !== "POST") {
+      res.setHeader("Allow", "GET, POST");
+      return sendJson(res, 405, { error: "Use GET for queries and subscriptions, POST for mutations." });
+    }
+    return trpcHandler(req, res, pathname, search);
+  }
+
+  return {
+    ...services,
+    store,
+    server,
+
+    listen(port = env.PORT, host = env.HOST) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      });
+    },
+
+    close: () => shutdown.close(),
+  };
+}
+
+/** The normalized path (dot segments resolved) and the query string without "?". */
+function safeUrl(url: string | undefined): { pathname: string; search: string } {
+  try {
+    const parsed = new URL(url ?? "/", "http://localhost");
+    return { pathname: parsed.pathname, search: parsed.search.slice(1) };
+  } catch {
+    return { pathname: "/", search: "" };
+  }
+}
