@@ -35,6 +35,7 @@ import {
 import type {
   Actor,
   ApiKey,
+  AuditAction,
   AuditEvent,
   CallContext,
   CreatedApiKey,
@@ -143,7 +144,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
 
   function auditEvent(
     ctx: CallContext | undefined,
-    action: string,
+    action: AuditAction,
     target: { type: NonNullable<AuditEvent["targetType"]>; id: string } | null,
     extra: { reason?: string | null; count?: number | null; data?: Record<string, unknown> | null } = {},
   ): AuditRecord {
