@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { canManage, type Role } from "@/features/sessions/confirm-rules";
-import { trpc } from "./trpc";
+import { useTRPC, type TRPC } from "./trpc";
 
 /** Who is signed in. Cached for the app's lifetime; refreshed after sign-in and cleared at sign-out. */
-export function meQueryOptions() {
+export function meQueryOptions(trpc: TRPC) {
   return trpc.auth.me.queryOptions(undefined, { staleTime: 5 * 60_000, retry: false });
 }
 
@@ -17,7 +17,7 @@ export interface ViewerInfo {
 
 /** The signed-in user. Only used under the signed-in layout, which loads auth.me before rendering. */
 export function useViewer(): ViewerInfo {
-  const { data } = useQuery(meQueryOptions());
+  const { data } = useQuery(meQueryOptions(useTRPC()));
   const user = data?.user ?? { id: "", email: "", name: null, role: "viewer" as const };
   const role = user.role;
   return {

@@ -13,7 +13,7 @@ import { Input, NativeSelect } from "@/components/ui/input";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber, shortId } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { actionLabel, actionTone, AUDIT_ACTIONS } from "./search";
 
@@ -33,6 +33,7 @@ function ActionBadge({ action }: { action: string }) {
 }
 
 export function AuditPage() {
+  const trpc = useTRPC();
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const { refetchInterval } = useLive();

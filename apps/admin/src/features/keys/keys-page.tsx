@@ -27,7 +27,7 @@ import {
 import { Input, Label } from "@/components/ui/input";
 import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { useViewer } from "@/lib/viewer";
 import { SCOPES, scopesError, type Scope } from "./scopes";
 
@@ -36,6 +36,7 @@ type ApiKey = RouterOutputs["keys"]["list"]["items"][number];
 const helper = createColumnHelper<typeof tableCore, ApiKey>();
 
 function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["sessions:read"]);
@@ -179,6 +180,7 @@ function RevokeKeyDialog({
   apiKey: ApiKey | null;
   onOpenChange: (open: boolean) => void;
 }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const revoke = useMutation(
     trpc.keys.revoke.mutationOptions({
@@ -219,6 +221,7 @@ function RevokeKeyDialog({
 }
 
 export function KeysPage() {
+  const trpc = useTRPC();
   const viewer = useViewer();
   const [createOpen, setCreateOpen] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);

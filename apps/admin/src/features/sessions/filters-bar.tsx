@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 
 import { Kbd } from "@/components/bits";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
-import { trpc } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { hasActiveFilters, SESSION_STATUSES, type SessionsSearch, type SessionStatusFilter } from "./search";
 
@@ -162,6 +162,7 @@ export function FiltersBar({
   /** Shown at the end of the filters, e.g. how many sessions they match. */
   summary?: ReactNode;
 }) {
+  const trpc = useTRPC();
   // The browser and OS choices are the names the stats already count.
   const stats = useQuery(trpc.sessions.stats.queryOptions(undefined, { staleTime: 60_000 }));
   const browsers = optionsWith(

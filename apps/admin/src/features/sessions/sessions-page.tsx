@@ -34,7 +34,7 @@ import { errorMessage } from "@/lib/errors";
 import { formatDateTimeFull, formatNumber, formatShortDate } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useMediaQuery } from "@/lib/use-media-query";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { useViewer, type ViewerInfo } from "@/lib/viewer";
 import { bulkAvailability, revokeAvailability } from "./confirm-rules";
@@ -223,6 +223,7 @@ function SessionCard({
 }
 
 export function SessionsPage() {
+  const trpc = useTRPC();
   const raw = route.useSearch();
   const navigate = route.useNavigate();
   const search = useMemo(() => parseSessionsSearch(raw), [raw]);

@@ -19,7 +19,7 @@ import { Input } from "@/components/ui/input";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import type { UsersSearch } from "./search";
 
@@ -87,6 +87,7 @@ const STATUS_OPTIONS: { value: UsersSearch["status"]; label: string }[] = [
 ];
 
 export function UsersPage() {
+  const trpc = useTRPC();
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const goTo = useNavigate();
