@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { canManage, type Role } from "@/features/sessions/confirm-rules";
+import type { UserRole } from "@sessions/core/vocab";
+import { canManage } from "@/features/sessions/confirm-rules";
 import { useTRPC, type TRPC } from "./trpc";
 
 /** Who is signed in. Cached for the app's lifetime; refreshed after sign-in and cleared at sign-out. */
@@ -8,9 +9,9 @@ export function meQueryOptions(trpc: TRPC) {
 }
 
 export interface ViewerInfo {
-  user: { id: string; email: string; name: string | null; role: Role };
+  user: { id: string; email: string; name: string | null; role: UserRole };
   sessionId: string | null;
-  role: Role;
+  role: UserRole;
   /** Admins manage (revoke, disable, keys); viewers only read. */
   canManage: boolean;
 }

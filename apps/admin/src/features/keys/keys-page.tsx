@@ -10,6 +10,7 @@ import {
 } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { LIMITS } from "@sessions/core/vocab";
 import { CopyButton, EmptyState, ErrorState, PageHeader, RelativeTime } from "@/components/bits";
 import { DataTable, tableCore } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
@@ -117,7 +118,7 @@ function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: 
                   value={name}
                   onChange={(e) => setName(e.target.value)}
                   placeholder="e.g. billing-service"
-                  maxLength={100}
+                  maxLength={LIMITS.apiKeyName}
                   autoFocus
                   aria-invalid={touched && !name.trim() ? true : undefined}
                 />

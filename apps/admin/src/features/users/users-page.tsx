@@ -3,6 +3,7 @@ import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { createColumnHelper, useTable } from "@tanstack/react-table";
 import { SearchIcon, SearchXIcon, UsersIcon, XIcon } from "lucide-react";
 import { useEffect, useState } from "react";
+import { USER_STATUSES, type UserStatus } from "@sessions/core/vocab";
 import {
   Avatar,
   EmptyState,
@@ -80,10 +81,10 @@ const COLUMN_CLASS: Partial<Record<string, string>> = {
   sessions: "text-right",
 };
 
+const STATUS_LABELS: Record<UserStatus, string> = { active: "Active", disabled: "Disabled" };
 const STATUS_OPTIONS: { value: UsersSearch["status"]; label: string }[] = [
   { value: undefined, label: "All" },
-  { value: "active", label: "Active" },
-  { value: "disabled", label: "Disabled" },
+  ...USER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
 ];
 
 export function UsersPage() {
