@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  clearFilters,
   DEFAULT_SEARCH,
   describeFilter,
   hasActiveFilters,
@@ -214,5 +215,24 @@ describe("describing a view", () => {
     expect(hasActiveFilters({ ...DEFAULT_SEARCH, sort: "expiresAt", size: 100, cursor: "x" })).toBe(false);
     expect(hasActiveFilters({ ...DEFAULT_SEARCH, status: "all" })).toBe(true);
     expect(hasActiveFilters({ ...DEFAULT_SEARCH, to: "2025-01-01" })).toBe(true);
+  });
+
+  it("clears every filter, and only the filters: sort and page size stay, the cursor goes", () => {
+    const view = parseSessionsSearch({
+      q: "ann",
+      status: "revoked",
+      browser: "Chrome",
+      os: "macOS",
+      ip: "10.0.0.1",
+      from: "2025-01-01",
+      to: "2025-01-31",
+      sort: "expiresAt",
+      size: "100",
+      cursor: "c2",
+    });
+    const cleared = updateSessionsSearch(view, clearFilters(view));
+    expect(serializeSessionsSearch(cleared)).toEqual({ sort: "expiresAt", size: "100" });
+    expect(hasActiveFilters(cleared)).toBe(false);
+    expect(clearFilters(DEFAULT_SEARCH)).toEqual({});
   });
 });
