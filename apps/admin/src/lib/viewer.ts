@@ -18,7 +18,8 @@ export interface ViewerInfo {
 
 /** The signed-in user. Only used under the signed-in layout, which loads auth.me before rendering. */
 export function useViewer(): ViewerInfo {
-  const { data } = useQuery(meQueryOptions(useTRPC()));
+  const trpc = useTRPC();
+  const { data } = useQuery(meQueryOptions(trpc));
   const user = data?.user ?? { id: "", email: "", name: null, role: "viewer" as const };
   const role = user.role;
   return {

@@ -1,10 +1,13 @@
+import { LIMITS } from "@sessions/core/vocab";
 import { describe, expect, it } from "vitest";
 import {
   clearFilters,
+  DEFAULT_PAGE_SIZE,
   DEFAULT_SEARCH,
   describeFilter,
   hasActiveFilters,
   nextSort,
+  PAGE_SIZES,
   parseDay,
   parseSessionsSearch,
   serializeSessionsSearch,
@@ -61,6 +64,13 @@ describe("parseSessionsSearch", () => {
       to: "soon",
     });
     expect(parsed).toEqual(DEFAULT_SEARCH);
+  });
+
+  it("offers only page sizes the API accepts", () => {
+    for (const size of [...PAGE_SIZES, DEFAULT_PAGE_SIZE]) {
+      expect(size).toBeGreaterThanOrEqual(LIMITS.pageSize.min);
+      expect(size).toBeLessThanOrEqual(LIMITS.pageSize.max);
+    }
   });
 
   it("accepts numbers where the router parsed them", () => {
