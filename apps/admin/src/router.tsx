@@ -9,6 +9,7 @@ import {
   redirect,
   type ErrorComponentProps,
 } from "@tanstack/react-router";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { CompassIcon } from "lucide-react";
 import { EmptyState, ErrorState } from "@/components/states";
 import { Button } from "@/components/ui/button";
@@ -16,12 +17,14 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { parseAuditSearch } from "@/features/audit/search";
 import { parseSessionsSearch, serializeSessionsSearch } from "@/features/sessions/search";
 import { parseUsersSearch } from "@/features/users/search";
-import { errorMessage } from "@/lib/errors";
-import { errorCode, queryClient } from "@/lib/trpc";
+import { errorCode, errorMessage } from "@/lib/errors";
+import { createApiClient, type AppRouter, type TRPC } from "@/lib/trpc";
 import { meQueryOptions } from "@/lib/viewer";
 
-interface RouterContext {
+/** What every route's loaders get: the console's own cache and API, never module-level ones. */
+export interface RouterContext {
   queryClient: QueryClient;
+  trpc: TRPC;
 }
 
 function NotFound() {
@@ -83,7 +86,7 @@ const loginRoute = createRoute({
       : {},
   beforeLoad: async ({ context, search }) => {
     // Already signed in: go where the link pointed.
-    const me = await context.queryClient.fetchQuery(meQueryOptions()).catch(() => null);
+    const me = await context.queryClient.fetchQuery(meQueryOptions(context.trpc)).catch(() => null);
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- TanStack Router redirects by throwing
     if (me) throw redirect({ href: search.redirect ?? "/" });
   },
@@ -95,7 +98,7 @@ const appRoute = createRoute({
   id: "app",
   beforeLoad: async ({ context, location }) => {
     try {
-      await context.queryClient.ensureQueryData(meQueryOptions());
+      await context.queryClient.ensureQueryData(meQueryOptions(context.trpc));
     } catch (error) {
       if (errorCode(error) === "UNAUTHORIZED" || errorCode(error) === "FORBIDDEN") {
         // eslint-disable-next-line @typescript-eslint/only-throw-error -- TanStack Router redirects by throwing
@@ -156,22 +159,34 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([dashboardRoute, sessionsRoute, usersRoute, userRoute, auditRoute, keysRoute]),
 ]);
 
-export const router = createRouter({
-  routeTree,
-  context: { queryClient },
-  parseSearch,
-  stringifySearch,
-  defaultPreload: "intent",
-  defaultPreloadStaleTime: 0,
-  defaultPendingComponent: PagePending,
-  defaultPendingMs: 150,
-  defaultErrorComponent: RouteError,
-  scrollRestoration: true,
-});
+/**
+ * The console's router, made by main.tsx (or a test) around its own query cache. Without `trpc`
+ * the loaders get an options proxy over a same-origin client of their own; its query keys are the
+ * ones the components' proxy makes, so both read and fill the same cache.
+ */
+export function createAppRouter({ queryClient, trpc }: { queryClient: QueryClient; trpc?: TRPC }) {
+  return createRouter({
+    routeTree,
+    context: {
+      queryClient,
+      trpc: trpc ?? createTRPCOptionsProxy<AppRouter>({ client: createApiClient(), queryClient }),
+    },
+    parseSearch,
+    stringifySearch,
+    defaultPreload: "intent",
+    defaultPreloadStaleTime: 0,
+    defaultPendingComponent: PagePending,
+    defaultPendingMs: 150,
+    defaultErrorComponent: RouteError,
+    scrollRestoration: true,
+  });
+}
+
+export type AppRouterInstance = ReturnType<typeof createAppRouter>;
 
 declare module "@tanstack/react-router" {
   interface Register {
-    router: typeof router;
+    router: AppRouterInstance;
   }
 }
 

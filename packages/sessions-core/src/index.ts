@@ -31,6 +31,7 @@ export {
 export type { ErrorIssue } from "./domain/errors.js";
 export * from "./domain/inputs.js";
 export * from "./domain/types.js";
+export * from "./vocab.js";
 export { hashToken, tokenPreview, API_KEY_PREFIX } from "./domain/tokens.js";
 export type { RandomSource } from "./domain/tokens.js";
 export { parseUserAgent } from "./domain/user-agent.js";

@@ -29,7 +29,7 @@ import {
 import { Tooltip, TooltipProvider } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
 import { LiveProvider, useLive, type LiveState } from "@/lib/live";
-import { trpc } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { useViewer } from "@/lib/viewer";
 
@@ -132,6 +132,7 @@ export function LiveIndicator({ className }: { className?: string }) {
 }
 
 function UserMenu() {
+  const trpc = useTRPC();
   const viewer = useViewer();
   const queryClient = useQueryClient();
   const navigate = useNavigate();

@@ -13,6 +13,7 @@ import {
 } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { toast } from "sonner";
+import type { UserRole } from "@sessions/core/vocab";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Tooltip } from "@/components/ui/tooltip";
@@ -83,7 +84,7 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
-export function RoleBadge({ role }: { role: string }) {
+export function RoleBadge({ role }: { role: UserRole }) {
   const variant: BadgeVariant = role === "admin" ? "brand" : role === "viewer" ? "secondary" : "outline";
   return (
     <Badge variant={variant} className="capitalize">

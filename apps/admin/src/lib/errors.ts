@@ -1,5 +1,16 @@
 import { TRPCClientError } from "@trpc/client";
-import { errorCode } from "./trpc";
+
+/** The tRPC error code the API sent (UNAUTHORIZED, NOT_FOUND, …), if the error came from it. */
+export function errorCode(error: unknown): string | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  if (data && typeof data === "object" && "code" in data && typeof data.code === "string") return data.code;
+  return undefined;
+}
+
+export function isUnauthorized(error: unknown): boolean {
+  return errorCode(error) === "UNAUTHORIZED";
+}
 
 /** Seconds to wait, when the API said so (TOO_MANY_REQUESTS carries a retry-after). */
 export function retryAfterSeconds(error: unknown): number | undefined {

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { trpc } from "./trpc";
+import { useTRPC } from "./trpc";
 
 export type LiveState = "live" | "connecting" | "polling";
 
@@ -30,6 +30,7 @@ const LiveContext = createContext<LiveContextValue>({
  * and the audit log. When the stream drops, the views fall back to polling until it is back.
  */
 export function LiveProvider({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [lastEventAt, setLastEventAt] = useState<Date | null>(null);
   const [graceOver, setGraceOver] = useState(false);

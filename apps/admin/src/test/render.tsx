@@ -1,14 +1,18 @@
-import { QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { TooltipProvider } from "@/components/ui/tooltip";
-import { queryClient } from "@/lib/trpc";
+import { ApiProvider } from "@/lib/api-provider";
+import { createQueryClient } from "@/lib/query-client";
+import { createApiClient } from "@/lib/trpc";
+import type { MockApi } from "./trpc-mock";
 
-export function renderWithApi(ui: ReactElement) {
-  queryClient.clear();
+/** Renders against a fake API with a cache and a tRPC client of this render's own. */
+export function renderWithApi(ui: ReactElement, api: Pick<MockApi, "fetch">) {
+  const queryClient = createQueryClient();
+  const trpcClient = createApiClient({ fetch: api.fetch });
   return render(
-    <QueryClientProvider client={queryClient}>
+    <ApiProvider queryClient={queryClient} trpcClient={trpcClient}>
       <TooltipProvider>{ui}</TooltipProvider>
-    </QueryClientProvider>,
+    </ApiProvider>,
   );
 }

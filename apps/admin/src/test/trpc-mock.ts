@@ -1,26 +1,64 @@
 // A fake API for component tests: answers tRPC batch requests from handlers, with superjson, the
-// way apps/api does, so components run their real queries and mutations against it.
+// way apps/api does, so components run their real queries and mutations against it. It is a fetch
+// for one test's tRPC client (see render.tsx), not a replacement of globalThis.fetch.
+import type { AnyProcedure, TRPCRouterRecord } from "@trpc/server";
 import superjson from "superjson";
-import { vi } from "vitest";
+import type { AppRouter, RouterInputs, RouterOutputs } from "@/lib/trpc";
 
-export type Handler = (input: unknown) => unknown;
+/** Dotted paths of the router's queries and mutations ("sessions.listActive", …). */
+type ProcedurePath<R, Prefix extends string = ""> = {
+  [K in keyof R & string]: R[K] extends AnyProcedure
+    ? R[K]["_def"]["type"] extends "subscription"
+      ? never
+      : `${Prefix}${K}`
+    : R[K] extends TRPCRouterRecord
+      ? ProcedurePath<R[K], `${Prefix}${K}.`>
+      : never;
+}[keyof R & string];
+
+export type ApiPath = ProcedurePath<AppRouter["_def"]["record"]>;
+
+/** The value at a dotted path of a nested object type (RouterInputs, RouterOutputs). */
+type At<T, P extends string> = P extends `${infer Head}.${infer Rest}`
+  ? Head extends keyof T
+    ? At<T[Head], Rest>
+    : never
+  : P extends keyof T
+    ? T[P]
+    : never;
+
+export type ApiInput<P extends ApiPath> = At<RouterInputs, P>;
+export type ApiOutput<P extends ApiPath> = At<RouterOutputs, P>;
+
+/** Each handler gets what the console sent (before the API's parsing) and returns what the API would. */
+export type Handlers = { [P in ApiPath]?: (input: ApiInput<P>) => ApiOutput<P> };
 
 export interface MockApi {
   calls: { path: string; input: unknown }[];
-  restore: () => void;
+  /** Give this to the test's tRPC client (httpBatchLink's fetch). */
+  fetch: typeof globalThis.fetch;
 }
 
-export function mockApi(handlers: Record<string, Handler>): MockApi {
+type WireInput = { json: unknown; meta?: Parameters<typeof superjson.deserialize>[0]["meta"] };
+
+function hrefOf(url: string | URL | Request): string {
+  return typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
+}
+
+function isPath(path: string, handlers: Handlers): path is ApiPath {
+  return Object.hasOwn(handlers, path);
+}
+
+export function mockApi(handlers: Handlers): MockApi {
   const calls: MockApi["calls"] = [];
-  const original = globalThis.fetch;
-  const fake = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
-    const href = typeof url === "string" ? url : url instanceof URL ? url.href : url.url;
-    const parsed = new URL(href, "http://localhost");
+  // The one place the typed map is called with a path read from the wire; the key check above is
+  // what makes the handler and its input belong together.
+  const answer = (path: ApiPath, input: unknown): unknown =>
+    (handlers[path] as ((input: unknown) => unknown) | undefined)?.(input);
+  const fetch: typeof globalThis.fetch = (url, init) => {
+    const parsed = new URL(hrefOf(url), "http://localhost");
     const paths = decodeURIComponent(parsed.pathname.replace(/^\/trpc\//, "")).split(",");
-    let inputs: Record<
-      string,
-      { json: unknown; meta?: Parameters<typeof superjson.deserialize>[0]["meta"] }
-    > = {};
+    let inputs: Record<string, WireInput> = {};
     if (init?.method === "POST" && typeof init.body === "string")
       inputs = JSON.parse(init.body) as typeof inputs;
     else if (parsed.searchParams.get("input"))
@@ -29,23 +67,25 @@ export function mockApi(handlers: Record<string, Handler>): MockApi {
       const raw = inputs[String(i)];
       const input = raw ? superjson.deserialize({ json: raw.json as never, meta: raw.meta }) : undefined;
       calls.push({ path, input });
-      const handler = handlers[path];
-      if (!handler)
+      if (!isPath(path, handlers))
         return {
           error: { json: { message: `no handler for ${path}`, code: -32004, data: { code: "NOT_FOUND" } } },
         };
-      return { result: { data: superjson.serialize(handler(input)) } };
+      return { result: { data: superjson.serialize(answer(path, input)) } };
     });
-    return new Response(JSON.stringify(results), {
-      status: 200,
-      headers: { "content-type": "application/json" },
-    });
-  });
-  globalThis.fetch = fake;
-  return { calls, restore: () => (globalThis.fetch = original) };
+    return Promise.resolve(
+      new Response(JSON.stringify(results), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      }),
+    );
+  };
+  return { calls, fetch };
 }
 
-export function fakeSession(n: number, overrides: Record<string, unknown> = {}) {
+type Session = ApiOutput<"sessions.listActive">["items"][number];
+
+export function fakeSession(n: number, overrides: Partial<Session> = {}): Session {
   const created = new Date(Date.UTC(2025, 0, 1, 12, 0, n));
   return {
     id: `s${n}`,

@@ -4,27 +4,33 @@ import { z } from "zod";
 import { ValidationError } from "./errors.js";
 import {
   API_KEY_SCOPES,
+  LIMITS,
   SESSION_SORT_KEYS,
   SESSION_STATUS_FILTERS,
+  SORT_DIRECTIONS,
   USER_ROLES,
   USER_STATUSES,
-} from "./types.js";
+} from "../vocab.js";
 
-export const MAX_LIMIT = 200;
-export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = LIMITS.pageSize.max;
+export const DEFAULT_LIMIT = LIMITS.pageSize.default;
 
-const id = z.string().trim().min(1, "is required").max(100, "is too long");
+const id = z.string().trim().min(1, "is required").max(LIMITS.id, "is too long");
 const shortText = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 
 export const limitSchema = z
   .number()
   .int("must be a whole number")
-  .min(1, "must be at least 1")
+  .min(LIMITS.pageSize.min, `must be at least ${LIMITS.pageSize.min}`)
   .max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)
   .default(DEFAULT_LIMIT);
-export const cursorSchema = z.string().max(500).nullish();
-export const reasonSchema = z.string().trim().max(500, "must be at most 500 characters").nullish();
+export const cursorSchema = z.string().max(LIMITS.cursor).nullish();
+export const reasonSchema = z
+  .string()
+  .trim()
+  .max(LIMITS.reason, `must be at most ${LIMITS.reason} characters`)
+  .nullish();
 
 export const sessionFilterSchema = z
   .object({
@@ -33,15 +39,15 @@ export const sessionFilterSchema = z
     email: z
       .string()
       .trim()
-      .max(320)
+      .max(LIMITS.search)
       .transform((e) => e.normalize("NFC"))
       .optional(),
     status: z.enum(SESSION_STATUS_FILTERS).default("active"),
     createdFrom: z.coerce.date().optional(),
     createdTo: z.coerce.date().optional(),
-    ip: shortText(64).optional(),
-    browser: shortText(100).optional(),
-    os: shortText(100).optional(),
+    ip: shortText(LIMITS.ip).optional(),
+    browser: shortText(LIMITS.browser).optional(),
+    os: shortText(LIMITS.os).optional(),
   })
   .refine((f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo, {
     message: "createdFrom must not be after createdTo",
@@ -51,7 +57,7 @@ export const sessionFilterSchema = z
 
 export const sessionSortSchema = z.object({
   by: z.enum(SESSION_SORT_KEYS).default("createdAt"),
-  dir: z.enum(["asc", "desc"]).default("desc"),
+  dir: z.enum(SORT_DIRECTIONS).default("desc"),
 });
 
 export const listSessionsSchema = z.object({
@@ -75,14 +81,14 @@ export const revokeManySchema = z.object({
 
 export const createSessionSchema = z.object({
   userId: id,
-  ip: z.string().trim().max(64).nullish(),
-  userAgent: z.string().max(1000).nullish(),
+  ip: z.string().trim().max(LIMITS.ip).nullish(),
+  userAgent: z.string().max(LIMITS.userAgent).nullish(),
 });
 
 export const emailSchema = z
   .string()
   .trim()
-  .max(320, "must be at most 320 characters")
+  .max(LIMITS.email, `must be at most ${LIMITS.email} characters`)
   // Deliberately loose: one @, something on each side, no spaces. Unicode local parts and IDN
   // domains are valid addresses; only delivery can really prove an address.
   .regex(/^[^\s@]+@[^\s@]+$/u, "must be an email address")
@@ -90,12 +96,12 @@ export const emailSchema = z
 
 export const passwordSchema = z
   .string()
-  .min(8, "must be at least 8 characters")
-  .max(200, "must be at most 200 characters");
+  .min(LIMITS.password.min, `must be at least ${LIMITS.password.min} characters`)
+  .max(LIMITS.password.max, `must be at most ${LIMITS.password.max} characters`);
 
 export const createUserSchema = z.object({
   email: emailSchema,
-  name: z.string().trim().max(200).nullish(),
+  name: z.string().trim().max(LIMITS.name).nullish(),
   role: z.enum(USER_ROLES).default("user"),
   password: passwordSchema.nullish(),
   status: z.enum(USER_STATUSES).default("active"),
@@ -105,7 +111,7 @@ export const listUsersSchema = z.object({
   search: z
     .string()
     .trim()
-    .max(320)
+    .max(LIMITS.search)
     .transform((s) => s.normalize("NFC"))
     .optional(),
   status: z.enum(USER_STATUSES).optional(),
@@ -115,15 +121,16 @@ export const listUsersSchema = z.object({
 });
 
 export const listAuditSchema = z.object({
-  action: shortText(100).optional(),
-  actor: shortText(100).optional(),
-  target: shortText(100).optional(),
+  // Any text, not z.enum(AUDIT_ACTIONS): an unknown action lists nothing instead of failing.
+  action: shortText(LIMITS.auditFilter).optional(),
+  actor: shortText(LIMITS.auditFilter).optional(),
+  target: shortText(LIMITS.auditFilter).optional(),
   limit: limitSchema,
   cursor: cursorSchema,
 });
 
 export const createApiKeySchema = z.object({
-  name: shortText(100),
+  name: shortText(LIMITS.apiKeyName),
   scopes: z
     .array(z.enum(API_KEY_SCOPES))
     .min(1, "choose at least one scope")

@@ -1,18 +1,43 @@
 // The shapes the service accepts and returns. Everything is camelCase; no shape here can hold a raw token
 // except CreatedSession, which exists only in createSession's result.
 
-export type UserRole = "admin" | "viewer" | "user";
-export type UserStatus = "active" | "disabled";
-export const USER_ROLES = ["admin", "viewer", "user"] as const satisfies readonly UserRole[];
-export const USER_STATUSES = ["active", "disabled"] as const satisfies readonly UserStatus[];
+import type {
+  ApiKeyScope,
+  AuditAction,
+  AuditActionFilter,
+  AuditActorType,
+  AuditTargetType,
+  SessionSortKey,
+  SessionStatus,
+  SessionStatusFilter,
+  SortDirection,
+  UserRole,
+  UserStatus,
+} from "../vocab.js";
 
-export type SessionStatus = "active" | "expired" | "revoked";
-export const SESSION_STATUS_FILTERS = ["active", "expired", "revoked", "all"] as const;
-export type SessionStatusFilter = (typeof SESSION_STATUS_FILTERS)[number];
-
-export const SESSION_SORT_KEYS = ["createdAt", "lastSeenAt", "expiresAt"] as const;
-export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
-export type SortDirection = "asc" | "desc";
+// The vocabulary is defined once in vocab.ts (dependency-free, so the console can bundle it) and
+// re-exported here, where the rest of the domain has always found it.
+export {
+  API_KEY_SCOPES,
+  AUDIT_ACTIONS,
+  SESSION_SORT_KEYS,
+  SESSION_STATUS_FILTERS,
+  USER_ROLES,
+  USER_STATUSES,
+} from "../vocab.js";
+export type {
+  ApiKeyScope,
+  AuditAction,
+  AuditActionFilter,
+  AuditActorType,
+  AuditTargetType,
+  SessionSortKey,
+  SessionStatus,
+  SessionStatusFilter,
+  SortDirection,
+  UserRole,
+  UserStatus,
+} from "../vocab.js";
 
 /** Who performs a change; recorded on revocations and in every audit event. */
 export type Actor =
@@ -176,10 +201,10 @@ export interface RevokeManyResult {
 export interface AuditEvent {
   id: string;
   at: Date;
-  actorType: "user" | "api_key" | "system";
+  actorType: AuditActorType;
   actor: string;
-  action: string;
-  targetType: "session" | "user" | "api_key" | null;
+  action: AuditAction;
+  targetType: AuditTargetType | null;
   target: string | null;
   ip: string | null;
   reason: string | null;
@@ -192,23 +217,12 @@ export interface AuditEvent {
 }
 
 export interface ListAuditInput {
-  action?: string;
+  action?: AuditActionFilter;
   actor?: string;
   target?: string;
   limit?: number;
   cursor?: string | null;
 }
-
-export const API_KEY_SCOPES = [
-  "sessions:read",
-  "sessions:revoke",
-  "sessions:issue",
-  "users:read",
-  "users:write",
-  "audit:read",
-  "keys:manage",
-] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export interface ApiKey {
   id: string;

@@ -3,6 +3,7 @@ import { getRouteApi, Link } from "@tanstack/react-router";
 import { createColumnHelper, useTable } from "@tanstack/react-table";
 import { BotIcon, KeyRoundIcon, ScrollTextIcon, SearchXIcon, XIcon } from "lucide-react";
 import { useMemo, useState, type FormEvent } from "react";
+import { AUDIT_ACTIONS } from "@sessions/core/vocab";
 import { EmptyState, ErrorState, PageHeader, RelativeTime } from "@/components/bits";
 import { DataTable, tableCore } from "@/components/data-table";
 import { Pager, useCursorPages } from "@/components/pager";
@@ -13,9 +14,9 @@ import { Input, NativeSelect } from "@/components/ui/input";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber, shortId } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
-import { actionLabel, actionTone, AUDIT_ACTIONS } from "./search";
+import { actionLabel, actionTone, isAuditAction } from "./search";
 
 type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
 
@@ -33,6 +34,7 @@ function ActionBadge({ action }: { action: string }) {
 }
 
 export function AuditPage() {
+  const trpc = useTRPC();
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const { refetchInterval } = useLive();
@@ -198,9 +200,7 @@ export function AuditPage() {
   });
   const filtered = Boolean(search.action || search.actor);
   const actions: string[] =
-    search.action && !(AUDIT_ACTIONS as readonly string[]).includes(search.action)
-      ? [search.action, ...AUDIT_ACTIONS]
-      : [...AUDIT_ACTIONS];
+    search.action && !isAuditAction(search.action) ? [search.action, ...AUDIT_ACTIONS] : [...AUDIT_ACTIONS];
 
   function applyActor(event: FormEvent) {
     event.preventDefault();

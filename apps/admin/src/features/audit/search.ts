@@ -1,22 +1,10 @@
-// The audit log's URL state: action and actor filters and the keyset cursor.
-
-/** Actions the service writes; the filter offers these, and any other value in a URL still works. */
-export const AUDIT_ACTIONS = [
-  "session.created",
-  "session.revoked",
-  "session.ended",
-  "user.sessions_revoked",
-  "sessions.revoked_many",
-  "sessions.pruned",
-  "user.created",
-  "user.disabled",
-  "user.enabled",
-  "api_key.created",
-  "api_key.revoked",
-] as const;
+// The audit log's URL state: action and actor filters and the keyset cursor. The actions are core's;
+// an action added or removed there is a compile error here until it has a label.
+import { AUDIT_ACTIONS, LIMITS, type AuditAction, type AuditActionFilter } from "@sessions/core/vocab";
 
 export interface AuditSearch {
-  action?: string;
+  /** One of AUDIT_ACTIONS, or any other text from a URL (it then lists nothing). */
+  action?: AuditActionFilter;
   /** An actor id, or an email that the page resolves to a user id. */
   actor?: string;
   cursor?: string;
@@ -24,13 +12,14 @@ export interface AuditSearch {
 
 export function parseAuditSearch(raw: Record<string, unknown>): AuditSearch {
   const out: AuditSearch = {};
-  if (typeof raw.action === "string" && raw.action.trim()) out.action = raw.action.trim().slice(0, 100);
-  if (typeof raw.actor === "string" && raw.actor.trim()) out.actor = raw.actor.trim().slice(0, 320);
-  if (typeof raw.cursor === "string" && raw.cursor) out.cursor = raw.cursor.slice(0, 500);
+  if (typeof raw.action === "string" && raw.action.trim())
+    out.action = raw.action.trim().slice(0, LIMITS.auditFilter);
+  if (typeof raw.actor === "string" && raw.actor.trim()) out.actor = raw.actor.trim().slice(0, LIMITS.email);
+  if (typeof raw.cursor === "string" && raw.cursor) out.cursor = raw.cursor.slice(0, LIMITS.cursor);
   return out;
 }
 
-const ACTION_LABELS: Record<string, string> = {
+const ACTION_LABELS: Record<AuditAction, string> = {
   "session.created": "Session created",
   "session.revoked": "Session revoked",
   "session.ended": "Signed out",
@@ -44,8 +33,13 @@ const ACTION_LABELS: Record<string, string> = {
   "api_key.revoked": "API key revoked",
 };
 
+export function isAuditAction(action: string): action is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(action);
+}
+
+/** A person's words for an action; an unknown one (from a URL) is shown as it is. */
 export function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
+  return isAuditAction(action) ? ACTION_LABELS[action] : action;
 }
 
 /** Destructive actions are tinted in the log so they stand out when scanning. */

@@ -16,7 +16,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 
 // The chart (uPlot) loads after the numbers are on screen.
@@ -166,6 +166,7 @@ function Breakdown({
 }
 
 function RecentSessions() {
+  const trpc = useTRPC();
   const { refetchInterval } = useLive();
   const query = useQuery(
     trpc.sessions.listActive.queryOptions(
@@ -251,6 +252,7 @@ function ChartCard({ children, stats }: { children: ReactNode; stats: Stats | un
 }
 
 export function DashboardPage() {
+  const trpc = useTRPC();
   const { refetchInterval } = useLive();
   const stats = useQuery(trpc.sessions.stats.queryOptions(undefined, { refetchInterval }));
   const loading = stats.isPending;

@@ -10,6 +10,7 @@ import {
 } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { LIMITS } from "@sessions/core/vocab";
 import { CopyButton, EmptyState, ErrorState, PageHeader, RelativeTime } from "@/components/bits";
 import { DataTable, tableCore } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
@@ -27,7 +28,7 @@ import {
 import { Input, Label } from "@/components/ui/input";
 import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { useViewer } from "@/lib/viewer";
 import { SCOPES, scopesError, type Scope } from "./scopes";
 
@@ -36,6 +37,7 @@ type ApiKey = RouterOutputs["keys"]["list"]["items"][number];
 const helper = createColumnHelper<typeof tableCore, ApiKey>();
 
 function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["sessions:read"]);
@@ -116,7 +118,7 @@ function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: 
                   value={name}
                   onChange={(e) => setName(e.target.value)}
                   placeholder="e.g. billing-service"
-                  maxLength={100}
+                  maxLength={LIMITS.apiKeyName}
                   autoFocus
                   aria-invalid={touched && !name.trim() ? true : undefined}
                 />
@@ -179,6 +181,7 @@ function RevokeKeyDialog({
   apiKey: ApiKey | null;
   onOpenChange: (open: boolean) => void;
 }) {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   const revoke = useMutation(
     trpc.keys.revoke.mutationOptions({
@@ -219,6 +222,7 @@ function RevokeKeyDialog({
 }
 
 export function KeysPage() {
+  const trpc = useTRPC();
   const viewer = useViewer();
   const [createOpen, setCreateOpen] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);

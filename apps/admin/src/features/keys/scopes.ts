@@ -1,16 +1,24 @@
-// API key scopes as the create dialog offers them, with what each one lets a service do.
+// API key scopes as the create dialog offers them, with what each one lets a service do. The scopes
+// are core's; a scope added or removed there is a compile error here until it is described.
+import { API_KEY_SCOPES, type ApiKeyScope } from "@sessions/core/vocab";
 
-export const SCOPES = [
-  { value: "sessions:read", description: "List, count and inspect sessions; read stats." },
-  { value: "sessions:revoke", description: "Revoke one session, a user's sessions, or by filter." },
-  { value: "sessions:issue", description: "Create, validate and end sessions (sign-in flows)." },
-  { value: "users:read", description: "List and look up users." },
-  { value: "users:write", description: "Create users and enable or disable them." },
-  { value: "audit:read", description: "Read the audit log." },
-  { value: "keys:manage", description: "Create, list and revoke API keys. Grant sparingly." },
-] as const;
+export type Scope = ApiKeyScope;
 
-export type Scope = (typeof SCOPES)[number]["value"];
+const DESCRIPTIONS: Record<ApiKeyScope, string> = {
+  "sessions:read": "List, count and inspect sessions; read stats.",
+  "sessions:revoke": "Revoke one session, a user's sessions, or by filter.",
+  "sessions:issue": "Create, validate and end sessions (sign-in flows).",
+  "users:read": "List and look up users.",
+  "users:write": "Create users and enable or disable them.",
+  "audit:read": "Read the audit log.",
+  "keys:manage": "Create, list and revoke API keys. Grant sparingly.",
+};
+
+/** In core's order, which goes from narrow to wide. */
+export const SCOPES: readonly { value: ApiKeyScope; description: string }[] = API_KEY_SCOPES.map((value) => ({
+  value,
+  description: DESCRIPTIONS[value],
+}));
 
 export function scopesError(scopes: readonly string[]): string | undefined {
   return scopes.length === 0 ? "Choose at least one scope." : undefined;

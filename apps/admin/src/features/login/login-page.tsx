@@ -5,12 +5,13 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 import { signInErrorMessage } from "@/lib/errors";
-import { trpc } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 import { meQueryOptions } from "@/lib/viewer";
 
 const route = getRouteApi("/login");
 
 export function LoginPage() {
+  const trpc = useTRPC();
   const search = route.useSearch();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -35,7 +36,7 @@ export function LoginPage() {
         onSuccess: () => {
           queryClient.clear();
           void queryClient
-            .fetchQuery(meQueryOptions())
+            .fetchQuery(meQueryOptions(trpc))
             .then(() => router.navigate({ href: search.redirect ?? "/", replace: true }));
         },
         onError: (error) => {

@@ -1,3 +1,4 @@
+import { LIMITS } from "@sessions/core/vocab";
 import { describe, expect, it } from "vitest";
 import {
   bulkAvailability,
@@ -153,7 +154,7 @@ describe("reasons", () => {
   });
 
   it("refuses reasons the API would refuse", () => {
-    expect(reasonError("x".repeat(500))).toBeUndefined();
-    expect(reasonError("x".repeat(501))).toMatch(/500 characters/);
+    expect(reasonError("x".repeat(LIMITS.reason))).toBeUndefined();
+    expect(reasonError("x".repeat(LIMITS.reason + 1))).toMatch(`${LIMITS.reason} characters`);
   });
 });

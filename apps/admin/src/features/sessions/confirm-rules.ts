@@ -1,21 +1,21 @@
 // What each destructive action says before it happens, and when its confirm button may be pressed.
 // Pure, so the rules are tested without rendering a dialog.
-
-export type Role = "admin" | "viewer" | "user";
+import { LIMITS, type SessionStatus, type SessionStatusFilter, type UserRole } from "@sessions/core/vocab";
 
 /** Bulk revokes above this many sessions ask the operator to type the count. */
 export const TYPE_TO_CONFIRM_OVER = 100;
-export const MAX_REASON_LENGTH = 500;
+/** The API refuses longer reasons; the dialog says so before sending. */
+export const MAX_REASON_LENGTH = LIMITS.reason;
 
 export interface Viewer {
-  role: Role;
+  role: UserRole;
   /** The caller's own console session. */
   sessionId: string | null;
 }
 
 export interface RevocableSession {
   id: string;
-  status: "active" | "expired" | "revoked";
+  status: SessionStatus;
   isCurrent?: boolean;
 }
 
@@ -108,7 +108,9 @@ export function canConfirmBulk(matched: number | undefined, typed: string): bool
 }
 
 /** Revoked sessions cannot be revoked again, so a bulk revoke of the "revoked" view makes no sense. */
-export function bulkAvailability(status: string): { allowed: true } | { allowed: false; message: string } {
+export function bulkAvailability(
+  status: SessionStatusFilter,
+): { allowed: true } | { allowed: false; message: string } {
   return status === "revoked"
     ? { allowed: false, message: "Revoked sessions cannot be revoked again." }
     : { allowed: true };

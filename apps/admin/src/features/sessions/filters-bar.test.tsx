@@ -8,7 +8,6 @@ import { DEFAULT_SEARCH, parseSessionsSearch, serializeSessionsSearch, updateSes
 
 let api: MockApi | undefined;
 afterEach(() => {
-  api?.restore();
   vi.useRealTimers();
 });
 
@@ -36,7 +35,7 @@ describe("FiltersBar", () => {
   it("offers the browsers and systems the stats count, and reports choices as URL changes", async () => {
     api = statsApi();
     const onChange = vi.fn();
-    renderWithApi(<FiltersBar search={DEFAULT_SEARCH} onChange={onChange} />);
+    renderWithApi(<FiltersBar search={DEFAULT_SEARCH} onChange={onChange} />, api);
     await screen.findByRole("option", { name: "Firefox" });
     await userEvent.selectOptions(screen.getByLabelText("Browser"), "Firefox");
     expect(onChange).toHaveBeenLastCalledWith({ browser: "Firefox" });
@@ -48,7 +47,7 @@ describe("FiltersBar", () => {
 
   it("keeps a browser from a shared link selectable even when the stats don't list it", async () => {
     api = statsApi();
-    renderWithApi(<FiltersBar search={parseSessionsSearch({ browser: "Lynx" })} onChange={() => {}} />);
+    renderWithApi(<FiltersBar search={parseSessionsSearch({ browser: "Lynx" })} onChange={() => {}} />, api);
     expect(await screen.findByRole("option", { name: "Lynx" })).toBeTruthy();
     expect(screen.getByLabelText<HTMLSelectElement>("Browser").value).toBe("Lynx");
   });
@@ -57,7 +56,7 @@ describe("FiltersBar", () => {
     api = statsApi();
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const onChange = vi.fn();
-    renderWithApi(<FiltersBar search={DEFAULT_SEARCH} onChange={onChange} />);
+    renderWithApi(<FiltersBar search={DEFAULT_SEARCH} onChange={onChange} />, api);
     const box = screen.getByLabelText("Search by email");
     fireEvent.change(box, { target: { value: "ann" } });
     expect(onChange).not.toHaveBeenCalledWith({ q: "ann" });
@@ -71,7 +70,7 @@ describe("FiltersBar", () => {
     api = statsApi();
     const onChange = vi.fn();
     const filtered = parseSessionsSearch({ q: "ann", status: "all", os: "macOS", cursor: "c2" });
-    renderWithApi(<FiltersBar search={filtered} onChange={onChange} />);
+    renderWithApi(<FiltersBar search={filtered} onChange={onChange} />, api);
     await userEvent.click(screen.getByRole("button", { name: "Clear filters" }));
     const patch = onChange.mock.lastCall?.[0] as Record<string, undefined>;
     expect(serializeSessionsSearch(updateSessionsSearch(filtered, patch))).toEqual({});
@@ -79,7 +78,7 @@ describe("FiltersBar", () => {
 
   it("has no Clear button when nothing is filtered", () => {
     api = statsApi();
-    renderWithApi(<FiltersBar search={DEFAULT_SEARCH} onChange={() => {}} />);
+    renderWithApi(<FiltersBar search={DEFAULT_SEARCH} onChange={() => {}} />, api);
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
   });
 });

@@ -4,9 +4,10 @@ import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 
 import { Kbd } from "@/components/bits";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
-import { trpc } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
-import { hasActiveFilters, SESSION_STATUSES, type SessionsSearch, type SessionStatusFilter } from "./search";
+import { SESSION_STATUS_FILTERS, type SessionStatusFilter } from "@sessions/core/vocab";
+import { clearFilters, hasActiveFilters, type SessionsSearch } from "./search";
 
 const STATUS_LABELS: Record<SessionStatusFilter, string> = {
   active: "Active",
@@ -112,7 +113,10 @@ function StatusTabs({
     const delta = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
     if (!delta) return;
     event.preventDefault();
-    const next = SESSION_STATUSES[(index + delta + SESSION_STATUSES.length) % SESSION_STATUSES.length]!;
+    const next =
+      SESSION_STATUS_FILTERS[
+        (index + delta + SESSION_STATUS_FILTERS.length) % SESSION_STATUS_FILTERS.length
+      ]!;
     onChange(next);
     const group = event.currentTarget.parentElement;
     requestAnimationFrame(() => group?.querySelector<HTMLButtonElement>(`[data-value="${next}"]`)?.focus());
@@ -123,7 +127,7 @@ function StatusTabs({
       aria-label="Status"
       className="inline-flex h-9 items-center rounded-md border bg-subtle p-0.5"
     >
-      {SESSION_STATUSES.map((status, index) => {
+      {SESSION_STATUS_FILTERS.map((status, index) => {
         const checked = value === status;
         return (
           <button
@@ -162,6 +166,7 @@ export function FiltersBar({
   /** Shown at the end of the filters, e.g. how many sessions they match. */
   summary?: ReactNode;
 }) {
+  const trpc = useTRPC();
   // The browser and OS choices are the names the stats already count.
   const stats = useQuery(trpc.sessions.stats.queryOptions(undefined, { staleTime: 60_000 }));
   const browsers = optionsWith(
@@ -252,17 +257,7 @@ export function FiltersBar({
             variant="ghost"
             size="sm"
             className="h-9 text-muted-foreground"
-            onClick={() =>
-              onChange({
-                q: undefined,
-                status: undefined,
-                browser: undefined,
-                os: undefined,
-                ip: undefined,
-                from: undefined,
-                to: undefined,
-              })
-            }
+            onClick={() => onChange(clearFilters(search))}
           >
             <XIcon /> Clear filters
           </Button>

@@ -16,7 +16,7 @@ import { Input, Label, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber, plural } from "@/lib/format";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import {
   bulkConfirmation,
   canConfirmBulk,
@@ -33,6 +33,7 @@ type SessionInfo = NonNullable<RouterOutputs["sessions"]["get"]>;
 
 /** Refreshes every view a revoke changes, and waits, so a closing dialog reveals the new state. */
 export function useRefreshAfterRevoke() {
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
   return () =>
     Promise.all([
@@ -152,6 +153,7 @@ export function RevokeSessionDialog({
   onOpenChange: (open: boolean) => void;
   onDone?: (revoked: boolean) => void;
 }) {
+  const trpc = useTRPC();
   const [reason, setReason] = useState("");
   const refresh = useRefreshAfterRevoke();
   const revoke = useMutation(
@@ -205,6 +207,7 @@ export function RevokeUserSessionsDialog({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
+  const trpc = useTRPC();
   const [reason, setReason] = useState("");
   const refresh = useRefreshAfterRevoke();
   const revoke = useMutation(
@@ -247,6 +250,7 @@ export function BulkRevokeDialog({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
+  const trpc = useTRPC();
   const [reason, setReason] = useState("");
   const [typed, setTyped] = useState("");
   const typedId = useId();

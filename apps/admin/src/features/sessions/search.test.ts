@@ -1,9 +1,13 @@
+import { LIMITS } from "@sessions/core/vocab";
 import { describe, expect, it } from "vitest";
 import {
+  clearFilters,
+  DEFAULT_PAGE_SIZE,
   DEFAULT_SEARCH,
   describeFilter,
   hasActiveFilters,
   nextSort,
+  PAGE_SIZES,
   parseDay,
   parseSessionsSearch,
   serializeSessionsSearch,
@@ -60,6 +64,13 @@ describe("parseSessionsSearch", () => {
       to: "soon",
     });
     expect(parsed).toEqual(DEFAULT_SEARCH);
+  });
+
+  it("offers only page sizes the API accepts", () => {
+    for (const size of [...PAGE_SIZES, DEFAULT_PAGE_SIZE]) {
+      expect(size).toBeGreaterThanOrEqual(LIMITS.pageSize.min);
+      expect(size).toBeLessThanOrEqual(LIMITS.pageSize.max);
+    }
   });
 
   it("accepts numbers where the router parsed them", () => {
@@ -214,5 +225,24 @@ describe("describing a view", () => {
     expect(hasActiveFilters({ ...DEFAULT_SEARCH, sort: "expiresAt", size: 100, cursor: "x" })).toBe(false);
     expect(hasActiveFilters({ ...DEFAULT_SEARCH, status: "all" })).toBe(true);
     expect(hasActiveFilters({ ...DEFAULT_SEARCH, to: "2025-01-01" })).toBe(true);
+  });
+
+  it("clears every filter, and only the filters: sort and page size stay, the cursor goes", () => {
+    const view = parseSessionsSearch({
+      q: "ann",
+      status: "revoked",
+      browser: "Chrome",
+      os: "macOS",
+      ip: "10.0.0.1",
+      from: "2025-01-01",
+      to: "2025-01-31",
+      sort: "expiresAt",
+      size: "100",
+      cursor: "c2",
+    });
+    const cleared = updateSessionsSearch(view, clearFilters(view));
+    expect(serializeSessionsSearch(cleared)).toEqual({ sort: "expiresAt", size: "100" });
+    expect(hasActiveFilters(cleared)).toBe(false);
+    expect(clearFilters(DEFAULT_SEARCH)).toEqual({});
   });
 });

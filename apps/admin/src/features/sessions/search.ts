@@ -1,18 +1,22 @@
 // The sessions view's state lives in the URL, so a view can be shared and survives a reload.
 // This module is the only place that maps between the URL's search params and the API's list
-// input; it is pure so the mapping is tested without a browser.
+// input; it is pure so the mapping is tested without a browser. Statuses, sort keys and limits are
+// core's (a new status or sort key is a compile error in the labels keyed by them).
+import {
+  LIMITS,
+  SESSION_SORT_KEYS,
+  SESSION_STATUS_FILTERS,
+  SORT_DIRECTIONS,
+  type SessionSortKey,
+  type SessionStatusFilter,
+  type SortDirection,
+} from "@sessions/core/vocab";
 
-export const SESSION_STATUSES = ["active", "expired", "revoked", "all"] as const;
-export type SessionStatusFilter = (typeof SESSION_STATUSES)[number];
-
-export const SORT_KEYS = ["createdAt", "lastSeenAt", "expiresAt"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-export type SortDir = "asc" | "desc";
-
+/** Page sizes the pager offers; each within the API's page size limit (LIMITS.pageSize.max). */
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export const DEFAULT_PAGE_SIZE = 25;
 export const DEFAULT_STATUS: SessionStatusFilter = "active";
-export const DEFAULT_SORT: { by: SortKey; dir: SortDir } = { by: "createdAt", dir: "desc" };
+export const DEFAULT_SORT: { by: SessionSortKey; dir: SortDirection } = { by: "createdAt", dir: "desc" };
 
 /** The sessions view as the URL holds it. Absent optional fields mean "no filter". */
 export interface SessionsSearch {
@@ -26,8 +30,8 @@ export interface SessionsSearch {
   from?: string;
   /** Created on or before this local day (YYYY-MM-DD), inclusive. */
   to?: string;
-  sort: SortKey;
-  dir: SortDir;
+  sort: SessionSortKey;
+  dir: SortDirection;
   size: number;
   /** Keyset cursor of the current page; absent on the first page. */
   cursor?: string;
@@ -79,20 +83,20 @@ export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearc
   // A reversed range is a slip of the hand, not an empty result: put it the right way round.
   if (from && to && from > to) [from, to] = [to, from];
   const search: SessionsSearch = {
-    status: oneOf(raw.status, SESSION_STATUSES, DEFAULT_STATUS),
-    sort: oneOf(raw.sort, SORT_KEYS, DEFAULT_SORT.by),
-    dir: oneOf(raw.dir, ["asc", "desc"] as const, DEFAULT_SORT.dir),
+    status: oneOf(raw.status, SESSION_STATUS_FILTERS, DEFAULT_STATUS),
+    sort: oneOf(raw.sort, SESSION_SORT_KEYS, DEFAULT_SORT.by),
+    dir: oneOf(raw.dir, SORT_DIRECTIONS, DEFAULT_SORT.dir),
     size,
   };
   const optional = {
-    q: text(raw.q, 320),
-    browser: text(raw.browser, 100),
-    os: text(raw.os, 100),
-    ip: text(raw.ip, 64),
+    q: text(raw.q, LIMITS.search),
+    browser: text(raw.browser, LIMITS.browser),
+    os: text(raw.os, LIMITS.os),
+    ip: text(raw.ip, LIMITS.ip),
     from,
     to,
-    cursor: text(raw.cursor, 500),
-    session: text(raw.session, 100),
+    cursor: text(raw.cursor, LIMITS.cursor),
+    session: text(raw.session, LIMITS.id),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (search as unknown as Record<string, string>)[key] = value;
@@ -118,8 +122,11 @@ export function serializeSessionsSearch(search: SessionsSearch): Record<string, 
   return out;
 }
 
-/** Fields that select which sessions are listed; changing any of them starts again at page one. */
-const RESETS_PAGE: readonly (keyof SessionsSearch)[] = [
+/**
+ * The filters: the fields that narrow which sessions are listed. The one list behind the filters
+ * bar's and the empty list's "Clear filters", hasActiveFilters and the page reset below.
+ */
+export const FILTER_KEYS = [
   "q",
   "status",
   "browser",
@@ -127,19 +134,32 @@ const RESETS_PAGE: readonly (keyof SessionsSearch)[] = [
   "ip",
   "from",
   "to",
-  "sort",
-  "dir",
-  "size",
-];
+] as const satisfies readonly (keyof SessionsSearch)[];
+export type FilterKey = (typeof FILTER_KEYS)[number];
+
+/** A change to a view, as updateSessionsSearch applies it: undefined or "" removes a field. */
+export type SessionsSearchPatch = Partial<Record<keyof SessionsSearch, string | number | undefined>>;
+
+/** The change that removes every filter the view has, back to the default list (sort and size kept). */
+export function clearFilters(search: SessionsSearch): Partial<Record<FilterKey, undefined>> {
+  const patch: Partial<Record<FilterKey, undefined>> = {};
+  for (const key of FILTER_KEYS) if (search[key] !== DEFAULT_SEARCH[key]) patch[key] = undefined;
+  return patch;
+}
+
+/** Whether the view narrows the sessions beyond the default "active" list. */
+export function hasActiveFilters(search: SessionsSearch): boolean {
+  return Object.keys(clearFilters(search)).length > 0;
+}
+
+/** Changing any of these selects other rows or another order, so the view starts again at page one. */
+const RESETS_PAGE: readonly (keyof SessionsSearch)[] = [...FILTER_KEYS, "sort", "dir", "size"];
 
 /**
  * Applies a change to a view. A change to the filter, sort or page size drops the cursor (a
  * keyset cursor belongs to one query); opening a session in the drawer keeps the page.
  */
-export function updateSessionsSearch(
-  previous: SessionsSearch,
-  patch: Partial<Record<keyof SessionsSearch, string | number | undefined>>,
-): SessionsSearch {
+export function updateSessionsSearch(previous: SessionsSearch, patch: SessionsSearchPatch): SessionsSearch {
   const merged: Record<string, unknown> = { ...serializeSessionsSearch(previous) };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined || value === "") delete merged[key];
@@ -151,7 +171,10 @@ export function updateSessionsSearch(
 }
 
 /** Clicking a column header: a new column sorts newest first; the same column flips direction. */
-export function nextSort(search: SessionsSearch, by: SortKey): { sort: SortKey; dir: SortDir } {
+export function nextSort(
+  search: SessionsSearch,
+  by: SessionSortKey,
+): { sort: SessionSortKey; dir: SortDirection } {
   if (search.sort !== by) return { sort: by, dir: "desc" };
   return { sort: by, dir: search.dir === "desc" ? "asc" : "desc" };
 }
@@ -195,19 +218,6 @@ export function toListInput(search: SessionsSearch) {
     filter: toSessionFilter(search),
     sort: { by: search.sort, dir: search.dir },
   };
-}
-
-/** Whether the view narrows the sessions beyond the default "active" list. */
-export function hasActiveFilters(search: SessionsSearch): boolean {
-  return Boolean(
-    search.q ||
-    search.browser ||
-    search.os ||
-    search.ip ||
-    search.from ||
-    search.to ||
-    search.status !== DEFAULT_STATUS,
-  );
 }
 
 /** The view's filter in words, for the bulk-revoke confirmation and empty states. */

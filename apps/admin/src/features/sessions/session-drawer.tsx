@@ -22,7 +22,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { trpc } from "@/lib/trpc";
+import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { useViewer } from "@/lib/viewer";
 import { revokeAvailability } from "./confirm-rules";
@@ -82,6 +82,7 @@ export function SessionDrawer({
 }
 
 function DrawerBody({ sessionId, onSelect }: { sessionId: string; onSelect: (id: string) => void }) {
+  const trpc = useTRPC();
   const viewer = useViewer();
   const { refetchInterval } = useLive();
   const [revokeOpen, setRevokeOpen] = useState(false);

@@ -11,6 +11,7 @@ import {
   Trash2Icon,
 } from "lucide-react";
 import { useCallback, useMemo, useState } from "react";
+import type { SessionSortKey } from "@sessions/core/vocab";
 import {
   Age,
   Avatar,
@@ -34,13 +35,14 @@ import { errorMessage } from "@/lib/errors";
 import { formatDateTimeFull, formatNumber, formatShortDate } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useMediaQuery } from "@/lib/use-media-query";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { useViewer, type ViewerInfo } from "@/lib/viewer";
 import { bulkAvailability, revokeAvailability } from "./confirm-rules";
 import { FiltersBar, type FiltersPatch } from "./filters-bar";
 import { BulkRevokeDialog, RevokeSessionDialog } from "./revoke-dialogs";
 import {
+  clearFilters,
   hasActiveFilters,
   nextSort,
   PAGE_SIZES,
@@ -50,7 +52,6 @@ import {
   toSessionFilter,
   updateSessionsSearch,
   type SessionsSearch,
-  type SortKey,
 } from "./search";
 import { SessionDrawer } from "./session-drawer";
 
@@ -59,7 +60,7 @@ type SessionInfo = RouterOutputs["sessions"]["listActive"]["items"][number];
 const route = getRouteApi("/app/sessions");
 const helper = createColumnHelper<typeof tableCore, SessionInfo>();
 
-const SORT_LABELS: Record<SortKey, string> = {
+const SORT_LABELS: Record<SessionSortKey, string> = {
   createdAt: "Created",
   lastSeenAt: "Last seen",
   expiresAt: "Expires",
@@ -70,9 +71,9 @@ function SortHeader({
   search,
   onSort,
 }: {
-  sortKey: SortKey;
+  sortKey: SessionSortKey;
   search: SessionsSearch;
-  onSort: (key: SortKey) => void;
+  onSort: (key: SessionSortKey) => void;
 }) {
   const active = search.sort === sortKey;
   const Icon = !active ? ArrowUpDownIcon : search.dir === "asc" ? ArrowUpIcon : ArrowDownIcon;
@@ -223,6 +224,7 @@ function SessionCard({
 }
 
 export function SessionsPage() {
+  const trpc = useTRPC();
   const raw = route.useSearch();
   const navigate = route.useNavigate();
   const search = useMemo(() => parseSessionsSearch(raw), [raw]);
@@ -262,7 +264,7 @@ export function SessionsPage() {
     },
     [navigate, search],
   );
-  const onSort = useCallback((key: SortKey) => apply(nextSort(search, key)), [apply, search]);
+  const onSort = useCallback((key: SessionSortKey) => apply(nextSort(search, key)), [apply, search]);
   const openSession = useCallback(
     // Opening a session keeps the page's history state, so Previous still knows the earlier pages.
     (id: string | undefined) =>
@@ -362,21 +364,7 @@ export function SessionsPage() {
       title="No sessions match"
       description="Try a different email, status or date range."
       action={
-        <Button
-          variant="outline"
-          size="sm"
-          onClick={() =>
-            apply({
-              q: undefined,
-              status: undefined,
-              browser: undefined,
-              os: undefined,
-              ip: undefined,
-              from: undefined,
-              to: undefined,
-            })
-          }
-        >
+        <Button variant="outline" size="sm" onClick={() => apply(clearFilters(search))}>
           Clear filters
         </Button>
       }

@@ -40,7 +40,7 @@ import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime, formatNumber, plural } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { useViewer } from "@/lib/viewer";
 import {
   disableUserSummary,
@@ -69,6 +69,7 @@ function SetStatusDialog({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
+  const trpc = useTRPC();
   const [reason, setReason] = useState("");
   const refresh = useRefreshAfterRevoke();
   const disabling = user.status === "active";
@@ -157,6 +158,7 @@ function Stat({ label, children }: { label: string; children: React.ReactNode })
 }
 
 export function UserPage() {
+  const trpc = useTRPC();
   const { userId } = route.useParams();
   const viewer = useViewer();
   const { refetchInterval } = useLive();

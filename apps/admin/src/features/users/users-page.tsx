@@ -3,6 +3,7 @@ import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { createColumnHelper, useTable } from "@tanstack/react-table";
 import { SearchIcon, SearchXIcon, UsersIcon, XIcon } from "lucide-react";
 import { useEffect, useState } from "react";
+import { USER_STATUSES, type UserStatus } from "@sessions/core/vocab";
 import {
   Avatar,
   EmptyState,
@@ -19,7 +20,7 @@ import { Input } from "@/components/ui/input";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { trpc, type RouterOutputs } from "@/lib/trpc";
+import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import type { UsersSearch } from "./search";
 
@@ -80,13 +81,14 @@ const COLUMN_CLASS: Partial<Record<string, string>> = {
   sessions: "text-right",
 };
 
+const STATUS_LABELS: Record<UserStatus, string> = { active: "Active", disabled: "Disabled" };
 const STATUS_OPTIONS: { value: UsersSearch["status"]; label: string }[] = [
   { value: undefined, label: "All" },
-  { value: "active", label: "Active" },
-  { value: "disabled", label: "Disabled" },
+  ...USER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
 ];
 
 export function UsersPage() {
+  const trpc = useTRPC();
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const goTo = useNavigate();

@@ -1,7 +1,7 @@
 // Postgres schema. Same table names, column names and JS types as ../sqlite/schema.ts.
 // timestamptz(3): millisecond precision, exactly what the SQLite integer-ms columns hold.
 import { sql } from "drizzle-orm";
-import type { ApiKeyScope } from "../../domain/types.js";
+import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
 import {
   index,
   integer,
@@ -79,7 +79,7 @@ export const auditEvents = pgTable(
     at: ts("at").notNull(),
     actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
     actor: text("actor").notNull(),
-    action: text("action").notNull(),
+    action: text("action").$type<AuditAction>().notNull(),
     targetType: text("target_type", { enum: ["session", "user", "api_key"] }),
     target: text("target"),
     ip: text("ip"),

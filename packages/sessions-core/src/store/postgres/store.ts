@@ -677,7 +677,9 @@ export function createPostgresStore(
         .leftJoin(targetUser, and(eq(auditEvents.targetType, "user"), eq(targetUser.id, auditEvents.target)))
         .where(
           and(
-            query.action ? eq(auditEvents.action, query.action) : undefined,
+            query.action
+              ? eq(auditEvents.action, query.action as (typeof auditEvents.$inferSelect)["action"])
+              : undefined,
             query.actor ? eq(auditEvents.actor, query.actor) : undefined,
             query.target ? eq(auditEvents.target, query.target) : undefined,
             q.keysetAfter(auditEvents.at, auditEvents.id, "desc", query.after),

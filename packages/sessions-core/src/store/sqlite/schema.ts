@@ -2,7 +2,7 @@
 // the store contract suite runs the same assertions against both.
 // Timestamps are integer milliseconds (mode "timestamp_ms") so they map to Date like Postgres timestamptz(3).
 import { sql } from "drizzle-orm";
-import type { ApiKeyScope } from "../../domain/types.js";
+import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -72,7 +72,7 @@ export const auditEvents = sqliteTable(
     at: ts("at").notNull(),
     actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
     actor: text("actor").notNull(),
-    action: text("action").notNull(),
+    action: text("action").$type<AuditAction>().notNull(),
     targetType: text("target_type", { enum: ["session", "user", "api_key"] }),
     target: text("target"),
     ip: text("ip"),

@@ -1,0 +1,84 @@
+// The domain's vocabulary: every role, status, sort key, scope, audit action and input limit, once.
+// No imports at all, on purpose: the console bundles this file, and anything it imported (zod,
+// drizzle, better-sqlite3) would ride along. domain/types.ts and domain/inputs.ts derive their
+// unions and schemas from these arrays, so a value added here is accepted everywhere at once, and a
+// console keyed by these types stops compiling until it says how to show the new value.
+
+/** Operators (admin, viewer) use the console; end users (user) are whose sessions services manage. */
+export const USER_ROLES = ["admin", "viewer", "user"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export const OPERATOR_ROLES = ["admin", "viewer"] as const satisfies readonly UserRole[];
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+export const USER_STATUSES = ["active", "disabled"] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+export const SESSION_STATUSES = ["active", "expired", "revoked"] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+/** What a list may be filtered to: one status, or every session. */
+export const SESSION_STATUS_FILTERS = [...SESSION_STATUSES, "all"] as const;
+export type SessionStatusFilter = (typeof SESSION_STATUS_FILTERS)[number];
+
+export const SESSION_SORT_KEYS = ["createdAt", "lastSeenAt", "expiresAt"] as const;
+export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
+export const SORT_DIRECTIONS = ["asc", "desc"] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+
+export const API_KEY_SCOPES = [
+  "sessions:read",
+  "sessions:revoke",
+  "sessions:issue",
+  "users:read",
+  "users:write",
+  "audit:read",
+  "keys:manage",
+] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** Every action the service writes to the audit log. */
+export const AUDIT_ACTIONS = [
+  "session.created",
+  "session.revoked",
+  "session.ended",
+  "user.sessions_revoked",
+  "sessions.revoked_many",
+  "sessions.pruned",
+  "user.created",
+  "user.disabled",
+  "user.enabled",
+  "api_key.created",
+  "api_key.revoked",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/**
+ * What the audit log may be filtered by. Any text is accepted, not only a known action: a filter
+ * naming an action no event has (an old bookmark, a typo) lists nothing rather than failing.
+ * `string & {}` keeps editors suggesting the known actions.
+ */
+export type AuditActionFilter = AuditAction | (string & {});
+
+export const AUDIT_ACTOR_TYPES = ["user", "api_key", "system"] as const;
+export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+export const AUDIT_TARGET_TYPES = ["session", "user", "api_key"] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/** The input limits domain/inputs.ts enforces; the console trims and checks with the same numbers. */
+export const LIMITS = {
+  /** Page size of every list. */
+  pageSize: { min: 1, max: 200, default: 50 },
+  id: 100,
+  cursor: 500,
+  reason: 500,
+  email: 320,
+  /** Email substring filter and user search. */
+  search: 320,
+  name: 200,
+  password: { min: 8, max: 200 },
+  ip: 64,
+  browser: 100,
+  os: 100,
+  userAgent: 1000,
+  /** Audit filters (action, actor, target). */
+  auditFilter: 100,
+  apiKeyName: 100,
+} as const;
