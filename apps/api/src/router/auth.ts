@@ -1,14 +1,22 @@
 // Console sign-in: an admin or viewer exchanges email + password for a session of their own in the
 // same store, carried in an HttpOnly cookie. That session is what makes isCurrent true in lists.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
+import { LIMITS } from "@sessions/core";
 import { z } from "zod";
 import type { Context } from "../trpc/context.js";
 import { RateLimitedError } from "../trpc/errors.js";
 import { consoleProcedure, publicProcedure, signedInProcedure } from "../trpc/procedures.js";
 
 const loginInput = z.object({
-  email: z.string().trim().min(1, "is required").max(320, "must be at most 320 characters"),
-  password: z.string().min(1, "is required").max(200, "must be at most 200 characters"),
+  email: z
+    .string()
+    .trim()
+    .min(1, "is required")
+    .max(LIMITS.email, `must be at most ${LIMITS.email} characters`),
+  password: z
+    .string()
+    .min(1, "is required")
+    .max(LIMITS.password.max, `must be at most ${LIMITS.password.max} characters`),
 });
 
 /** One message for an unknown email, a wrong password, a disabled user and a role without console access. */

@@ -1,7 +1,7 @@
 // The procedures routers are built from: tRPC's root (superjson, SSE pings, the error formatter) and
 // the builders that authenticate and authorize. Routers built on these only validate input (with
 // sessions-core's zod schemas) and call the service; what each caller may do is decided here.
-import type { Actor, ApiKeyScope, CallContext } from "@sessions/core";
+import type { Actor, ApiKeyScope, CallContext, OperatorRole } from "@sessions/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { Caller, Context } from "./context.js";
@@ -65,7 +65,8 @@ export const consoleProcedure = signedInProcedure.use(({ ctx, next }) => {
   return next();
 });
 
-export type ConsoleRole = "viewer" | "admin";
+/** The roles that may use the console, from core's vocabulary. */
+export type ConsoleRole = OperatorRole;
 
 export interface Access {
   /** The least console role that may call: viewer (admins too) or admin. */

@@ -7,7 +7,7 @@ import { V7Generator } from "uuidv7";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { resolveConfig, type SessionsConfig } from "../domain/config.js";
 import { defaultRandom, type RandomSource } from "../domain/tokens.js";
-import type { Actor, AuditEvent, CallContext, SessionsEvent, User } from "../domain/types.js";
+import type { Actor, AuditAction, AuditEvent, CallContext, SessionsEvent, User } from "../domain/types.js";
 import type { AuditRecord, Revocation, SessionsStore, UserRecord } from "../store/store.js";
 
 export interface SessionsServiceOptions {
@@ -39,7 +39,7 @@ export interface ServiceContext {
   /** The audit row a change commits with (same transaction), attributed to the caller (default: system). */
   auditEvent: (
     ctx: CallContext | undefined,
-    action: string,
+    action: AuditAction,
     target: AuditTarget,
     extra?: AuditExtra,
   ) => AuditRecord;
