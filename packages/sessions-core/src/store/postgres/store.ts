@@ -21,8 +21,8 @@ import {
 } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTable } from "drizzle-orm/pg-core";
 import { alias } from "drizzle-orm/pg-core";
-import * as c from "../counters.js";
-import * as q from "../query-parts.js";
+import * as c from "../shared/counters.js";
+import * as q from "../shared/query-parts.js";
 import type {
   ChangeFeed,
   InsertSessionResult,
@@ -65,7 +65,7 @@ const revokedColumns = {
   os: sessions.os,
 };
 
-// ---- maintained figures (../counters.ts): one statement per change, in the caller's transaction ----
+// ---- maintained figures (../shared/counters.ts): one statement per change, in the caller's transaction ----
 
 function liveUpsert(deltas: c.LiveDelta[]): SQL {
   const rows = deltas.map((d) => sql`(${d.expiresDay}, ${d.browser}, ${d.os}, ${d.liveSessions})`);

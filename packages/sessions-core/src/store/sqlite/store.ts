@@ -25,9 +25,9 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { alias } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import * as c from "../counters.js";
+import * as c from "../shared/counters.js";
 import { migrationsFolderOf } from "../migrations.js";
-import * as q from "../query-parts.js";
+import * as q from "../shared/query-parts.js";
 import type {
   InsertSessionResult,
   SessionQueryFilter,
@@ -239,7 +239,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     bulkInsert(table, [record]);
   }
 
-  // ---- maintained figures (../counters.ts), written in the caller's transaction ----
+  // ---- maintained figures (../shared/counters.ts), written in the caller's transaction ----
   const addLive = db.$client.prepare(
     "insert into session_live_counts (expires_day, browser, os, live_sessions) values (?, ?, ?, ?) " +
       "on conflict (expires_day, browser, os) do update set live_sessions = live_sessions + excluded.live_sessions",

@@ -19,14 +19,14 @@ import {
   type SQL,
   type SQLWrapper,
 } from "drizzle-orm";
-import type { SessionSort } from "../domain/types.js";
+import type { SessionSort } from "../../domain/types.js";
 import type {
   KeysetPosition,
   PruneCutoff,
   RevokeSelector,
   SessionQueryFilter,
   StatusScope,
-} from "./store.js";
+} from "../store.js";
 
 export interface SessionColumns {
   id: Column;
