@@ -1,5 +1,5 @@
 // Pure rules: when a session is valid, how it is shown, where days begin. The stores express the
-// same "active" rule in SQL (store/query-parts.ts); the contract suite checks that they agree.
+// same "active" rule in SQL (store/shared/query-parts.ts); the contract suite checks that they agree.
 import { TZDate } from "@date-fns/tz";
 import { addDays, startOfDay } from "date-fns";
 import type { SessionRecord, SessionUserRecord, StatusScope } from "../store/store.js";

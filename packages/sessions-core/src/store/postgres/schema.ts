@@ -2,6 +2,7 @@
 // timestamptz(3): millisecond precision, exactly what the SQLite integer-ms columns hold.
 import { sql } from "drizzle-orm";
 import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
+import { AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES, USER_ROLES, USER_STATUSES } from "../../vocab.js";
 import {
   index,
   integer,
@@ -21,8 +22,8 @@ export const users = pgTable(
     id: text("id").primaryKey(),
     email: text("email").notNull(),
     name: text("name"),
-    role: text("role", { enum: ["admin", "viewer", "user"] }).notNull(),
-    status: text("status", { enum: ["active", "disabled"] }).notNull(),
+    role: text("role", { enum: USER_ROLES }).notNull(),
+    status: text("status", { enum: USER_STATUSES }).notNull(),
     confirmedAt: ts("confirmed_at"),
     passwordHash: text("password_hash"),
     createdAt: ts("created_at").notNull(),
@@ -77,10 +78,10 @@ export const auditEvents = pgTable(
   {
     id: text("id").primaryKey(),
     at: ts("at").notNull(),
-    actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
+    actorType: text("actor_type", { enum: AUDIT_ACTOR_TYPES }).notNull(),
     actor: text("actor").notNull(),
     action: text("action").$type<AuditAction>().notNull(),
-    targetType: text("target_type", { enum: ["session", "user", "api_key"] }),
+    targetType: text("target_type", { enum: AUDIT_TARGET_TYPES }),
     target: text("target"),
     ip: text("ip"),
     reason: text("reason"),

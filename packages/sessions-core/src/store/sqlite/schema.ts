@@ -3,6 +3,7 @@
 // Timestamps are integer milliseconds (mode "timestamp_ms") so they map to Date like Postgres timestamptz(3).
 import { sql } from "drizzle-orm";
 import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
+import { AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES, USER_ROLES, USER_STATUSES } from "../../vocab.js";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -13,8 +14,8 @@ export const users = sqliteTable(
     id: text("id").primaryKey(),
     email: text("email").notNull(),
     name: text("name"),
-    role: text("role", { enum: ["admin", "viewer", "user"] }).notNull(),
-    status: text("status", { enum: ["active", "disabled"] }).notNull(),
+    role: text("role", { enum: USER_ROLES }).notNull(),
+    status: text("status", { enum: USER_STATUSES }).notNull(),
     confirmedAt: ts("confirmed_at"),
     passwordHash: text("password_hash"),
     createdAt: ts("created_at").notNull(),
@@ -70,10 +71,10 @@ export const auditEvents = sqliteTable(
   {
     id: text("id").primaryKey(),
     at: ts("at").notNull(),
-    actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
+    actorType: text("actor_type", { enum: AUDIT_ACTOR_TYPES }).notNull(),
     actor: text("actor").notNull(),
     action: text("action").$type<AuditAction>().notNull(),
-    targetType: text("target_type", { enum: ["session", "user", "api_key"] }),
+    targetType: text("target_type", { enum: AUDIT_TARGET_TYPES }),
     target: text("target"),
     ip: text("ip"),
     reason: text("reason"),

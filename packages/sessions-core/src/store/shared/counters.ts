@@ -3,7 +3,7 @@
 // them, and how a StatusScope reads them. Counts only, keyed by instants; no rule lives here: the
 // "active" condition is the same one query-parts.ts writes in SQL (not revoked, expires_at > now),
 // and with an idle timeout the stores count from the rows instead.
-import type { SessionQueryFilter, StatusScope, StatsQuery } from "./store.js";
+import type { SessionQueryFilter, StatusScope, StatsQuery } from "../store.js";
 
 export const DAY_MS = 86_400_000;
 /** createdPerDay sums 15-minute slots: every timezone's midnight falls on a slot boundary. */

@@ -19,14 +19,21 @@ import {
   type SQL,
   type SQLWrapper,
 } from "drizzle-orm";
-import type { SessionSort } from "../domain/types.js";
+import type { SessionSort } from "../../domain/types.js";
 import type {
   KeysetPosition,
   PruneCutoff,
   RevokeSelector,
   SessionQueryFilter,
   StatusScope,
-} from "./store.js";
+} from "../store.js";
+import { DAY_MS, dayOf } from "./counters.js";
+
+/**
+ * An email search matching at most this many users lists their sessions through the user index;
+ * a broader one walks the sort index, where matching sessions are then dense enough.
+ */
+export const EMAIL_SEARCH_USERS = 200;
 
 export interface SessionColumns {
   id: Column;
@@ -65,6 +72,15 @@ export function activeCondition(s: SessionColumns, scope: StatusScope): SQL {
     isNull(s.revokedAt),
     gt(s.expiresAt, scope.now),
     scope.idleCutoff ? gt(s.lastSeenAt, scope.idleCutoff) : undefined,
+  )!;
+}
+
+/** Live sessions still active at `now` whose expiry falls on today's (UTC) expiry bucket. */
+export function activeTodayCondition(s: SessionColumns, now: Date): SQL {
+  return and(
+    isNull(s.revokedAt),
+    gt(s.expiresAt, now),
+    lt(s.expiresAt, new Date((dayOf(now) + 1) * DAY_MS)),
   )!;
 }
 

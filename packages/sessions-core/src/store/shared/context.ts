@@ -1,0 +1,96 @@
+// What a shared operation is given: a database to build statements on, the tables and the
+// selections built from them, and the hooks of its dialect.
+//
+// Typing: drizzle's SQLite and Postgres builders are different types, so the shared code is
+// written against ONE of them, SQLite's (its builders also carry the synchronous all()/get()/run()
+// SQLite's runner needs). The Postgres store hands over its own db and tables through a single
+// conversion (../postgres/as-shared.ts), made honest by a compile-time check there that both
+// schemas infer identical row types for every table. At run time each dialect's builders build
+// that dialect's SQL: only the static type is shared.
+import type { SQL, SQLWrapper } from "drizzle-orm";
+import type { RunResult } from "better-sqlite3";
+import { getTableColumns, sql } from "drizzle-orm";
+import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type { schema } from "../sqlite/schema.js";
+import type { AuditRecord, SessionRecord, UserRecord } from "../store.js";
+import type { Awaitable } from "./steps.js";
+
+export type Tables = typeof schema;
+
+export type SharedDb = BaseSQLiteDatabase<"sync", RunResult, Tables>;
+
+/** The tables plus the selections every operation reuses, built once per store. */
+export function sharedSchema(t: Tables) {
+  // sqlite-core's alias() is drizzle's dialect-neutral table proxy (pg-core's is the same code),
+  // so these aliases render correctly on either engine.
+  const actorUser = alias(t.users, "actor_user");
+  const actorKey = alias(t.apiKeys, "actor_key");
+  const targetUser = alias(t.users, "target_user");
+  return {
+    ...t,
+    // Audit lists name who acted and which user was the target, by join: one query per page, no N+1.
+    actorUser,
+    actorKey,
+    targetUser,
+    auditSelection: {
+      ...getTableColumns(t.auditEvents),
+      actorName: sql<string | null>`coalesce(${actorUser.email}, ${actorKey.name})`,
+      targetName: targetUser.email,
+    },
+    sessionUser: {
+      id: t.users.id,
+      email: t.users.email,
+      name: t.users.name,
+      status: t.users.status,
+      role: t.users.role,
+    },
+    /** What the maintained figures need of a revoked session. */
+    revokedColumns: {
+      id: t.sessions.id,
+      userId: t.sessions.userId,
+      expiresAt: t.sessions.expiresAt,
+      browser: t.sessions.browser,
+      os: t.sessions.os,
+    },
+    /** What the maintained figures need of a deleted (pruned) session. */
+    deletedColumns: {
+      createdAt: t.sessions.createdAt,
+      expiresAt: t.sessions.expiresAt,
+      browser: t.sessions.browser,
+      os: t.sessions.os,
+      revokedAt: t.sessions.revokedAt,
+    },
+  };
+}
+
+export type SharedSchema = ReturnType<typeof sharedSchema>;
+
+export type RevokedRow = Pick<SessionRecord, "id" | "userId" | "expiresAt" | "browser" | "os">;
+export type DeletedRow = Pick<SessionRecord, "createdAt" | "expiresAt" | "browser" | "os" | "revokedAt">;
+
+/** Where the engines truly differ; each returns a value on SQLite and a promise on Postgres. */
+export interface DialectHooks {
+  /** The user a new session would belong to, read so a concurrent disable cannot slip past (Postgres: FOR SHARE). */
+  sessionOwner(userId: string): Awaitable<UserRecord | undefined>;
+  /** Writes the session row, its audit event and the maintained figures. */
+  insertSession(session: SessionRecord, audit: AuditRecord | null): Awaitable<void>;
+  /** Maintained figures after a revocation; `along`: other writes of the same change (Postgres sends them in one statement). */
+  countRevoked(rows: RevokedRow[], along: SQLWrapper[]): Awaitable<void>;
+  /** Maintained figures after a prune. */
+  countDeleted(rows: DeletedRow[]): Awaitable<void>;
+  /**
+   * Candidate ids of the few users whose email (or, with `names`, name) contains the search, from
+   * the engine's search index; null when the index cannot narrow it (the caller's condition decides).
+   */
+  usersMatching(search: string | undefined, names: boolean): Awaitable<string[] | null>;
+  /** The users search condition in this engine's case folding. */
+  userSearch(search: string): SQL;
+  /** The plain active count from the maintained figures, as one consistent read. */
+  maintainedActiveCount(now: Date): Awaitable<number>;
+}
+
+export interface Context {
+  on: SharedDb;
+  t: SharedSchema;
+  h: DialectHooks;
+}

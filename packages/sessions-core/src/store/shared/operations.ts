@@ -1,0 +1,468 @@
+// Every store operation where the dialects agree, written once (see steps.ts for how they run).
+// They persist what they are given: no rule decides here what to write (see ../store.ts).
+import {
+  and,
+  count,
+  countDistinct,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  sql,
+  type SQL,
+} from "drizzle-orm";
+import type {
+  ApiKeyRecord,
+  AuditQuery,
+  AuditRecord,
+  InsertSessionResult,
+  PruneCutoff,
+  Revocation,
+  RevokeSelector,
+  SessionQuery,
+  SessionQueryFilter,
+  SessionRecord,
+  StatsQuery,
+  StatsRows,
+  StatusScope,
+  UserQuery,
+  UserRecord,
+} from "../store.js";
+import type { UserStatus } from "../../domain/types.js";
+import type { Context } from "./context.js";
+import * as c from "./counters.js";
+import * as q from "./query-parts.js";
+import { all, call, get, parallel, run, type Operation } from "./steps.js";
+
+/** The lookups on the hot path, for each dialect to prepare once (SQLite unnamed, Postgres named). */
+export function lookupQueries({ on, t }: Pick<Context, "on" | "t">) {
+  return {
+    byTokenHash: on
+      .select({ session: t.sessions, user: t.users })
+      .from(t.sessions)
+      .innerJoin(t.users, eq(t.sessions.userId, t.users.id))
+      .where(eq(t.sessions.tokenHash, sql.placeholder("tokenHash"))),
+    userById: on
+      .select()
+      .from(t.users)
+      .where(eq(t.users.id, sql.placeholder("id"))),
+    userByEmail: on
+      .select()
+      .from(t.users)
+      .where(eq(t.users.email, sql.placeholder("email"))),
+    sessionById: on
+      .select({ session: t.sessions, user: t.sessionUser })
+      .from(t.sessions)
+      .innerJoin(t.users, eq(t.sessions.userId, t.users.id))
+      .where(eq(t.sessions.id, sql.placeholder("id"))),
+    apiKeyByHash: on
+      .select()
+      .from(t.apiKeys)
+      .where(eq(t.apiKeys.keyHash, sql.placeholder("keyHash"))),
+  };
+}
+
+function idsMatching({ on, t }: Context) {
+  return (condition: SQL | undefined) =>
+    on
+      .select({ id: t.sessions.id })
+      .from(t.sessions)
+      .innerJoin(t.users, eq(t.sessions.userId, t.users.id))
+      .where(condition);
+}
+
+export function* countWhere({ on, t }: Context, condition: SQL | undefined): Operation<number> {
+  return (yield* get(on.select({ n: count() }).from(t.sessions).where(condition)))?.n ?? 0;
+}
+
+// ---- users ----
+
+export function* insertUser(
+  { on, t }: Context,
+  user: UserRecord,
+  audit: AuditRecord | null,
+): Operation<void> {
+  yield* run(on.insert(t.users).values(user));
+  if (audit) yield* run(on.insert(t.auditEvents).values(audit));
+}
+
+export function* listUsers(x: Context, query: UserQuery): Operation<UserRecord[]> {
+  const { on, t, h } = x;
+  const few = yield* call(() => h.usersMatching(query.search, true));
+  if (few?.length === 0) return [];
+  return yield* all(
+    on
+      .select()
+      .from(t.users)
+      .where(
+        and(
+          few ? inArray(t.users.id, few) : undefined,
+          query.search ? h.userSearch(query.search) : undefined,
+          query.status ? eq(t.users.status, query.status) : undefined,
+          query.role ? eq(t.users.role, query.role) : undefined,
+          q.keysetAfter(t.users.createdAt, t.users.id, "desc", query.after),
+        ),
+      )
+      .orderBy(...q.keysetOrder(t.users.createdAt, t.users.id, "desc"))
+      .limit(query.limit),
+  );
+}
+
+export function* countActiveSessionsByUser(
+  { on, t }: Context,
+  userIds: string[],
+  scope: StatusScope,
+): Operation<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = yield* all(
+    on
+      .select({ userId: t.sessions.userId, n: count() })
+      .from(t.sessions)
+      .where(and(inArray(t.sessions.userId, userIds), q.activeCondition(t.sessions, scope)))
+      .groupBy(t.sessions.userId),
+  );
+  return new Map(rows.map((r) => [r.userId, r.n]));
+}
+
+export function* setUserStatus(
+  x: Context,
+  userId: string,
+  status: UserStatus,
+  at: Date,
+  revocation: Revocation | null,
+  audit: AuditRecord,
+): Operation<{ user: UserRecord; revokedSessions: number } | null> {
+  const { on, t, h } = x;
+  const user = yield* get(
+    on.update(t.users).set({ status, updatedAt: at }).where(eq(t.users.id, userId)).returning(),
+  );
+  if (!user) return null;
+  let revokedSessions = 0;
+  if (revocation) {
+    const revoked = yield* revokeWhere(x, { kind: "user", userId }, revocation);
+    yield* call(() => h.countRevoked(revoked, []));
+    revokedSessions = revoked.length;
+  }
+  yield* run(on.insert(t.auditEvents).values({ ...audit, count: revokedSessions }));
+  return { user, revokedSessions };
+}
+
+// ---- sessions ----
+
+export function* insertSession(
+  { h }: Context,
+  session: SessionRecord,
+  audit: AuditRecord | null,
+): Operation<InsertSessionResult> {
+  const user = yield* call(() => h.sessionOwner(session.userId));
+  if (!user) return { ok: false, error: "user_not_found" };
+  if (user.status !== "active") return { ok: false, error: "user_disabled" };
+  yield* call(() => h.insertSession(session, audit));
+  return { ok: true, user };
+}
+
+export function* listSessions(x: Context, query: SessionQuery) {
+  const { on, t, h } = x;
+  const column = q.sortColumn(t.sessions, query.sort);
+  const few = yield* call(() => h.usersMatching(query.filter.email, false));
+  if (few?.length === 0) return [];
+  return yield* all(
+    on
+      .select({ session: t.sessions, user: t.sessionUser })
+      .from(t.sessions)
+      .innerJoin(t.users, eq(t.sessions.userId, t.users.id))
+      .where(
+        and(
+          few ? inArray(t.sessions.userId, few) : undefined,
+          q.sessionFilterCondition(t.sessions, t.users, query.filter, query.scope),
+          q.keysetAfter(column, t.sessions.id, query.sort.dir, query.after),
+        ),
+      )
+      .orderBy(...q.keysetOrder(column, t.sessions.id, query.sort.dir))
+      .limit(query.limit),
+  );
+}
+
+export function* countSessions(
+  x: Context,
+  filter: SessionQueryFilter,
+  scope: StatusScope,
+): Operation<number> {
+  const { on, t, h } = x;
+  if (c.countersServe(scope) && c.isPlainActiveFilter(filter)) {
+    return yield* call(() => h.maintainedActiveCount(scope.now));
+  }
+  const few = yield* call(() => h.usersMatching(filter.email, false));
+  if (few?.length === 0) return 0;
+  const condition = and(
+    few ? inArray(t.sessions.userId, few) : undefined,
+    q.sessionFilterCondition(t.sessions, t.users, filter, scope),
+  );
+  if (!q.filterNeedsUsers(filter)) return yield* countWhere(x, condition);
+  const row = yield* get(
+    on
+      .select({ n: count() })
+      .from(t.sessions)
+      .innerJoin(t.users, eq(t.sessions.userId, t.users.id))
+      .where(condition),
+  );
+  return row?.n ?? 0;
+}
+
+function revokeWhere(x: Context, selector: RevokeSelector, revocation: Revocation) {
+  const { on, t } = x;
+  return all(
+    on
+      .update(t.sessions)
+      .set({ revokedAt: revocation.at, revokedBy: revocation.by, revokeReason: revocation.reason })
+      .where(q.revokeSelectorCondition(t.sessions, t.users, selector, idsMatching(x)))
+      .returning(t.revokedColumns),
+  );
+}
+
+export function* revokeSessions(
+  x: Context,
+  selector: RevokeSelector,
+  revocation: Revocation,
+  audit: AuditRecord,
+): Operation<number> {
+  const revoked = yield* revokeWhere(x, selector, revocation);
+  // The audit event is written as given (its target chosen by the service), counting what changed.
+  const along =
+    revoked.length > 0 ? [x.on.insert(x.t.auditEvents).values({ ...audit, count: revoked.length })] : [];
+  yield* call(() => x.h.countRevoked(revoked, along));
+  return revoked.length;
+}
+
+export function* prune(x: Context, cutoff: PruneCutoff, audit: AuditRecord): Operation<number> {
+  const { on, t, h } = x;
+  let removed = 0;
+  for (const condition of q.pruneConditions(t.sessions, cutoff)) {
+    const deleted = yield* all(on.delete(t.sessions).where(condition).returning(t.deletedColumns));
+    // A user's live_until stays right: a deleted live session had expired, so a user still
+    // holding an active session keeps its (later) latest expiry, and the others stay in the past.
+    yield* call(() => h.countDeleted(deleted));
+    removed += deleted.length;
+  }
+  if (removed > 0) yield* run(on.insert(t.auditEvents).values({ ...audit, count: removed }));
+  return removed;
+}
+
+// ---- statistics ----
+
+/** Active and live (= active + expired) counts from the maintained figures. */
+export function* maintainedCounts(x: Context, now: Date): Operation<{ active: number; live: number }> {
+  const { on, t } = x;
+  const day = c.dayOf(now);
+  const [totals, today] = yield* parallel([
+    get(
+      on
+        .select({
+          future:
+            sql<number>`coalesce(sum(case when ${t.sessionLiveCounts.expiresDay} > ${day} then ${t.sessionLiveCounts.liveSessions} else 0 end), 0)`.mapWith(
+              Number,
+            ),
+          live: sql<number>`coalesce(sum(${t.sessionLiveCounts.liveSessions}), 0)`.mapWith(Number),
+        })
+        .from(t.sessionLiveCounts),
+    ),
+    countWhere(x, q.activeTodayCondition(t.sessions, now)),
+  ]);
+  return { active: (totals?.future ?? 0) + today, live: totals?.live ?? 0 };
+}
+
+function* createdPerDayFromRows({ on, t }: Context, query: StatsQuery): Operation<number[]> {
+  const bucket = q.dayBucket(t.sessions.createdAt, query.dayStarts);
+  const perDay = yield* all(
+    on
+      .select({ bucket: sql<number>`${bucket}`.mapWith(Number), count: count() })
+      .from(t.sessions)
+      .where(and(gte(t.sessions.createdAt, query.dayStarts[0]!), lt(t.sessions.createdAt, query.end)))
+      .groupBy(sql`1`),
+  );
+  return query.dayStarts.map((_, i) => perDay.find((r) => r.bucket === i)?.count ?? 0);
+}
+
+function revokedToday(x: Context, query: StatsQuery) {
+  const s = x.t.sessions;
+  return countWhere(x, and(isNotNull(s.revokedAt), gte(s.revokedAt, query.todayStart)));
+}
+
+/** Every figure from the maintained tables plus today's expiry bucket (no idle timeout). */
+export function* maintainedStats(x: Context, query: StatsQuery): Operation<StatsRows> {
+  const { on, t } = x;
+  const now = query.scope.now;
+  const day = c.dayOf(now);
+  const live = t.sessionLiveCounts;
+  function* grouped(
+    counted: typeof live.browser | typeof live.os,
+    column: typeof t.sessions.browser | typeof t.sessions.os,
+  ) {
+    const [future, today] = yield* parallel([
+      all(
+        on
+          .select({ name: counted, count: sql<number>`sum(${live.liveSessions})`.mapWith(Number) })
+          .from(live)
+          .where(gt(live.expiresDay, day))
+          .groupBy(counted),
+      ),
+      all(
+        on
+          .select({ name: sql<string>`coalesce(${column}, ${c.UNKNOWN})`, count: count() })
+          .from(t.sessions)
+          .where(q.activeTodayCondition(t.sessions, now))
+          .groupBy(sql`1`),
+      ),
+    ]);
+    return c.topByCount([...future, ...today], query.topN);
+  }
+  function* createdPerDay(): Operation<number[]> {
+    const slots = c.createdSlots(query);
+    if (!slots) return yield* createdPerDayFromRows(x, query);
+    const created = t.sessionCreatedCounts;
+    const rows = yield* all(
+      on
+        .select()
+        .from(created)
+        .where(and(gte(created.createdSlot, slots.from), lt(created.createdSlot, slots.to))),
+    );
+    return c.perDay(rows, slots.boundaries);
+  }
+  const [counts, uniqueUsers, revoked, byBrowser, byOs, perDay] = yield* parallel([
+    maintainedCounts(x, now),
+    get(on.select({ n: count() }).from(t.userLiveUntil).where(gt(t.userLiveUntil.liveUntil, now))),
+    revokedToday(x, query),
+    grouped(live.browser, t.sessions.browser),
+    grouped(live.os, t.sessions.os),
+    createdPerDay(),
+  ]);
+  return {
+    totalActive: counts.active,
+    uniqueUsers: uniqueUsers?.n ?? 0,
+    expiredSessions: counts.live - counts.active,
+    sessionsToday: perDay[perDay.length - 1] ?? 0,
+    revokedToday: revoked,
+    byBrowser,
+    byOs,
+    createdPerDay: perDay,
+  };
+}
+
+/** Every figure counted from the session rows (an idle timeout makes "active" depend on last_seen_at). */
+export function* rowStats(x: Context, query: StatsQuery): Operation<StatsRows> {
+  const { on, t } = x;
+  const s = t.sessions;
+  const active = q.activeCondition(s, query.scope);
+  const grouped = (column: typeof s.browser | typeof s.os) =>
+    all(
+      on
+        .select({ name: sql<string>`coalesce(${column}, 'Unknown')`, count: count() })
+        .from(s)
+        .where(active)
+        .groupBy(column)
+        .orderBy(desc(count()), sql`1`)
+        .limit(query.topN),
+    );
+  const [totals, expiredSessions, sessionsToday, revoked, byBrowser, byOs, createdPerDay] = yield* parallel([
+    get(
+      on
+        .select({ total: count(), users: countDistinct(s.userId) })
+        .from(s)
+        .where(active),
+    ),
+    countWhere(x, q.expiredCondition(s, query.scope)),
+    countWhere(x, and(gte(s.createdAt, query.todayStart), lt(s.createdAt, query.end))),
+    revokedToday(x, query),
+    grouped(s.browser),
+    grouped(s.os),
+    createdPerDayFromRows(x, query),
+  ]);
+  return {
+    totalActive: totals?.total ?? 0,
+    uniqueUsers: totals?.users ?? 0,
+    expiredSessions,
+    sessionsToday,
+    revokedToday: revoked,
+    byBrowser,
+    byOs,
+    createdPerDay,
+  };
+}
+
+export function sessionStats(x: Context, query: StatsQuery): Operation<StatsRows> {
+  return c.countersServe(query.scope) ? maintainedStats(x, query) : rowStats(x, query);
+}
+
+// ---- audit ----
+
+export function listAudit({ on, t }: Context, query: AuditQuery) {
+  const a = t.auditEvents;
+  return all(
+    on
+      .select(t.auditSelection)
+      .from(a)
+      .leftJoin(t.actorUser, and(eq(a.actorType, "user"), eq(t.actorUser.id, a.actor)))
+      .leftJoin(t.actorKey, and(eq(a.actorType, "api_key"), eq(t.actorKey.id, a.actor)))
+      .leftJoin(t.targetUser, and(eq(a.targetType, "user"), eq(t.targetUser.id, a.target)))
+      .where(
+        and(
+          // The filter is free text (an unknown action lists nothing), so it is bound as plain text
+          // rather than as the typed column's AuditAction.
+          query.action ? sql`${a.action} = ${query.action}` : undefined,
+          query.actor ? eq(a.actor, query.actor) : undefined,
+          query.target ? eq(a.target, query.target) : undefined,
+          q.keysetAfter(a.at, a.id, "desc", query.after),
+        ),
+      )
+      .orderBy(...q.keysetOrder(a.at, a.id, "desc"))
+      .limit(query.limit),
+  );
+}
+
+// ---- api keys ----
+
+export function* insertApiKey({ on, t }: Context, key: ApiKeyRecord, audit: AuditRecord): Operation<void> {
+  yield* run(on.insert(t.apiKeys).values(key));
+  yield* run(on.insert(t.auditEvents).values(audit));
+}
+
+export function listApiKeys({ on, t }: Context) {
+  return all(
+    on
+      .select()
+      .from(t.apiKeys)
+      .orderBy(...q.keysetOrder(t.apiKeys.createdAt, t.apiKeys.id, "desc")),
+  );
+}
+
+export function* revokeApiKey(
+  { on, t }: Context,
+  id: string,
+  at: Date,
+  audit: AuditRecord,
+): Operation<boolean> {
+  const k = t.apiKeys;
+  const row = yield* get(
+    on
+      .update(k)
+      .set({ revokedAt: at })
+      .where(and(eq(k.id, id), sql`${k.revokedAt} is null`))
+      .returning({ id: k.id }),
+  );
+  if (!row) return false;
+  yield* run(on.insert(t.auditEvents).values(audit));
+  return true;
+}
+
+export function touchApiKey({ on, t }: Context, id: string, at: Date, staleBefore: Date) {
+  const k = t.apiKeys;
+  return run(
+    on
+      .update(k)
+      .set({ lastUsedAt: at })
+      .where(and(eq(k.id, id), q.staleOrNull(k.lastUsedAt, staleBefore))),
+  );
+}

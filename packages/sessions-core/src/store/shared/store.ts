@@ -1,0 +1,82 @@
+// A SessionsStore from a dialect: the shared operations, run by the dialect's runner, plus the
+// methods that stay per dialect (the prepared hot-path lookups, bulk load, ping, close).
+import type { ChangeFeed, Dialect, SessionsStore } from "../store.js";
+import type { Context } from "./context.js";
+import * as ops from "./operations.js";
+import type { Operation } from "./steps.js";
+
+/** How a dialect runs a shared operation. */
+export interface Runner {
+  /** Outside any transaction (single reads and single writes). */
+  read<T>(operation: (x: Context) => Operation<T>): Promise<T>;
+  /** In one write transaction. */
+  write<T>(operation: (x: Context) => Operation<T>): Promise<T>;
+  /** In one read transaction, so several reads see one snapshot. */
+  snapshot<T>(operation: (x: Context) => Operation<T>): Promise<T>;
+}
+
+export type OwnMethods = Pick<
+  SessionsStore,
+  | "insertSessionsBulk"
+  | "findSessionByTokenHash"
+  | "touchSession"
+  | "getUserById"
+  | "getUserByEmail"
+  | "getSession"
+  | "findApiKeyByHash"
+  | "ping"
+  | "close"
+>;
+
+export interface DialectStore {
+  dialect: Dialect;
+  changeFeed: ChangeFeed | null;
+  run: Runner;
+  isUniqueViolation: (error: unknown) => boolean;
+  own: OwnMethods;
+}
+
+export function createStore({
+  dialect,
+  changeFeed,
+  run,
+  isUniqueViolation,
+  own,
+}: DialectStore): SessionsStore {
+  return {
+    dialect,
+    changeFeed,
+    ...own,
+
+    async insertUser(user, audit) {
+      try {
+        await run.write((x) => ops.insertUser(x, user, audit));
+        return { ok: true };
+      } catch (error) {
+        if (isUniqueViolation(error)) return { ok: false, error: "email_taken" };
+        throw error;
+      }
+    },
+    listUsers: (query) => run.read((x) => ops.listUsers(x, query)),
+    countActiveSessionsByUser: (userIds, scope) =>
+      run.read((x) => ops.countActiveSessionsByUser(x, userIds, scope)),
+    setUserStatus: (userId, status, at, revocation, audit) =>
+      run.write((x) => ops.setUserStatus(x, userId, status, at, revocation, audit)),
+
+    insertSession: (session, audit) => run.write((x) => ops.insertSession(x, session, audit)),
+    listSessions: (query) => run.read((x) => ops.listSessions(x, query)),
+    countSessions: (filter, scope) => run.read((x) => ops.countSessions(x, filter, scope)),
+    revokeSessions: (selector, revocation, audit) =>
+      run.write((x) => ops.revokeSessions(x, selector, revocation, audit)),
+    // One snapshot for every figure, so they agree with each other.
+    sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
+    prune: (cutoff, audit) => run.write((x) => ops.prune(x, cutoff, audit)),
+
+    listAudit: (query) => run.read((x) => ops.listAudit(x, query)),
+
+    insertApiKey: (key, audit) => run.write((x) => ops.insertApiKey(x, key, audit)),
+    listApiKeys: () => run.read((x) => ops.listApiKeys(x)),
+    revokeApiKey: (id, at, audit) => run.write((x) => ops.revokeApiKey(x, id, at, audit)),
+    touchApiKey: (id, at, staleBefore) => run.read((x) => ops.touchApiKey(x, id, at, staleBefore)),
+  };
+}
