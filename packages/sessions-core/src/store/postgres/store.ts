@@ -255,7 +255,7 @@ export function createPostgresStore(
     dialect: "postgres",
     changeFeed,
     run: {
-      read: (operation) => run(db, operation),
+      direct: (operation) => run(db, operation),
       write: (operation) => db.transaction((tx) => run(tx, operation)),
       snapshot: (operation) =>
         db.transaction((tx) => run(tx, operation), {

@@ -7,8 +7,8 @@ import type { Operation } from "./steps.js";
 
 /** How a dialect runs a shared operation. */
 export interface Runner {
-  /** Outside any transaction (single reads and single writes). */
-  read<T>(operation: (x: Context) => Operation<T>): Promise<T>;
+  /** Outside any transaction: one statement (a read, or a lone conditional write) needs none. */
+  direct<T>(operation: (x: Context) => Operation<T>): Promise<T>;
   /** In one write transaction. */
   write<T>(operation: (x: Context) => Operation<T>): Promise<T>;
   /** In one read transaction, so several reads see one snapshot. */
@@ -57,26 +57,26 @@ export function createStore({
         throw error;
       }
     },
-    listUsers: (query) => run.read((x) => ops.listUsers(x, query)),
+    listUsers: (query) => run.direct((x) => ops.listUsers(x, query)),
     countActiveSessionsByUser: (userIds, scope) =>
-      run.read((x) => ops.countActiveSessionsByUser(x, userIds, scope)),
+      run.direct((x) => ops.countActiveSessionsByUser(x, userIds, scope)),
     setUserStatus: (userId, status, at, revocation, audit) =>
       run.write((x) => ops.setUserStatus(x, userId, status, at, revocation, audit)),
 
     insertSession: (session, audit) => run.write((x) => ops.insertSession(x, session, audit)),
-    listSessions: (query) => run.read((x) => ops.listSessions(x, query)),
-    countSessions: (filter, scope) => run.read((x) => ops.countSessions(x, filter, scope)),
+    listSessions: (query) => run.direct((x) => ops.listSessions(x, query)),
+    countSessions: (filter, scope) => run.direct((x) => ops.countSessions(x, filter, scope)),
     revokeSessions: (selector, revocation, audit) =>
       run.write((x) => ops.revokeSessions(x, selector, revocation, audit)),
     // One snapshot for every figure, so they agree with each other.
     sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
     prune: (cutoff, audit) => run.write((x) => ops.prune(x, cutoff, audit)),
 
-    listAudit: (query) => run.read((x) => ops.listAudit(x, query)),
+    listAudit: (query) => run.direct((x) => ops.listAudit(x, query)),
 
     insertApiKey: (key, audit) => run.write((x) => ops.insertApiKey(x, key, audit)),
-    listApiKeys: () => run.read((x) => ops.listApiKeys(x)),
+    listApiKeys: () => run.direct((x) => ops.listApiKeys(x)),
     revokeApiKey: (id, at, audit) => run.write((x) => ops.revokeApiKey(x, id, at, audit)),
-    touchApiKey: (id, at, staleBefore) => run.read((x) => ops.touchApiKey(x, id, at, staleBefore)),
+    touchApiKey: (id, at, staleBefore) => run.direct((x) => ops.touchApiKey(x, id, at, staleBefore)),
   };
 }

@@ -279,7 +279,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     // One process owns a SQLite database: its API's in-process event bus already hears every change.
     changeFeed: null,
     run: {
-      read: async (operation) => runSync(operation(context)),
+      direct: async (operation) => runSync(operation(context)),
       write: async (operation) => inTransaction(operation),
       snapshot: async (operation) => inTransaction(operation),
     },
