@@ -1,10 +1,11 @@
 // The sign-in limits, as pure rules over the counts the store keeps (see service/sign-in.ts for the
 // order they are applied in). Two counters per email, both counted BEFORE the password is hashed:
-// - per (client address, email): five attempts in a 15-minute window, then that address is refused
-//   for that email until the window ends. It blocks the guesser's address, never the account, so
-//   an attacker cannot lock the real admin out by failing on purpose from elsewhere.
-// - per email, every address together: past 50 attempts in an hour each further attempt waits a
-//   growing delay before its password is checked. A distributed guesser (many addresses, five each)
+// - per (client address, email): five attempts, then that address is refused for that email until
+//   15 minutes pass without an attempt (a retry while blocked restarts the 15 minutes: a guesser
+//   that keeps trying stays blocked). It blocks the guesser's address, never the account, so an
+//   attacker cannot lock the real admin out by failing on purpose from elsewhere. A success clears it.
+// - per email, every address together: past 50 attempts without an hour's quiet, each further
+//   attempt waits a growing delay before its password is checked. A distributed guesser (many addresses, five each)
 //   pays that wait on every guess, while the real admin is only slowed, never refused: a refusal
 //   here (429 for everyone) would hand the attacker the lock-out the per-pair limit avoids.
 
@@ -14,10 +15,10 @@ export const EVERY_ADDRESS = "*";
 export const UNKNOWN_ADDRESS = "unknown";
 
 export const SIGN_IN_LIMITS = {
-  /** Attempts per (address, email) per window. */
+  /** Attempts per (address, email) before it is refused; the quiet time that clears it. */
   perAddress: 5,
   perAddressWindowMs: 15 * 60_000,
-  /** Attempts per email (all addresses) per window before the delay starts. */
+  /** Attempts per email (all addresses) before the delay starts; the quiet time that clears it. */
   perEmailBeforeDelay: 50,
   perEmailWindowMs: 60 * 60_000,
   /** The delay of the first attempt past the threshold; it doubles every `delayDoublesEvery` more. */
@@ -30,21 +31,22 @@ export const SIGN_IN_LIMITS = {
 
 /** One counter as the store returns it after counting an attempt. */
 export interface AttemptCount {
-  /** Attempts in the current window, this one included. */
+  /** Attempts in the current run (no quiet gap as long as the window), this one included. */
   attempts: number;
   windowStart: Date;
 }
 
-/** The start of the window an attempt at `now` is counted in, or a reset when the old one ended. */
+/** A counter whose last attempt was at or before this instant starts again from 1. */
 export function windowCutoff(now: Date, windowMs: number): Date {
   return new Date(now.getTime() - windowMs);
 }
 
-/** Seconds until the (address, email) pair may try again, or 0 while it is under the limit. */
-export function pairRetryAfterSeconds(count: AttemptCount, now: Date): number {
-  if (count.attempts <= SIGN_IN_LIMITS.perAddress) return 0;
-  const endsAt = count.windowStart.getTime() + SIGN_IN_LIMITS.perAddressWindowMs;
-  return Math.max(1, Math.ceil((endsAt - now.getTime()) / 1000));
+/**
+ * Seconds until the (address, email) pair may try again, or 0 while it is under the limit: the
+ * whole quiet window, since this refused attempt was counted too.
+ */
+export function pairRetryAfterSeconds(count: AttemptCount): number {
+  return count.attempts <= SIGN_IN_LIMITS.perAddress ? 0 : SIGN_IN_LIMITS.perAddressWindowMs / 1000;
 }
 
 /** The wait before checking the password, from the email's attempts this hour: 0 up to 50. */

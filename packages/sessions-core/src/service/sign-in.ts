@@ -71,7 +71,7 @@ export function signIn(ctx: ServiceContext) {
       if (pair.attempts === 1) {
         await store.pruneSignInAttempts(new Date(at.getTime() - SIGN_IN_LIMITS.keepMs), CLEAN_ON_WRITE);
       }
-      const retryAfterSeconds = pairRetryAfterSeconds(pair, at);
+      const retryAfterSeconds = pairRetryAfterSeconds(pair);
       if (retryAfterSeconds > 0) {
         const target = await store.getUserByEmail(email);
         await logFailure(input, email, "rate_limited", target?.id ?? null);

@@ -182,8 +182,9 @@ export interface ChangeFeed {
 
 /** A sign-in counter after counting one attempt (see domain/sign-in.ts for what it limits). */
 export interface SignInAttemptCount {
-  /** Attempts in the current window, this one included. */
+  /** Attempts in the current run, this one included. */
   attempts: number;
+  /** The first attempt of the run. */
   windowStart: Date;
 }
 
@@ -267,8 +268,9 @@ export interface SessionsStore {
   // sign-in limits
   /**
    * Counts one attempt for (email, address) in ONE upsert statement and returns the count, so
-   * concurrent attempts each see a distinct count: the window restarts at `at` when it began before
-   * `restartBefore`.
+   * concurrent attempts each see a distinct count. The count restarts at 1 (and windowStart at `at`)
+   * when the previous attempt was at or before `restartBefore`: a window is a run of attempts with
+   * no quiet gap as long as the limit's window.
    */
   countSignInAttempt(
     email: string,

@@ -11,6 +11,7 @@ import {
   inArray,
   isNotNull,
   lt,
+  lte,
   sql,
   type SQL,
 } from "drizzle-orm";
@@ -184,7 +185,7 @@ export function* countSignInAttempt(
   const a = t.signInAttempts;
   // One statement: both engines lock the conflicting row for the update, so N concurrent attempts
   // return the counts 1..N, never the same one twice. `excluded` is the row this insert proposed.
-  const restart = lt(a.windowStart, restartBefore);
+  const restart = lte(a.updatedAt, restartBefore);
   const row = yield* get(
     on
       .insert(a)

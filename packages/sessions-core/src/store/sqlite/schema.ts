@@ -147,8 +147,8 @@ export const userLiveUntil = sqliteTable(
 
 /**
  * Sign-in attempts per (client address, email), and per email over every address (address "*"),
- * counted in fixed windows by one upsert each (see domain/sign-in.ts), so every API instance on the
- * database shares the limits. Rows untouched for a while are deleted by prune.
+ * counted by one upsert each (see domain/sign-in.ts), so every API instance on the database shares
+ * the limits. A count restarts after a quiet window (no attempt for the window's length). Rows untouched for a while are deleted by prune.
  */
 export const signInAttempts = sqliteTable(
   "sign_in_attempts",
