@@ -11,7 +11,8 @@ export interface Refusal {
   /** "user:<id>", "api_key:<id>" or "anonymous:<ip>": who the bucket belongs to. */
   caller: string;
   ip: string | null;
-  message: string;
+  /** Why, in the API's own words (FORBIDDEN's message: which scope or role was missing). */
+  reason: string | null;
 }
 
 export interface RefusalLogOptions {
@@ -65,9 +66,10 @@ export function createRefusalLog(options: RefusalLogOptions): (refusal: Refusal)
         procedure: refusal.procedure,
         caller: refusal.caller,
         ip: refusal.ip,
+        reason: refusal.reason,
         ...(suppressed > 0 ? { suppressed } : {}),
       },
-      refusal.message,
+      "authorization refused",
     );
   };
 }

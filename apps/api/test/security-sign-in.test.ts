@@ -186,7 +186,12 @@ function describeSignInSecurity(kind: StoreKind): void {
       // A burst of five from this caller, not thirty lines.
       expect(warnings.length).toBeGreaterThanOrEqual(1);
       expect(warnings.length).toBeLessThanOrEqual(6);
-      expect(warnings[0]).toMatchObject({ level: 40, code: "FORBIDDEN", procedure: "users.list" });
+      expect(warnings[0]).toMatchObject({
+        level: 40,
+        code: "FORBIDDEN",
+        procedure: "users.list",
+        reason: "This API key lacks the users:read scope.",
+      });
       expect(String(warnings[0]!.caller)).toMatch(/^api_key:/);
       expect(lines.join("\n")).not.toContain(key);
       // Anonymous callers are logged too, by address.

@@ -116,7 +116,7 @@ describe("refusal log", () => {
     let now = 0;
     const log = createRefusalLog({ logger, burst: 3, perSecond: 2, now: () => now });
     const refusal = (caller: string) =>
-      log({ code: "FORBIDDEN", procedure: "users.list", caller, ip: "192.0.2.1", message: "no" });
+      log({ code: "FORBIDDEN", procedure: "users.list", caller, ip: "192.0.2.1", reason: "no" });
     for (let i = 0; i < 10; i++) refusal("api_key:a");
     refusal("api_key:b");
     expect(lines.map((l) => l.caller)).toEqual(["api_key:a", "api_key:a", "api_key:a", "api_key:b"]);

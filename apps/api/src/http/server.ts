@@ -89,7 +89,8 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
               ? `api_key:${caller.key.id}`
               : `anonymous:${ip ?? "unknown"}`,
         ip,
-        message: error.message,
+        // UNAUTHORIZED's message only says how to sign in; FORBIDDEN's names what was missing.
+        reason: error.code === "FORBIDDEN" ? error.message : null,
       });
     }
   };
