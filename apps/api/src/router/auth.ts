@@ -34,7 +34,6 @@ export const authRouter = {
     if (ctx.caller.type === "api_key") {
       throw new TRPCError({ code: "FORBIDDEN", message: "API keys cannot sign in to the console." });
     }
-    const email = input.email.normalize("NFC").toLowerCase();
     // Attempts per client address, whatever the email: this process's memory, a cheap first gate
     // before the store is written. The limits that matter (per address and email, per email) are
     // the service's, in the store, shared by every instance.
@@ -42,8 +41,9 @@ export const authRouter = {
     const perIp = ctx.loginLimits.perIp.check(ipKey);
     if (!perIp.allowed) rateLimited(ctx, perIp.retryAfterSeconds);
     ctx.loginLimits.perIp.hit(ipKey);
+    // The service normalizes the email (trim, NFC, lower case) before counting and checking it.
     const result = await ctx.service.signIn({
-      email,
+      email: input.email,
       password: input.password,
       ip: ctx.ip,
       userAgent: ctx.userAgent,

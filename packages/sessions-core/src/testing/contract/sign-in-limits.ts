@@ -108,13 +108,23 @@ export function signInLimitsContract(t: ContractContext): void {
     it("records failed sign-ins as auth.login_failed: target user, IP, user agent, reason, never the password", async () => {
       const admin = await makeUser(t.service, { role: "admin", password: PASSWORD });
       const user = await makeUser(t.service, { role: "user", password: PASSWORD });
+      const disabled = await makeUser(t.service, { role: "viewer", password: PASSWORD });
+      await t.service.setUserStatus(disabled.id, "disabled");
+      expect(await attempt(` ${disabled.email.toUpperCase()} `, PASSWORD, "192.0.2.6")).toMatchObject({
+        ok: false,
+        reason: "disabled",
+      });
       await attempt(admin.email, WRONG, "192.0.2.7");
       await attempt("nobody@example.com", WRONG, "192.0.2.7");
       await attempt(user.email, PASSWORD, "192.0.2.7");
       // Five evaluated, the sixth refused unevaluated.
       for (let i = 0; i < 6; i++) await attempt(admin.email, WRONG, "192.0.2.8");
       const events = (await allAudit(t.service)).filter((e) => e.action === "auth.login_failed");
-      expect(events).toHaveLength(9);
+      expect(events).toHaveLength(10);
+      expect(events.find((e) => e.reason === "account disabled")).toMatchObject({
+        target: disabled.id,
+        data: { email: disabled.email },
+      });
       const byReason = (reason: string) => events.filter((e) => e.reason === reason);
       expect(byReason("bad credentials")).toHaveLength(7);
       expect(byReason("no console role")[0]).toMatchObject({ targetType: "user", target: user.id });
@@ -128,7 +138,7 @@ export function signInLimitsContract(t: ContractContext): void {
       expect(JSON.stringify(events)).not.toContain("horse battery");
       // A success writes no failure.
       await attempt(admin.email, PASSWORD, "192.0.2.9");
-      expect((await allAudit(t.service)).filter((e) => e.action === "auth.login_failed")).toHaveLength(9);
+      expect((await allAudit(t.service)).filter((e) => e.action === "auth.login_failed")).toHaveLength(10);
     });
 
     it("upgrades an older hash on the next successful sign-in, audited, and never on a failure", async () => {
@@ -155,7 +165,7 @@ export function signInLimitsContract(t: ContractContext): void {
       expect(await hashOf()).toBe(upgraded);
     });
 
-    it("prune and new windows delete counters untouched for two hours, in bounded batches", async () => {
+    it("pruneSignInAttempts and prune delete counters untouched for two hours, in bounded batches", async () => {
       for (let i = 0; i < 5; i++) await count(`old${i}@example.com`, "192.0.2.30");
       t.clock.advance(2 * HOUR + 1);
       await count("fresh@example.com", "192.0.2.30");
