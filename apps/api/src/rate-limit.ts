@@ -1,6 +1,8 @@
-// Sign-in throttling. A fixed-window counter in this process's memory: enough for one instance; with
-// several API instances on one Postgres each instance counts on its own (the effective limit is
-// multiplied by the number of instances). Replace `RateLimiter` to share counts (e.g. in Redis).
+// Sign-in throttling by client address, in this process's memory: a cheap first gate (20 attempts
+// a minute per address, whatever the email) that refuses a flood before it writes to the store.
+// With several instances each counts on its own, which is acceptable for this gate only: the
+// limits that hold across instances (per address and email, per email) are counted in the store by
+// sessions-core (service/sign-in.ts).
 
 export interface RateDecision {
   allowed: boolean;
@@ -65,15 +67,13 @@ export function createFixedWindowLimiter(options: FixedWindowOptions): RateLimit
   };
 }
 
-/** The two sign-in limits: attempts per client IP, and failed attempts per email address. */
+/** The in-process sign-in limit: attempts per client IP. */
 export interface LoginRateLimits {
   perIp: RateLimiter;
-  perEmail: RateLimiter;
 }
 
 export function createLoginRateLimits(now?: () => number): LoginRateLimits {
   return {
     perIp: createFixedWindowLimiter({ limit: 20, windowMs: 60_000, now }),
-    perEmail: createFixedWindowLimiter({ limit: 5, windowMs: 15 * 60_000, now }),
   };
 }

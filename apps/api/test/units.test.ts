@@ -1,9 +1,11 @@
-// Small pieces on their own: the rate limiter, the event bus, origin checks, cookies.
+// Small pieces on their own: the rate limiter, the event bus, origin checks, cookies, the refusal log.
 import { describe, expect, it } from "vitest";
 import { createEventBus, type LiveEvent } from "../src/events.js";
 import { clearedSessionCookie, readSessionToken, sessionCookie } from "../src/http/cookies.js";
 import { checkOrigin } from "../src/http/request.js";
+import { createLogger } from "../src/logger.js";
 import { createFixedWindowLimiter } from "../src/rate-limit.js";
+import { createRefusalLog } from "../src/refusal-log.js";
 
 describe("fixed-window rate limiter", () => {
   it("allows `limit` hits per window, then reports the seconds until it resets", () => {
@@ -101,5 +103,27 @@ describe("cookies", () => {
     expect(readSessionToken("sessions_token=abc", true)).toBeNull();
     expect(readSessionToken("__Host-sessions_token=xyz", true)).toBe("xyz");
     expect(readSessionToken(undefined, false)).toBeNull();
+  });
+});
+
+describe("refusal log", () => {
+  it("writes a burst per caller, then a few lines a second, counting what it dropped", () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({
+      level: "warn",
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    let now = 0;
+    const log = createRefusalLog({ logger, burst: 3, perSecond: 2, now: () => now });
+    const refusal = (caller: string) =>
+      log({ code: "FORBIDDEN", procedure: "users.list", caller, ip: "192.0.2.1", reason: "no" });
+    for (let i = 0; i < 10; i++) refusal("api_key:a");
+    refusal("api_key:b");
+    expect(lines.map((l) => l.caller)).toEqual(["api_key:a", "api_key:a", "api_key:a", "api_key:b"]);
+    now += 500; // one token back for a
+    refusal("api_key:a");
+    expect(lines[4]).toMatchObject({ caller: "api_key:a", suppressed: 7, event: "authz.refused" });
+    refusal("api_key:a");
+    expect(lines).toHaveLength(5);
   });
 });

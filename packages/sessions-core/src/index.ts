@@ -35,3 +35,11 @@ export * from "./vocab.js";
 export { hashToken, tokenPreview, API_KEY_PREFIX } from "./domain/tokens.js";
 export type { RandomSource } from "./domain/tokens.js";
 export { parseUserAgent } from "./domain/user-agent.js";
+export {
+  PASSWORD_HASHING,
+  LEGACY_PASSWORD_HASHING,
+  hashParams,
+  type ScryptParams,
+} from "./domain/password.js";
+export { SIGN_IN_LIMITS, SIGN_IN_FAILURES, type SignInFailure } from "./domain/sign-in.js";
+export type { SignInInput, SignInResult } from "./service/sign-in.js";

@@ -48,6 +48,8 @@ export const AUDIT_ACTIONS = [
   "user.enabled",
   "api_key.created",
   "api_key.revoked",
+  "auth.login_failed",
+  "user.password_rehashed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /**

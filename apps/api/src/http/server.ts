@@ -10,14 +10,15 @@ import { openStore, type SessionsStore } from "@sessions/core";
 import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createAppServices, type AppServicesOptions } from "../app-services.js";
+import { createRefusalLog } from "../refusal-log.js";
 import { appRouter } from "../router/index.js";
-import { createHttpContextFactory, type AppServices } from "../trpc/context.js";
+import { createHttpContextFactory, type AppServices, type Context } from "../trpc/context.js";
 import { errorIdOf } from "../trpc/errors.js";
 import { createTrpcHttpHandler } from "../trpc/http-handler.js";
 import { answerCors } from "./cors.js";
 import { setSecurityHeaders } from "./headers.js";
 import { createHealthChecks } from "./health.js";
-import { isHttps } from "./request.js";
+import { clientIp, isHttps } from "./request.js";
 import { createRequestLog } from "./request-log.js";
 import { sendJson } from "./send-json.js";
 import { createGracefulShutdown } from "./shutdown.js";
@@ -53,12 +54,44 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
   });
-  const onError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+  const logRefusal = createRefusalLog({ logger, now: () => services.clock.now().getTime() });
+  const onError = ({
+    error,
+    path,
+    ctx,
+    req,
+  }: {
+    error: TRPCError;
+    path: string | undefined;
+    ctx?: Context | undefined;
+    req: IncomingMessage;
+  }) => {
     if (error.code === "INTERNAL_SERVER_ERROR") {
       logger.error(
         { errorId: errorIdOf(error), procedure: path, err: error.cause ?? error },
         "unexpected error",
       );
+    } else if (
+      (error.code === "FORBIDDEN" || error.code === "UNAUTHORIZED") &&
+      // A wrong password is an authentication failure, already an audit event (auth.login_failed).
+      path !== "auth.login"
+    ) {
+      // ctx is missing when the request was refused before it had one (the CSRF check).
+      const ip = ctx ? ctx.ip : clientIp(req, env.TRUST_PROXY);
+      const caller = ctx?.caller;
+      logRefusal({
+        code: error.code,
+        procedure: path,
+        caller:
+          caller?.type === "user"
+            ? `user:${caller.user.id}`
+            : caller?.type === "api_key"
+              ? `api_key:${caller.key.id}`
+              : `anonymous:${ip ?? "unknown"}`,
+        ip,
+        // UNAUTHORIZED's message only says how to sign in; FORBIDDEN's names what was missing.
+        reason: error.code === "FORBIDDEN" ? error.message : null,
+      });
     }
   };
   const trpcOptions = {

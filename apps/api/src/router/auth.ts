@@ -22,16 +22,10 @@ const loginInput = z.object({
 /** One message for an unknown email, a wrong password, a disabled user and a role without console access. */
 const WRONG_CREDENTIALS = "Wrong email or password.";
 
-function enforceLoginLimits(ctx: Context, email: string): { ipKey: string; emailKey: string } {
-  const ipKey = `ip:${ctx.ip ?? "unknown"}`;
-  const emailKey = `email:${email}`;
-  const verdicts = [ctx.loginLimits.perIp.check(ipKey), ctx.loginLimits.perEmail.check(emailKey)];
-  const retryAfter = Math.max(...verdicts.map((v) => (v.allowed ? 0 : v.retryAfterSeconds)));
-  if (retryAfter > 0) {
-    ctx.setHeader("Retry-After", String(retryAfter));
-    throw new RateLimitedError(`Too many sign-in attempts; try again in ${retryAfter} s.`, retryAfter);
-  }
-  return { ipKey, emailKey };
+/** TOO_MANY_REQUESTS with Retry-After (header and error data). */
+function rateLimited(ctx: Context, retryAfter: number): never {
+  ctx.setHeader("Retry-After", String(retryAfter));
+  throw new RateLimitedError(`Too many sign-in attempts; try again in ${retryAfter} s.`, retryAfter);
 }
 
 export const authRouter = {
@@ -40,19 +34,26 @@ export const authRouter = {
     if (ctx.caller.type === "api_key") {
       throw new TRPCError({ code: "FORBIDDEN", message: "API keys cannot sign in to the console." });
     }
-    const email = input.email.normalize("NFC").toLowerCase();
-    const { ipKey, emailKey } = enforceLoginLimits(ctx, email);
+    // Attempts per client address, whatever the email: this process's memory, a cheap first gate
+    // before the store is written. The limits that matter (per address and email, per email) are
+    // the service's, in the store, shared by every instance.
+    const ipKey = `ip:${ctx.ip ?? "unknown"}`;
+    const perIp = ctx.loginLimits.perIp.check(ipKey);
+    if (!perIp.allowed) rateLimited(ctx, perIp.retryAfterSeconds);
     ctx.loginLimits.perIp.hit(ipKey);
-    const user = await ctx.service.verifyPassword(email, input.password);
-    if (!user || (user.role !== "admin" && user.role !== "viewer")) {
-      ctx.loginLimits.perEmail.hit(emailKey);
-      ctx.logger.warn(
-        { event: "login.failed", ip: ctx.ip, reason: user ? "no console role" : "bad credentials" },
-        "sign-in refused",
-      );
+    // The service normalizes the email (trim, NFC, lower case) before counting and checking it.
+    const result = await ctx.service.signIn({
+      email: input.email,
+      password: input.password,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+    if (!result.ok) {
+      if (result.reason === "rate_limited") rateLimited(ctx, result.retryAfterSeconds);
+      ctx.logger.warn({ event: "login.failed", ip: ctx.ip, reason: result.reason }, "sign-in refused");
       throw new TRPCError({ code: "UNAUTHORIZED", message: WRONG_CREDENTIALS });
     }
-    ctx.loginLimits.perEmail.reset(emailKey);
+    const { user } = result;
     if (!ctx.cookie.writable) {
       throw new TRPCError({
         code: "BAD_REQUEST",

@@ -6,6 +6,7 @@
 import { V7Generator } from "uuidv7";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { resolveConfig, type SessionsConfig } from "../domain/config.js";
+import { PASSWORD_HASHING, type ScryptParams } from "../domain/password.js";
 import { defaultRandom, type RandomSource } from "../domain/tokens.js";
 import type { Actor, AuditAction, AuditEvent, CallContext, SessionsEvent, User } from "../domain/types.js";
 import type { AuditRecord, Revocation, SessionsStore, UserRecord } from "../store/store.js";
@@ -16,6 +17,14 @@ export interface SessionsServiceOptions {
   config?: Partial<SessionsConfig>;
   /** Source of token bytes; tests inject a deterministic one. */
   random?: RandomSource;
+  /**
+   * FOR TESTS ONLY: cheaper scrypt parameters, so suites that create many users with passwords stay
+   * fast. Never set in production (apps/api never passes it): the default is OWASP's minimum
+   * (domain/password.ts). Hashes made with it are never "upgraded" down by a stronger service.
+   */
+  passwordHashing?: ScryptParams;
+  /** How the sign-in delay is waited (domain/sign-in.ts); tests may inject one that records it. */
+  wait?: (ms: number) => Promise<void>;
   /** Called after each committed change. Must not throw; errors are swallowed to protect the caller. */
   onEvent?: (event: SessionsEvent) => void;
 }
@@ -31,6 +40,9 @@ export interface ServiceContext {
   store: SessionsStore;
   config: SessionsConfig;
   random: RandomSource;
+  /** The scrypt parameters new hashes are made with (PASSWORD_HASHING unless a test says otherwise). */
+  hashing: Readonly<ScryptParams>;
+  wait: (ms: number) => Promise<void>;
   now: () => Date;
   /** A UUIDv7 for a new row, monotonic within this service even when the clock stands still. */
   newId: () => string;
@@ -82,6 +94,8 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
     store,
     config,
     random: options.random ?? defaultRandom,
+    hashing: options.passwordHashing ?? PASSWORD_HASHING,
+    wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now,
     newId,
 

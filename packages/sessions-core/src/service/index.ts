@@ -9,6 +9,7 @@ import { maintenance } from "./maintenance.js";
 import { passwords } from "./passwords.js";
 import { sessionLifecycle } from "./session-lifecycle.js";
 import { sessions } from "./sessions.js";
+import { signIn } from "./sign-in.js";
 import { users } from "./users.js";
 
 export { actorLabel, type RevokeOptions, type SessionsServiceOptions } from "./context.js";
@@ -21,6 +22,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
     ...sessionLifecycle(ctx),
     ...users(ctx),
     ...passwords(ctx),
+    ...signIn(ctx),
     ...audit(ctx),
     ...apiKeys(ctx),
     ...maintenance(ctx),

@@ -1,5 +1,7 @@
-// Housekeeping that no user asks for: pruning sessions that ended long ago. Separate so the
+// Housekeeping that no user asks for: pruning sessions that ended long ago (and stale sign-in
+// counters). Separate so the
 // retention rule (how long an ended session stays visible) has one home, ready for a periodic job.
+import { SIGN_IN_LIMITS } from "../domain/sign-in.js";
 import type { CallContext } from "../domain/types.js";
 import type { ServiceContext } from "./context.js";
 
@@ -17,6 +19,8 @@ export function maintenance({ store, config, now, emit, auditEvent }: ServiceCon
         auditEvent(ctx, "sessions.pruned", null),
       );
       if (count > 0) emit({ type: "sessions.pruned", count });
+      // Sign-in counters past every window hold nothing a limit reads; bounded per run.
+      await store.pruneSignInAttempts(new Date(now().getTime() - SIGN_IN_LIMITS.keepMs), 10_000);
       return count;
     },
   };

@@ -29,7 +29,7 @@ import { toUser, type RevokeOptions, type ServiceContext } from "./context.js";
 /** Where a user sits in the list's (createdAt, id) order; the next page's cursor starts after it. */
 const userPosition = (u: UserRecord) => ({ value: u.createdAt, id: u.id });
 
-export function users({ store, config, now, newId, emit, auditEvent, revocation }: ServiceContext) {
+export function users({ store, config, hashing, now, newId, emit, auditEvent, revocation }: ServiceContext) {
   return {
     async createUser(input: CreateUserInput, ctx?: CallContext): Promise<User> {
       const parsed = parseInput(createUserSchema, input);
@@ -41,7 +41,7 @@ export function users({ store, config, now, newId, emit, auditEvent, revocation 
         role: parsed.role,
         status: parsed.status,
         confirmedAt: null,
-        passwordHash: parsed.password ? await hashPassword(parsed.password) : null,
+        passwordHash: parsed.password ? await hashPassword(parsed.password, hashing) : null,
         createdAt: at,
         updatedAt: at,
       };

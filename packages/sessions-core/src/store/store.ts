@@ -180,6 +180,14 @@ export interface ChangeFeed {
   subscribe(listener: (message: ChangeMessage) => void): Promise<() => Promise<void>>;
 }
 
+/** A sign-in counter after counting one attempt (see domain/sign-in.ts for what it limits). */
+export interface SignInAttemptCount {
+  /** Attempts in the current run, this one included. */
+  attempts: number;
+  /** The first attempt of the run. */
+  windowStart: Date;
+}
+
 /** One batch of a bulk load: users first, then sessions that may reference them. */
 export interface BulkBatch {
   users: UserRecord[];
@@ -245,7 +253,39 @@ export interface SessionsStore {
   /** Deletes the sessions that ended before the cutoff, with one audit event carrying the count. */
   prune(cutoff: PruneCutoff, audit: AuditRecord): Promise<number>;
 
+  /**
+   * Replaces a user's password hash only while it is still `previous` (a rehash must not undo a
+   * concurrent password change), with its audit event in the same transaction. False when it was not.
+   */
+  setPasswordHash(
+    userId: string,
+    previous: string,
+    hash: string,
+    at: Date,
+    audit: AuditRecord | null,
+  ): Promise<boolean>;
+
+  // sign-in limits
+  /**
+   * Counts one attempt for (email, address) in ONE upsert statement and returns the count, so
+   * concurrent attempts each see a distinct count. The count restarts at 1 (and windowStart at `at`)
+   * when the previous attempt was at or before `restartBefore`: a window is a run of attempts with
+   * no quiet gap as long as the limit's window.
+   */
+  countSignInAttempt(
+    email: string,
+    address: string,
+    at: Date,
+    restartBefore: Date,
+  ): Promise<SignInAttemptCount>;
+  /** Forgets the (email, address) counter (a successful sign-in). */
+  clearSignInAttempts(email: string, address: string): Promise<void>;
+  /** Deletes up to `limit` counters untouched since `before`; returns how many. */
+  pruneSignInAttempts(before: Date, limit: number): Promise<number>;
+
   // audit
+  /** Writes one audit event that goes with no other change (a refused sign-in). */
+  insertAuditEvent(audit: AuditRecord): Promise<void>;
   listAudit(query: AuditQuery): Promise<AuditEvent[]>;
 
   // api keys

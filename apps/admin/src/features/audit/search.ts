@@ -31,6 +31,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "user.enabled": "User enabled",
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
+  "auth.login_failed": "Sign-in failed",
+  "user.password_rehashed": "Password hash upgraded",
 };
 
 export function isAuditAction(action: string): action is AuditAction {

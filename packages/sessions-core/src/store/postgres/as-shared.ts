@@ -41,6 +41,7 @@ const schemasAgree: Agreement = {
   sessionLiveCounts: [true, true],
   sessionCreatedCounts: [true, true],
   userLiveUntil: [true, true],
+  signInAttempts: [true, true],
 };
 // And no Postgres table is missing from SQLite (the check above goes from SQLite's side).
 const noExtraTables: Exclude<keyof PgTables, keyof SqliteTables> extends never ? true : false = true;

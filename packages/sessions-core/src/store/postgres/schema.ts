@@ -152,6 +152,26 @@ export const userLiveUntil = pgTable(
   (t) => [index("user_live_until_idx").on(t.liveUntil)],
 );
 
+/**
+ * Sign-in attempts per (client address, email), and per email over every address (address "*"),
+ * counted by one upsert each (see domain/sign-in.ts), so every API instance on the database shares
+ * the limits. A count restarts after a quiet window (no attempt for the window's length). Rows untouched for a while are deleted by prune.
+ */
+export const signInAttempts = pgTable(
+  "sign_in_attempts",
+  {
+    email: text("email").notNull(),
+    address: text("address").notNull(),
+    attempts: integer("attempts").notNull(),
+    windowStart: ts("window_start").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.email, t.address] }),
+    index("sign_in_attempts_updated_at_idx").on(t.updatedAt),
+  ],
+);
+
 export const schema = {
   users,
   sessions,
@@ -160,4 +180,5 @@ export const schema = {
   sessionLiveCounts,
   sessionCreatedCounts,
   userLiveUntil,
+  signInAttempts,
 };

@@ -11,6 +11,7 @@ import {
   inArray,
   isNotNull,
   lt,
+  lte,
   sql,
   type SQL,
 } from "drizzle-orm";
@@ -27,6 +28,7 @@ import type {
   SessionRecord,
   StatsQuery,
   StatsRows,
+  SignInAttemptCount,
   StatusScope,
   UserQuery,
   UserRecord,
@@ -148,6 +150,81 @@ export function* setUserStatus(
   }
   yield* run(on.insert(t.auditEvents).values({ ...audit, count: revokedSessions }));
   return { user, revokedSessions };
+}
+
+export function* setPasswordHash(
+  { on, t }: Context,
+  userId: string,
+  previous: string,
+  hash: string,
+  at: Date,
+  audit: AuditRecord | null,
+): Operation<boolean> {
+  const u = t.users;
+  const row = yield* get(
+    on
+      .update(u)
+      .set({ passwordHash: hash, updatedAt: at })
+      .where(and(eq(u.id, userId), eq(u.passwordHash, previous)))
+      .returning({ id: u.id }),
+  );
+  if (!row) return false;
+  if (audit) yield* run(on.insert(t.auditEvents).values(audit));
+  return true;
+}
+
+// ---- sign-in limits ----
+
+export function* countSignInAttempt(
+  { on, t }: Context,
+  email: string,
+  address: string,
+  at: Date,
+  restartBefore: Date,
+): Operation<SignInAttemptCount> {
+  const a = t.signInAttempts;
+  // One statement: both engines lock the conflicting row for the update, so N concurrent attempts
+  // return the counts 1..N, never the same one twice. `excluded` is the row this insert proposed.
+  const restart = lte(a.updatedAt, restartBefore);
+  const row = yield* get(
+    on
+      .insert(a)
+      .values({ email, address, attempts: 1, windowStart: at, updatedAt: at })
+      .onConflictDoUpdate({
+        target: [a.email, a.address],
+        set: {
+          attempts: sql`case when ${restart} then 1 else ${a.attempts} + 1 end`,
+          windowStart: sql`case when ${restart} then excluded.window_start else ${a.windowStart} end`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      })
+      .returning({ attempts: a.attempts, windowStart: a.windowStart }),
+  );
+  // An upsert always returns its row.
+  return row ?? { attempts: 1, windowStart: at };
+}
+
+export function clearSignInAttempts({ on, t }: Context, email: string, address: string) {
+  const a = t.signInAttempts;
+  return run(on.delete(a).where(and(eq(a.email, email), eq(a.address, address))));
+}
+
+export function* pruneSignInAttempts({ on, t }: Context, before: Date, limit: number): Operation<number> {
+  const a = t.signInAttempts;
+  // Bounded: at most `limit` rows per call, oldest first, so a flood of addresses is cleared in steps.
+  const stale = on
+    .select({ email: a.email, address: a.address })
+    .from(a)
+    .where(lt(a.updatedAt, before))
+    .orderBy(a.updatedAt)
+    .limit(limit);
+  const deleted = yield* all(
+    on
+      .delete(a)
+      .where(sql`(${a.email}, ${a.address}) in (${stale})`)
+      .returning({ email: a.email }),
+  );
+  return deleted.length;
 }
 
 // ---- sessions ----
@@ -397,6 +474,10 @@ export function sessionStats(x: Context, query: StatsQuery): Operation<StatsRows
 }
 
 // ---- audit ----
+
+export function insertAuditEvent({ on, t }: Context, audit: AuditRecord) {
+  return run(on.insert(t.auditEvents).values(audit));
+}
 
 export function listAudit({ on, t }: Context, query: AuditQuery) {
   const a = t.auditEvents;

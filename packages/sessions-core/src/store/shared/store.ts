@@ -72,6 +72,16 @@ export function createStore({
     sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
     prune: (cutoff, audit) => run.write((x) => ops.prune(x, cutoff, audit)),
 
+    setPasswordHash: (userId, previous, hash, at, audit) =>
+      run.write((x) => ops.setPasswordHash(x, userId, previous, hash, at, audit)),
+
+    // One statement each: the upsert is atomic on its own, so concurrent attempts get distinct counts.
+    countSignInAttempt: (email, address, at, restartBefore) =>
+      run.direct((x) => ops.countSignInAttempt(x, email, address, at, restartBefore)),
+    clearSignInAttempts: (email, address) => run.direct((x) => ops.clearSignInAttempts(x, email, address)),
+    pruneSignInAttempts: (before, limit) => run.direct((x) => ops.pruneSignInAttempts(x, before, limit)),
+
+    insertAuditEvent: (audit) => run.direct((x) => ops.insertAuditEvent(x, audit)),
     listAudit: (query) => run.direct((x) => ops.listAudit(x, query)),
 
     insertApiKey: (key, audit) => run.write((x) => ops.insertApiKey(x, key, audit)),

@@ -14,6 +14,7 @@ import { paginationContract } from "./pagination.js";
 import { pruneContract } from "./prune.js";
 import { revokeContract } from "./revoke.js";
 import { secretsContract } from "./secrets.js";
+import { signInLimitsContract } from "./sign-in-limits.js";
 import { statsContract } from "./stats.js";
 import { usersContract } from "./users.js";
 import { validateContract } from "./validate.js";
@@ -35,6 +36,7 @@ export const CONTRACT_MODULES = [
   secretsContract,
   badInputContract,
   changeFeedContract,
+  signInLimitsContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
