@@ -9,6 +9,7 @@ import { changeFeedContract } from "./change-feed.js";
 import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
 import { useContractContext } from "./context.js";
+import { idsContract } from "./ids.js";
 import { listsContract } from "./lists.js";
 import { paginationContract } from "./pagination.js";
 import { pruneContract } from "./prune.js";
@@ -35,6 +36,7 @@ export const CONTRACT_MODULES = [
   secretsContract,
   badInputContract,
   changeFeedContract,
+  idsContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
