@@ -105,6 +105,8 @@ export interface HttpOptions {
   /** Origins besides the server's own whose pages may make state-changing calls. */
   allowedOrigins: readonly string[];
   trustProxy: boolean;
+  /** PUBLIC_URL's origin, if set: the CSRF check's own origin, and https there means a secure cookie. */
+  publicOrigin?: string | null;
 }
 
 /** The outer context: checks the request (POST + JSON + origin) and authenticates its caller. */
@@ -116,7 +118,7 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
     req: IncomingMessage;
     res: ServerResponse;
   }): Promise<Context> {
-    const https = isHttps(req, http.trustProxy);
+    const https = isHttps(req, http.trustProxy, http.publicOrigin ?? null);
     if (req.method === "POST") {
       if (!isJsonContentType(req.headers)) {
         throw new TRPCError({
@@ -124,7 +126,11 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
           message: "Calls that change state must be POST requests with a JSON body.",
         });
       }
-      const verdict = checkOrigin(req.headers, ownOrigin(req, https), http.allowedOrigins);
+      const verdict = checkOrigin(
+        req.headers,
+        ownOrigin(req, https, http.publicOrigin ?? null),
+        http.allowedOrigins,
+      );
       if (!verdict.ok)
         throw new TRPCError({ code: "FORBIDDEN", message: `CSRF check failed: ${verdict.reason}.` });
     }
