@@ -8,6 +8,7 @@ import {
   createStoreHarness,
   DAY,
   FakeClock,
+  MINUTE,
   type StoreHarness,
   type StoreKind,
 } from "@sessions/core/testing";
@@ -233,6 +234,24 @@ function describeSecurityHardening(kind: StoreKind): void {
         const expiredAt = performance.now();
         await endedWithin(listening, expiredAt, 5000);
         expect(listening.text).toMatch(/UNAUTHORIZED/);
+      });
+
+      it("V7.3.1 an open stream does not keep an idle console session alive: it ends at the idle timeout", async () => {
+        const clock = new FakeClock();
+        const s = await start({ clock, env: { IDLE_TIMEOUT: "30m" }, streams: { recheckMs: 100 } });
+        const me = await signIn(s);
+        const listening = stream(s.url, { cookie: me.cookie });
+        await streaming(s, 1);
+        // 40 minutes pass with the stream re-checking all along, and nobody using the console.
+        for (let step = 0; step < 4; step++) {
+          clock.advance(10 * MINUTE);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        const idleAt = performance.now();
+        await endedWithin(listening, idleAt, 5000);
+        expect(listening.text).toMatch(/UNAUTHORIZED/);
+        const me2 = await rpc(s.url, "auth.me", { method: "GET", headers: { cookie: me.cookie } });
+        expect(me2.status).toBe(401);
       });
 
       it("V7.4.1 streams on a stolen API key, from several addresses, all end within 5 s of its revocation", async () => {

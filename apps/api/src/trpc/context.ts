@@ -164,7 +164,8 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
     const authorization = req.headers.authorization;
     return createInnerContext(app, {
       caller: await authenticate(app.service, authorization, token),
-      authenticateAgain: () => authenticate(app.service, authorization, token),
+      // Not a touch: an open stream is not activity, so it must not hold off the idle timeout.
+      authenticateAgain: () => authenticate(app.service, authorization, token, { touch: false }),
       ip: clientIp(req, http.trustProxy),
       userAgent: req.headers["user-agent"]?.slice(0, 1000) ?? null,
       cookie,

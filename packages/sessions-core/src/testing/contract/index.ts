@@ -18,6 +18,7 @@ import { secretsContract } from "./secrets.js";
 import { statsContract } from "./stats.js";
 import { usersContract } from "./users.js";
 import { validateContract } from "./validate.js";
+import { validateUntouchedContract } from "./validate-untouched.js";
 
 export { CONTRACT_START, useContractContext } from "./context.js";
 export type { ContractContext } from "./context.js";
@@ -37,6 +38,7 @@ export const CONTRACT_MODULES = [
   badInputContract,
   changeFeedContract,
   idsContract,
+  validateUntouchedContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
