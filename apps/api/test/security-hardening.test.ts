@@ -12,54 +12,9 @@ import {
   type StoreHarness,
   type StoreKind,
 } from "@sessions/core/testing";
-import superjson from "superjson";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from "../src/testing/index.js";
-
-type Json = Record<string, unknown>;
-
-interface RpcResult {
-  status: number;
-  headers: Headers;
-  data: unknown;
-  error: { message: string; data: Json } | undefined;
-}
-
-/** One tRPC call with plain fetch, superjson-encoded, as a browser or a service would send it. */
-async function rpc(
-  base: string,
-  path: string,
-  options: { method?: "GET" | "POST"; input?: unknown; headers?: Record<string, string> } = {},
-): Promise<RpcResult> {
-  const method = options.method ?? "POST";
-  const serialized = options.input === undefined ? undefined : superjson.serialize(options.input);
-  const url =
-    method === "GET" && serialized
-      ? `${base}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(serialized))}`
-      : `${base}/trpc/${path}`;
-  const res = await fetch(url, {
-    method,
-    headers: method === "POST" ? { "content-type": "application/json", ...options.headers } : options.headers,
-    body: method === "POST" && serialized ? JSON.stringify(serialized) : undefined,
-  });
-  const raw = (await res.json()) as {
-    result?: { data: Parameters<typeof superjson.deserialize>[0] };
-    error?: { json: { message: string; data: Json } };
-  };
-  return {
-    status: res.status,
-    headers: res.headers,
-    data: raw.result ? superjson.deserialize(raw.result.data) : undefined,
-    error: raw.error?.json,
-  };
-}
-
-/** `name=value` of the response's first Set-Cookie, ready for a Cookie header. */
-function cookieFrom(headers: Headers): string {
-  const set = headers.getSetCookie()[0];
-  if (!set) throw new Error("expected a Set-Cookie header");
-  return set.split(";")[0]!;
-}
+import { cookieFrom, rpc } from "./http-suite.js";
 
 interface OpenStream {
   /** Everything the server has sent so far. */
@@ -154,10 +109,10 @@ function describeSecurityHardening(kind: StoreKind): void {
       const { sessionId } = (
         await rpc(s.url, "auth.me", {
           method: "GET",
-          headers: { cookie: cookieFrom(res.headers) },
+          headers: { cookie: cookieFrom(res.headers)! },
         })
-      ).data as { sessionId: string };
-      return { cookie: cookieFrom(res.headers), sessionId };
+      ).body.result?.data as { sessionId: string };
+      return { cookie: cookieFrom(res.headers)!, sessionId };
     }
 
     async function makeOperator(s: TestServer, role: "admin" | "viewer", email: string) {
@@ -180,7 +135,7 @@ function describeSecurityHardening(kind: StoreKind): void {
           input: { id: stolen.sessionId, reason: "stolen" },
           headers: { cookie: admin.cookie },
         });
-        expect(revoked.data).toEqual({ ok: true });
+        expect(revoked.body.result?.data).toEqual({ ok: true });
         await endedWithin(listening, revokedAt, 5000);
         expect(listening.text).toMatch(/UNAUTHORIZED/);
         await streaming(s, 0);
@@ -327,14 +282,14 @@ function describeSecurityHardening(kind: StoreKind): void {
         const prod = await failing({ NODE_ENV: "" });
         expect(prod.exposes).toBe(false);
         expect(prod.internal.status).toBe(500);
-        expect(prod.internal.error?.message).toMatch(/^Internal server error \(error id /);
-        expect(JSON.stringify(prod.internal.error)).not.toMatch(/db-internal|stack|at .*\.ts:\d+/);
+        expect(prod.internal.body.error?.message).toMatch(/^Internal server error \(error id /);
+        expect(JSON.stringify(prod.internal.body.error)).not.toMatch(/db-internal|stack|at .*\.ts:\d+/);
         expect(prod.refused.status).toBe(401);
-        expect(prod.refused.error?.data).not.toHaveProperty("stack");
+        expect(prod.refused.body.error?.data).not.toHaveProperty("stack");
         // The control: development does expose them, so the assertions above can see a leak.
         const dev = await failing({ NODE_ENV: "development" });
-        expect(dev.internal.error?.data).toHaveProperty("stack");
-        expect(dev.internal.error?.message).toMatch(/db-internal/);
+        expect(dev.internal.body.error?.data).toHaveProperty("stack");
+        expect(dev.internal.body.error?.message).toMatch(/db-internal/);
       });
 
       it("V3.4.2 with NODE_ENV unset, the Vite dev origins get no CORS and cannot sign in with credentials", async () => {
@@ -351,7 +306,7 @@ function describeSecurityHardening(kind: StoreKind): void {
             headers: { origin: devOrigin },
           });
           expect(login.status).toBe(403);
-          expect(login.error?.message).toMatch(/CSRF check failed/);
+          expect(login.body.error?.message).toMatch(/CSRF check failed/);
           expect(login.headers.getSetCookie()).toEqual([]);
           await s.close();
           server = null;
@@ -381,7 +336,7 @@ function describeSecurityHardening(kind: StoreKind): void {
         expect(setCookie).toMatch(/; Path=\//i);
         expect(setCookie).not.toMatch(/Domain=/i);
         // The __Host- cookie is the one that signs in; the plain-named one is not read at all.
-        const cookie = cookieFrom(login.headers);
+        const cookie = cookieFrom(login.headers)!;
         const me = await rpc(s.url, "auth.me", { method: "GET", headers: { cookie } });
         expect(me.status).toBe(200);
         const plain = await rpc(s.url, "auth.me", {
@@ -426,13 +381,13 @@ function describeSecurityHardening(kind: StoreKind): void {
         const auth = { authorization: `Bearer ${key}` };
         const issued = await rpc(s.url, "sessions.create", { input: { userId: s.admin.id }, headers: auth });
         expect(issued.status).toBe(200);
-        const { token, session } = issued.data as { token: string; session: { id: string } };
+        const { token, session } = issued.body.result?.data as { token: string; session: { id: string } };
         for (const id of ["not-a-uuid", token]) {
           const res = await rpc(s.url, "sessions.get", { method: "GET", input: { id }, headers: auth });
           expect(res.status).toBe(400);
-          expect(res.error?.data.code).toBe("BAD_REQUEST");
-          expect(res.error?.message).toMatch(/\bid:? must be a UUID/);
-          expect(JSON.stringify(res.error)).not.toContain(token);
+          expect(res.body.error?.data.code).toBe("BAD_REQUEST");
+          expect(res.body.error?.message).toMatch(/\bid:? must be a UUID/);
+          expect(JSON.stringify(res.body.error)).not.toContain(token);
         }
         const users = await rpc(s.url, "users.get", {
           method: "GET",
@@ -446,7 +401,7 @@ function describeSecurityHardening(kind: StoreKind): void {
           input: { id: session.id },
           headers: auth,
         });
-        expect((found.data as { id: string }).id).toBe(session.id);
+        expect((found.body.result?.data as { id: string }).id).toBe(session.id);
       });
     });
   });
