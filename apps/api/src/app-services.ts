@@ -11,6 +11,7 @@ import {
   type SessionsService,
   type SessionsStore,
 } from "@sessions/core";
+import { createCallerStreams, type CallerStreamsOptions } from "./caller-streams.js";
 import { sessionsConfigFromEnv, type Env } from "./env.js";
 import { createEventBus } from "./events.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -30,6 +31,8 @@ export interface AppServicesOptions {
   config?: Partial<SessionsConfig>;
   /** stats.changed coalescing window (ms); tests set 0. */
   statsDebounceMs?: number;
+  /** Open event streams: per-caller cap and credential re-check interval (tests shorten it). */
+  streams?: CallerStreamsOptions;
 }
 
 export function createAppServices(options: AppServicesOptions): AppServices {
@@ -56,6 +59,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     service,
     clock,
     events,
+    streams: createCallerStreams(options.streams),
     logger,
     instanceId,
     loginLimits: options.loginLimits ?? createLoginRateLimits(() => clock.now().getTime()),

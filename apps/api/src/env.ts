@@ -74,7 +74,9 @@ const originList = z.string().transform((text, ctx) => {
 
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    // Unset means production: a server started without it must not hand out stack traces or trust
+    // the Vite dev origins. `pnpm dev` (root and apps/api) sets development explicitly.
+    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce
       .number({ error: "must be a port number (0-65535)" })
@@ -92,6 +94,24 @@ const envSchema = z
           ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
         }
       }),
+    /**
+     * The server's public origin, e.g. https://sessions.example.com. The CSRF check's own origin;
+     * when https, cookies are Secure with `__Host-` and HSTS is sent whatever the proxy headers say.
+     */
+    PUBLIC_URL: z
+      .string()
+      .transform((text, ctx) => {
+        const origin = toOrigin(text);
+        if (origin === null) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${text}" is not an absolute http(s) URL with no path, such as https://sessions.example.com`,
+          });
+          return z.NEVER;
+        }
+        return origin;
+      })
+      .optional(),
     /** Comma-separated origins (besides the server's own) whose pages may call the API with cookies. */
     ALLOWED_ORIGINS: originList.optional(),
     SESSION_LIFETIME: duration("60d").prefault("60d"),

@@ -1,5 +1,5 @@
-// The process entry point: `pnpm dev` (tsx watch, --dev seeds demo data on first start) and
-// `pnpm start` (NODE_ENV=production). Checks the settings, opens and migrates the database, creates
+// The process entry point: `pnpm dev` (NODE_ENV=development, tsx watch, --dev seeds demo data on
+// first start) and `pnpm start` (NODE_ENV=production, also what an unset NODE_ENV means). Checks the settings, opens and migrates the database, creates
 // the first admin if there is none, listens, and shuts down gracefully on SIGTERM/SIGINT.
 import { openStore } from "@sessions/core";
 import { ensureFirstAdmin } from "./bootstrap.js";

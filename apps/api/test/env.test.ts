@@ -15,7 +15,8 @@ describe("env", () => {
   it("has defaults for everything", () => {
     const env = loadEnv({});
     expect(env).toMatchObject({
-      NODE_ENV: "development",
+      // Issue 10: unset NODE_ENV is production (pnpm dev sets development explicitly).
+      NODE_ENV: "production",
       PORT: 3000,
       DATABASE_URL: "file:./data/sessions.db",
       SESSION_LIFETIME: 60 * 86_400_000,
@@ -24,9 +25,24 @@ describe("env", () => {
       TRUST_PROXY: false,
       TIMEZONE: "UTC",
     });
+    expect(env.PUBLIC_URL).toBeUndefined();
     // The Vite dev server may call the API in development only.
-    expect(env.ALLOWED_ORIGINS).toEqual(["http://localhost:5173", "http://127.0.0.1:5173"]);
+    expect(env.ALLOWED_ORIGINS).toEqual([]);
+    expect(loadEnv({ NODE_ENV: "development" }).ALLOWED_ORIGINS).toEqual([
+      "http://localhost:5173",
+      "http://127.0.0.1:5173",
+    ]);
     expect(loadEnv({ NODE_ENV: "production" }).ALLOWED_ORIGINS).toEqual([]);
+  });
+
+  it("PUBLIC_URL is an absolute http(s) origin", () => {
+    expect(loadEnv({ PUBLIC_URL: "https://sessions.example.com/" }).PUBLIC_URL).toBe(
+      "https://sessions.example.com",
+    );
+    expect(loadEnv({ PUBLIC_URL: "http://localhost:3000" }).PUBLIC_URL).toBe("http://localhost:3000");
+    for (const bad of ["sessions.example.com", "ftp://sessions.example.com", "https://x.io/console", "/"]) {
+      expect(problems({ PUBLIC_URL: bad })[0]).toMatch(/^PUBLIC_URL: .*absolute http\(s\) URL/);
+    }
   });
 
   it("parses settings", () => {

@@ -25,7 +25,7 @@ interface RpcResult {
 }
 
 /** One tRPC call with plain fetch, superjson-encoded, as a browser would send it. */
-async function rpc(
+export async function rpc(
   base: string,
   path: string,
   options: { method?: "GET" | "POST"; input?: unknown; headers?: Record<string, string>; body?: string } = {},
@@ -56,7 +56,7 @@ async function rpc(
   };
 }
 
-function cookieFrom(headers: Headers): string | null {
+export function cookieFrom(headers: Headers): string | null {
   const set = headers.getSetCookie()[0];
   return set ? set.split(";")[0]! : null;
 }

@@ -7,6 +7,9 @@ import { memoryCookie, type Caller } from "../src/trpc/context.js";
 import { errorIdOf, validationIssues } from "../src/trpc/errors.js";
 import { expectTRPCError, PASSWORD, useRouterFixture } from "./helpers.js";
 
+/** A well-formed id (ids are UUIDs) that no row has. */
+const UNKNOWN_ID = "01900000-0000-7000-8000-000000000000";
+
 const f = useRouterFixture("sqlite-memory");
 
 describe("auth", () => {
@@ -254,7 +257,9 @@ describe("sessions", () => {
       revoked: 2,
     });
     expect(await f.app.service.validateSession(admin.token)).not.toBeNull();
-    expect(await admin.api.sessions.revokeForUser({ userId: "no-such-user" })).toEqual({ revoked: 0 });
+    expect(await admin.api.sessions.revokeForUser({ userId: UNKNOWN_ID })).toEqual({ revoked: 0 });
+    // Issue 10: an id that is not a UUID is the caller's mistake, not an unknown user.
+    await expectTRPCError(admin.api.sessions.revokeForUser({ userId: "no-such-user" }), "BAD_REQUEST");
   });
 
   it("revokeMany previews with dryRun, then revokes the same set, never the caller's own", async () => {
@@ -318,7 +323,8 @@ describe("sessions", () => {
       ["session.created", "api_key", key.apiKey.id],
     ]);
 
-    const notFound = await expectTRPCError(key.api.sessions.create({ userId: "missing" }), "NOT_FOUND");
+    const notFound = await expectTRPCError(key.api.sessions.create({ userId: UNKNOWN_ID }), "NOT_FOUND");
+    await expectTRPCError(key.api.sessions.create({ userId: "missing" }), "BAD_REQUEST");
     expect(notFound.message).toBe("No user with this id.");
     await f.app.service.setUserStatus(carol.id, "disabled");
     await expectTRPCError(key.api.sessions.create({ userId: carol.id }), "FORBIDDEN");
@@ -357,7 +363,8 @@ describe("users", () => {
       id: admin.user.id,
       activeSessions: 1,
     });
-    expect(await admin.api.users.get({ id: "missing" })).toBeNull();
+    expect(await admin.api.users.get({ id: UNKNOWN_ID })).toBeNull();
+    await expectTRPCError(admin.api.users.get({ id: "missing" }), "BAD_REQUEST");
     const audit = await admin.api.audit.list({ action: "user.created" });
     expect(audit.items[0]).toMatchObject({ actor: admin.user.id, target: created.id });
   });
@@ -373,10 +380,11 @@ describe("users", () => {
       ok: true,
       revokedSessions: 0,
     });
-    expect(await admin.api.users.setStatus({ id: "missing", status: "active" })).toEqual({
+    expect(await admin.api.users.setStatus({ id: UNKNOWN_ID, status: "active" })).toEqual({
       ok: false,
       error: "not_found",
     });
+    await expectTRPCError(admin.api.users.setStatus({ id: "missing", status: "active" }), "BAD_REQUEST");
     await expectTRPCError(
       admin.api.users.setStatus({ id: dave.id, status: "gone" as "active" }),
       "BAD_REQUEST",
@@ -511,12 +519,12 @@ describe("validation of every other input", () => {
     const api = admin.api;
     const cases: [Promise<unknown>, string][] = [
       [api.sessions.listForUser({ userId: "" }), "userId"],
-      [api.sessions.listForUser({ userId: "u", status: "gone" as "all" }), "status"],
-      [api.sessions.revoke({ id: "s", reason: "x".repeat(501) }), "reason"],
+      [api.sessions.listForUser({ userId: UNKNOWN_ID, status: "gone" as "all" }), "status"],
+      [api.sessions.revoke({ id: UNKNOWN_ID, reason: "x".repeat(501) }), "reason"],
       [api.sessions.revokeForUser({ userId: " " }), "userId"],
       [api.sessions.validate({ token: "t".repeat(501) }), "token"],
       [api.sessions.end({ token: "t".repeat(501) }), "token"],
-      [api.sessions.create({ userId: "u", ip: "1".repeat(65) }), "ip"],
+      [api.sessions.create({ userId: UNKNOWN_ID, ip: "1".repeat(65) }), "ip"],
       [api.users.list({ limit: 1.5 }), "limit"],
       [api.users.get({ id: "" }), "id"],
       [api.keys.revoke({ id: "" }), "id"],

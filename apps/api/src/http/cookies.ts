@@ -1,6 +1,7 @@
 // The console's sign-in cookie. HttpOnly (scripts never see the token), SameSite=Lax, Path=/; over
 // HTTPS also Secure with the `__Host-` prefix, which browsers accept only from a secure origin with no
-// Domain, so no sibling subdomain can plant or overwrite it.
+// Domain, so no sibling subdomain can plant or overwrite it. "Over HTTPS" includes a PUBLIC_URL that
+// is https, whatever the proxy says (isHttps in request.ts).
 import { parseCookie, stringifySetCookie } from "cookie";
 
 export const COOKIE_NAME = "sessions_token";

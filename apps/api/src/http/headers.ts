@@ -1,5 +1,6 @@
 // The security headers every response carries, whatever serves it (tRPC, health, the console files).
-// Set before routing, so no handler can forget them; HSTS only over HTTPS, where browsers honour it.
+// Set before routing, so no handler can forget them; HSTS only over HTTPS, where browsers honour it
+// (which includes every request when PUBLIC_URL is https: see isHttps in request.ts).
 import type { ServerResponse } from "node:http";
 
 const SECURITY_HEADERS: Record<string, string> = {

@@ -26,13 +26,31 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string | nu
   return address?.startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
 }
 
-export function isHttps(req: IncomingMessage, trustProxy: boolean): boolean {
+/**
+ * Whether the browser reached us over HTTPS. A PUBLIC_URL that is https settles it: behind a TLS
+ * proxy that forgot TRUST_PROXY (or strips X-Forwarded-Proto) the browser still speaks HTTPS, and
+ * guessing "plain HTTP" there would drop Secure, `__Host-` and HSTS.
+ */
+export function isHttps(
+  req: IncomingMessage,
+  trustProxy: boolean,
+  publicOrigin: string | null = null,
+): boolean {
+  if (publicOrigin?.startsWith("https:")) return true;
   if ((req.socket as Partial<TLSSocket>).encrypted) return true;
   return trustProxy && firstHeader(req.headers["x-forwarded-proto"])?.split(",")[0]?.trim() === "https";
 }
 
-/** scheme://host of the request itself, as a browser on the same origin would send in Origin. */
-export function ownOrigin(req: IncomingMessage, https: boolean): string | null {
+/**
+ * The server's own origin, as a browser on it would send in Origin: PUBLIC_URL when set (a Host
+ * header is the client's to choose), else scheme://host of the request itself.
+ */
+export function ownOrigin(
+  req: IncomingMessage,
+  https: boolean,
+  publicOrigin: string | null = null,
+): string | null {
+  if (publicOrigin) return publicOrigin;
   const host = firstHeader(req.headers.host);
   return host ? `${https ? "https" : "http"}://${host.toLowerCase()}` : null;
 }

@@ -53,6 +53,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const createContext = createHttpContextFactory(services, {
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
+    publicOrigin: env.PUBLIC_URL ?? null,
   });
   const logRefusal = createRefusalLog({ logger, now: () => services.clock.now().getTime() });
   const onError = ({
@@ -136,7 +137,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const { pathname, search } = safeUrl(req.url);
-    setSecurityHeaders(res, isHttps(req, env.TRUST_PROXY));
+    setSecurityHeaders(res, isHttps(req, env.TRUST_PROXY, env.PUBLIC_URL ?? null));
     if (shutdown.shuttingDown) res.setHeader("Connection", "close");
     const isTrpc = pathname.startsWith("/trpc/");
     const socket = req.socket;

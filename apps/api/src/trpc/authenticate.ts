@@ -8,11 +8,13 @@ import type { Caller } from "./context.js";
 /**
  * An Authorization header must hold a valid API key (no falling back to the cookie when it does
  * not); otherwise the sign-in cookie decides. An invalid cookie just means "not signed in".
+ * `touch: false` checks without counting as activity (an open stream re-checking its caller).
  */
 export async function authenticate(
   service: SessionsService,
   authorization: string | undefined,
   cookieToken: string | null,
+  options?: { touch?: boolean },
 ): Promise<Caller> {
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -26,7 +28,7 @@ export async function authenticate(
     return { type: "api_key", key };
   }
   if (cookieToken) {
-    const validated = await service.validateSession(cookieToken);
+    const validated = await service.validateSession(cookieToken, options);
     if (validated) return { type: "user", user: validated.user, sessionId: validated.session.id };
   }
   return { type: "anonymous" };

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApiKey, Clock, SessionsService, User } from "@sessions/core";
 import { TRPCError } from "@trpc/server";
+import type { CallerStreams } from "../caller-streams.js";
 import type { EventBus } from "../events.js";
 import { clearedSessionCookie, readSessionToken, sessionCookie } from "../http/cookies.js";
 import { checkOrigin, clientIp, isHttps, isJsonContentType, ownOrigin } from "../http/request.js";
@@ -30,6 +31,8 @@ export interface AppServices {
   service: SessionsService;
   clock: Clock;
   events: EventBus;
+  /** Open event streams per caller: the cap and the re-check interval. */
+  streams: CallerStreams;
   loginLimits: LoginRateLimits;
   logger: Logger;
   /** NODE_ENV=development: error responses carry stack traces and internal messages. */
@@ -45,6 +48,11 @@ export interface Context extends AppServices {
   cookie: SessionCookie;
   /** Sets a response header (Retry-After); a no-op outside HTTP. */
   setHeader(name: string, value: string): void;
+  /**
+   * Authenticates this request's credentials again, as if it arrived now: how a long-lived call
+   * (the events stream) learns that its sign-in or key has ended. Same rules as the first time.
+   */
+  authenticateAgain(): Promise<Caller>;
 }
 
 export interface InnerContextOptions {
@@ -53,6 +61,8 @@ export interface InnerContextOptions {
   userAgent?: string | null;
   cookie?: SessionCookie;
   setHeader?: (name: string, value: string) => void;
+  /** Defaults to the caller as given: without HTTP there are no credentials to present again. */
+  authenticateAgain?: () => Promise<Caller>;
 }
 
 export interface MemoryCookie extends SessionCookie {
@@ -85,19 +95,22 @@ export function memoryCookie(initial: string | null = null): MemoryCookie {
 /** The context procedures run with, from already-known facts (no HTTP): tests build it directly. */
 export function createInnerContext(app: AppServices, options: InnerContextOptions = {}): Context {
   // Built field by field: V8 makes `{ ...app, caller, … }` a slow generic copy (~3 µs, every call).
+  const caller: Caller = options.caller ?? { type: "anonymous" };
   return {
     service: app.service,
     clock: app.clock,
     events: app.events,
+    streams: app.streams,
     loginLimits: app.loginLimits,
     logger: app.logger,
     exposeErrorDetails: app.exposeErrorDetails,
     instanceId: app.instanceId,
-    caller: options.caller ?? { type: "anonymous" },
+    caller,
     ip: options.ip ?? null,
     userAgent: options.userAgent ?? null,
     cookie: options.cookie ?? memoryCookie(),
     setHeader: options.setHeader ?? (() => {}),
+    authenticateAgain: options.authenticateAgain ?? (() => Promise.resolve(caller)),
   };
 }
 
@@ -105,6 +118,8 @@ export interface HttpOptions {
   /** Origins besides the server's own whose pages may make state-changing calls. */
   allowedOrigins: readonly string[];
   trustProxy: boolean;
+  /** PUBLIC_URL's origin, if set: the CSRF check's own origin, and https there means a secure cookie. */
+  publicOrigin?: string | null;
 }
 
 /** The outer context: checks the request (POST + JSON + origin) and authenticates its caller. */
@@ -116,7 +131,7 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
     req: IncomingMessage;
     res: ServerResponse;
   }): Promise<Context> {
-    const https = isHttps(req, http.trustProxy);
+    const https = isHttps(req, http.trustProxy, http.publicOrigin ?? null);
     if (req.method === "POST") {
       if (!isJsonContentType(req.headers)) {
         throw new TRPCError({
@@ -124,7 +139,11 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
           message: "Calls that change state must be POST requests with a JSON body.",
         });
       }
-      const verdict = checkOrigin(req.headers, ownOrigin(req, https), http.allowedOrigins);
+      const verdict = checkOrigin(
+        req.headers,
+        ownOrigin(req, https, http.publicOrigin ?? null),
+        http.allowedOrigins,
+      );
       if (!verdict.ok)
         throw new TRPCError({ code: "FORBIDDEN", message: `CSRF check failed: ${verdict.reason}.` });
     }
@@ -142,8 +161,11 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
         if (!res.headersSent) res.appendHeader("Set-Cookie", clearedSessionCookie(https));
       },
     };
+    const authorization = req.headers.authorization;
     return createInnerContext(app, {
-      caller: await authenticate(app.service, req.headers.authorization, token),
+      caller: await authenticate(app.service, authorization, token),
+      // Not a touch: an open stream is not activity, so it must not hold off the idle timeout.
+      authenticateAgain: () => authenticate(app.service, authorization, token, { touch: false }),
       ip: clientIp(req, http.trustProxy),
       userAgent: req.headers["user-agent"]?.slice(0, 1000) ?? null,
       cookie,

@@ -76,6 +76,25 @@ export interface Access {
 }
 
 /**
+ * Why `caller` may not call a procedure guarded by `access`, or null when it may. Exported so a
+ * long-lived call (the events stream) re-applies the very rule it was admitted by.
+ */
+export function refusalOf(caller: Caller, access: Access): TRPCError | null {
+  if (caller.type === "anonymous") return unauthorized();
+  if (caller.type === "user") {
+    const role = caller.user.role;
+    const allowed = access.role === "admin" ? role === "admin" : role === "admin" || role === "viewer";
+    if (allowed) return null;
+    return new TRPCError({
+      code: "FORBIDDEN",
+      message: access.role === "admin" ? "Only admins may do this." : "This account has no console access.",
+    });
+  }
+  if (caller.key.scopes.includes(access.scope)) return null;
+  return new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${access.scope} scope.` });
+}
+
+/**
  * Signed-in users with at least `role`, or API keys holding `scope`. One middleware both checks the
  * caller and maps the service's errors (as mapDomainErrors does): each middleware level costs tRPC
  * a few µs of object spreading per call, and every service call goes through this one.
@@ -83,20 +102,8 @@ export interface Access {
 export function authorizedProcedure(access: Access) {
   return t.procedure.use(async ({ ctx, next }) => {
     const { caller } = ctx;
-    if (caller.type === "anonymous") throw unauthorized();
-    if (caller.type === "user") {
-      const role = caller.user.role;
-      const allowed = access.role === "admin" ? role === "admin" : role === "admin" || role === "viewer";
-      if (!allowed) {
-        throw new TRPCError({
-          code: "FORBIDDEN",
-          message:
-            access.role === "admin" ? "Only admins may do this." : "This account has no console access.",
-        });
-      }
-    } else if (!caller.key.scopes.includes(access.scope)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the ${access.scope} scope.` });
-    }
+    const refusal = refusalOf(caller, access);
+    if (refusal || caller.type === "anonymous") throw refusal ?? unauthorized();
     return mapDomainError(await next({ ctx: { caller, call: callContextOf(ctx, caller) } }));
   });
 }

@@ -15,7 +15,17 @@ import {
 export const MAX_LIMIT = LIMITS.pageSize.max;
 export const DEFAULT_LIMIT = LIMITS.pageSize.default;
 
-const id = z.string().trim().min(1, "is required").max(LIMITS.id, "is too long");
+// Every id the store makes is a UUIDv7; any other version nibble is accepted (ids are opaque to
+// callers), but the shape is strict, so a raw token or a typo passed as an id is a 400, never a
+// quiet "not found" that hides the caller's mistake.
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const id = z
+  .string()
+  .trim()
+  // abort: an empty or overlong id reports that alone, not also the shape it then cannot have.
+  .min(1, { message: "is required", abort: true })
+  .max(LIMITS.id, { message: "is too long", abort: true })
+  .regex(UUID_SHAPE, "must be a UUID (every id is one, e.g. 0190c8e4-7b6a-7cde-8f12-3456789abcde)");
 const shortText = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 

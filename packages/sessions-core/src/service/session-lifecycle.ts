@@ -62,7 +62,11 @@ export function sessionLifecycle({
      * The hot path: the session and its user for a raw token, or null when the token is unknown,
      * expired, idle, revoked or its user disabled. Writes lastSeenAt at most once per touch interval.
      */
-    async validateSession(token: string): Promise<ValidatedSession | null> {
+    /**
+     * `touch: false` (an open event stream re-checking its caller) leaves lastSeenAt alone: being
+     * connected is not being active, and a stream must not keep a session from idling out.
+     */
+    async validateSession(token: string, options?: { touch?: boolean }): Promise<ValidatedSession | null> {
       if (typeof token !== "string" || !looksLikeToken(token)) return null;
       const row = await store.findSessionByTokenHash(hashToken(token));
       if (!row) return null;
@@ -73,7 +77,7 @@ export function sessionLifecycle({
       const staleBefore = new Date(at.getTime() - config.touchIntervalMs);
       // Strictly older than the interval, the same comparison the store's conditional UPDATE makes, so
       // what this returns is what was stored.
-      if (session.lastSeenAt.getTime() < staleBefore.getTime()) {
+      if (options?.touch !== false && session.lastSeenAt.getTime() < staleBefore.getTime()) {
         await store.touchSession(session.id, at, staleBefore);
         session = { ...session, lastSeenAt: at };
       }

@@ -5,7 +5,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from "../../domain/error
 import type { CreatedSession } from "../../domain/types.js";
 import type { SessionRecord } from "../../store/store.js";
 import type { ContractContext } from "./context.js";
-import { allAudit, allSessions, makeUser, snapshot } from "./fixtures.js";
+import { allAudit, allSessions, makeUser, snapshot, UNKNOWN_ID } from "./fixtures.js";
 
 export function concurrencyContract(t: ContractContext): void {
   describe("concurrency", () => {
@@ -152,7 +152,7 @@ export function concurrencyContract(t: ContractContext): void {
       });
       expect(await snapshot(t.service)).toEqual(before);
       await expect(t.service.createSession({ userId: user.id })).rejects.toBeInstanceOf(ForbiddenError);
-      await expect(t.service.createSession({ userId: "no-such-user" })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(t.service.createSession({ userId: UNKNOWN_ID })).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it("concurrent createUser with one email: exactly one wins, the rest are ConflictError", async () => {

@@ -9,6 +9,7 @@ import { changeFeedContract } from "./change-feed.js";
 import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
 import { useContractContext } from "./context.js";
+import { idsContract } from "./ids.js";
 import { listsContract } from "./lists.js";
 import { paginationContract } from "./pagination.js";
 import { pruneContract } from "./prune.js";
@@ -18,6 +19,7 @@ import { signInLimitsContract } from "./sign-in-limits.js";
 import { statsContract } from "./stats.js";
 import { usersContract } from "./users.js";
 import { validateContract } from "./validate.js";
+import { validateUntouchedContract } from "./validate-untouched.js";
 
 export { CONTRACT_START, useContractContext } from "./context.js";
 export type { ContractContext } from "./context.js";
@@ -37,6 +39,8 @@ export const CONTRACT_MODULES = [
   badInputContract,
   changeFeedContract,
   signInLimitsContract,
+  idsContract,
+  validateUntouchedContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {

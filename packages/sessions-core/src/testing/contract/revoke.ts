@@ -1,6 +1,7 @@
 // Revoking and ending sessions: the seed's revoke operations and their not-found values.
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR } from "../fake-clock.js";
+import { ValidationError } from "../../domain/errors.js";
 import type { ContractContext } from "./context.js";
 import { allAudit, allSessions, makeUser, snapshot, UNKNOWN_ID } from "./fixtures.js";
 
@@ -26,7 +27,8 @@ export function revokeContract(t: ContractContext): void {
       await t.service.createSession({ userId: user.id });
       const before = await snapshot(t.service);
       expect(await t.service.revokeSession(UNKNOWN_ID)).toEqual({ ok: false, error: "not_found" });
-      expect(await t.service.revokeSession("not-even-a-uuid")).toEqual({ ok: false, error: "not_found" });
+      // Issue 10: an id that is not a UUID is a caller's mistake (ValidationError), not "not found".
+      await expect(t.service.revokeSession("not-even-a-uuid")).rejects.toBeInstanceOf(ValidationError);
       expect(await snapshot(t.service)).toBe(before);
     });
 
