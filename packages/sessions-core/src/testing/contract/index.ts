@@ -10,6 +10,7 @@ import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
 import { useContractContext } from "./context.js";
 import { listsContract } from "./lists.js";
+import { operatorsContract } from "./operators.js";
 import { paginationContract } from "./pagination.js";
 import { pruneContract } from "./prune.js";
 import { revokeContract } from "./revoke.js";
@@ -35,6 +36,7 @@ export const CONTRACT_MODULES = [
   secretsContract,
   badInputContract,
   changeFeedContract,
+  operatorsContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
