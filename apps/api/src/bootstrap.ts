@@ -1,5 +1,7 @@
 // The first admin. On a start with no admin in the store, create one: from ADMIN_EMAIL/ADMIN_PASSWORD,
 // otherwise admin@example.com with a random password that is printed once, in this log line only.
+// Never stops the start: an ADMIN_EMAIL that belongs to a disabled admin or to a non-operator is
+// logged as a warning with the way back in, and the server runs (its API keys keep working).
 import { randomBytes } from "node:crypto";
 import { ConflictError, type SessionsService, type User } from "@sessions/core";
 import type { Env } from "./env.js";
@@ -17,10 +19,14 @@ export async function ensureFirstAdmin(
   const email = env.ADMIN_EMAIL ?? DEFAULT_ADMIN_EMAIL;
   const existing = await service.findUserByEmail(email);
   if (existing) {
-    throw new Error(
+    // TODO(later issue): name the recovery CLI here once it exists.
+    logger.warn(
+      { event: "no_active_admin", userId: existing.id, status: existing.status, role: existing.role },
       `No active admin exists and ${email} (ADMIN_EMAIL) already belongs to a ${existing.status} ${existing.role}; ` +
-        "set ADMIN_EMAIL to an unused address to create the first admin.",
+        "to get back in, restart with ADMIN_EMAIL set to an unused address and ADMIN_PASSWORD to its password: " +
+        "a new admin is created on start.",
     );
+    return null;
   }
   const generated = env.ADMIN_PASSWORD === undefined;
   const password = env.ADMIN_PASSWORD ?? randomBytes(18).toString("base64url");

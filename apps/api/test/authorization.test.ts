@@ -110,6 +110,11 @@ const MATRIX: Record<ProcedurePath, Row> = {
     call: async (api, f) =>
       api.users.setStatus({ id: await someUserId(f), status: "disabled", reason: "matrix" }),
   },
+  // Roles are an operator's decision: console admins only, no API key scope reaches it.
+  "users.setRole": {
+    allow: ["admin"],
+    call: async (api, f) => api.users.setRole({ id: await someUserId(f), role: "viewer" }),
+  },
 
   "audit.list": { allow: readers("audit:read"), call: (api) => api.audit.list({}) },
 

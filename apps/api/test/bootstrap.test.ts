@@ -50,12 +50,13 @@ describe("first admin", () => {
     expect(lines).toHaveLength(1);
   });
 
-  it("refuses, with a clear message, when ADMIN_EMAIL belongs to a non-admin", async () => {
+  // Issue 10 (finding 3): this used to throw and stop the start; now it warns with the way back in.
+  it("warns, with the recovery advice, when ADMIN_EMAIL belongs to a non-admin", async () => {
     const service = createSessionsService({ store });
     await service.createUser({ email: "taken@example.com", role: "user" });
-    await expect(
-      ensureFirstAdmin(service, { ADMIN_EMAIL: "taken@example.com" }, capture().logger),
-    ).rejects.toThrow(/ADMIN_EMAIL/);
+    const { lines, logger } = capture();
+    expect(await ensureFirstAdmin(service, { ADMIN_EMAIL: "taken@example.com" }, logger)).toBeNull();
+    expect(lines.join("")).toMatch(/"level":40.*ADMIN_EMAIL set to an unused address and ADMIN_PASSWORD/);
   });
 });
 

@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   "user.created",
   "user.disabled",
   "user.enabled",
+  "user.role_changed",
   "api_key.created",
   "api_key.revoked",
   "auth.login_failed",
@@ -83,4 +84,6 @@ export const LIMITS = {
   /** Audit filters (action, actor, target). */
   auditFilter: 100,
   apiKeyName: 100,
+  /** Longest life an API key may be given at creation, in days. */
+  apiKeyExpiryDays: 3650,
 } as const;

@@ -1,24 +1,46 @@
-// Users: create, list, get, and setStatus (disabling revokes their sessions). Admins or users:write
-// change them; viewers or users:read read them.
+// Users: create, list, get, setStatus (disabling revokes their sessions) and setRole. Admins or
+// users:write change them (a key only end users: the service refuses operators and passwords);
+// viewers or users:read read them; only a signed-in console admin changes a role.
 import type { TRPCRouterRecord } from "@trpc/server";
-import { createUserSchema, idSchema, listUsersSchema, reasonSchema, USER_STATUSES } from "@sessions/core";
+import {
+  createUserSchema,
+  idSchema,
+  listUsersSchema,
+  reasonSchema,
+  USER_ROLES,
+  USER_STATUSES,
+} from "@sessions/core";
 import { z } from "zod";
-import { authorizedProcedure } from "../trpc/procedures.js";
+import { authorizedProcedure, consoleAdminProcedure } from "../trpc/procedures.js";
 
 const read = authorizedProcedure({ role: "viewer", scope: "users:read" });
 const write = authorizedProcedure({ role: "admin", scope: "users:write" });
 
 export const usersRouter = {
+  // TODO(issue 10, recent sign-in): creating an operator (role admin or viewer) needs the
+  // recentSignIn guard; wired here at merge.
   create: write.input(createUserSchema).mutation(({ ctx, input }) => ctx.service.createUser(input, ctx.call)),
 
   list: read.input(listUsersSchema).query(({ ctx, input }) => ctx.service.listUsers(input)),
 
   get: read.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.service.getUser(input.id)),
 
-  /** Disabling revokes every session of the user and reports how many (revokedSessions). */
+  /**
+   * Disabling revokes every session of the user and reports how many (revokedSessions).
+   * TODO(issue 10, recent sign-in): disabling an operator needs the recentSignIn guard; wired here at merge.
+   */
   setStatus: write
     .input(z.object({ id: idSchema, status: z.enum(USER_STATUSES), reason: reasonSchema }))
     .mutation(({ ctx, input }) =>
       ctx.service.setUserStatus(input.id, input.status, { ...ctx.call, reason: input.reason }),
     ),
+
+  /**
+   * Promotes or demotes. Console admins only (never an API key); nobody changes their own role and
+   * the last active admin stays (BAD_REQUEST). TODO(issue 10, recent sign-in): the recentSignIn
+   * guard goes here at merge.
+   */
+  setRole: consoleAdminProcedure
+    .input(z.object({ id: idSchema, role: z.enum(USER_ROLES) }))
+    .mutation(({ ctx, input }) => ctx.service.setUserRole(input.id, input.role, ctx.call)),
 } satisfies TRPCRouterRecord;

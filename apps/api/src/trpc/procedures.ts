@@ -107,3 +107,14 @@ export function authorizedProcedure(access: Access) {
     return mapDomainError(await next({ ctx: { caller, call: callContextOf(ctx, caller) } }));
   });
 }
+
+/**
+ * A signed-in console admin, never an API key: for what only an operator may decide (roles).
+ * The service refuses API keys there too; this says so at the door.
+ */
+export const consoleAdminProcedure = consoleProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.user.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only admins may do this." });
+  }
+  return next();
+});

@@ -145,6 +145,7 @@ export const createApiKeySchema = z.object({
     .array(z.enum(API_KEY_SCOPES))
     .min(1, "choose at least one scope")
     .transform((s) => [...new Set(s)]),
+  expiresInDays: z.number().int().min(1).max(LIMITS.apiKeyExpiryDays).nullish(),
 });
 
 export const idSchema = id;

@@ -234,6 +234,22 @@ export interface ApiKey {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Refused from this instant on; null = never expires. */
+  expiresAt: Date | null;
+  /** The key that made this key (null: an operator made it); revoking that key revoked this one. */
+  parentKeyId: string | null;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  scopes: string[];
+  /** Days until the key is refused; omitted = no expiry (a key's child: its parent's expiry). */
+  expiresInDays?: number | null;
+}
+
+export interface SetUserRoleResult {
+  ok: true;
+  user: User;
 }
 
 export interface CreatedApiKey {

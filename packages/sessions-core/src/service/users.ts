@@ -1,8 +1,13 @@
 // Users: creating, reading, listing and enabling or disabling them. Separate from the session
 // concerns because a user outlives its sessions; the one place they meet is setUserStatus, where
 // disabling revokes every session of the user in the store's same transaction.
+//
+// Operators (admins and viewers) hold the console's power, so they are managed only by console
+// admins: an API key (a service credential) can never create one, set a password, or change an
+// operator's status or role. Nobody disables or demotes themselves, and the last active admin
+// stays: the store checks that inside the change's own transaction (see OperatorGuard).
 import { decodeCursor, toPage } from "../domain/cursor.js";
-import { ConflictError, ValidationError } from "../domain/errors.js";
+import { ConflictError, ForbiddenError, ValidationError } from "../domain/errors.js";
 import {
   createUserSchema,
   emailSchema,
@@ -18,13 +23,38 @@ import type {
   CreateUserInput,
   ListUsersInput,
   Page,
+  SetUserRoleResult,
   SetUserStatusResult,
   User,
+  UserRole,
   UserStatus,
   UserWithSessionCount,
 } from "../domain/types.js";
-import type { UserRecord } from "../store/store.js";
-import { toUser, type RevokeOptions, type ServiceContext } from "./context.js";
+import { USER_ROLES } from "../vocab.js";
+import type { OperatorGuard, UserChangeRefusal, UserRecord } from "../store/store.js";
+import { actorOf, toUser, type RevokeOptions, type ServiceContext } from "./context.js";
+
+/** What a refusal of the store's guard means to the caller. */
+function refused(refusal: UserChangeRefusal["error"]): { ok: false; error: "not_found" } {
+  switch (refusal) {
+    case "not_found":
+      return { ok: false, error: "not_found" };
+    case "is_operator":
+      throw new ForbiddenError(
+        "An API key cannot change an operator (admin or viewer); a console admin can.",
+      );
+    case "last_admin":
+      throw new ValidationError(
+        "This is the last active admin: promote or enable another admin first, or the console has nobody left to manage it.",
+      );
+  }
+}
+
+/** The caller's own user id when a signed-in user acts, else null. */
+function selfId(ctx: CallContext | undefined): string | null {
+  const actor = actorOf(ctx);
+  return actor.type === "user" ? actor.id : null;
+}
 
 /** Where a user sits in the list's (createdAt, id) order; the next page's cursor starts after it. */
 const userPosition = (u: UserRecord) => ({ value: u.createdAt, id: u.id });
@@ -33,6 +63,18 @@ export function users({ store, config, hashing, now, newId, emit, auditEvent, re
   return {
     async createUser(input: CreateUserInput, ctx?: CallContext): Promise<User> {
       const parsed = parseInput(createUserSchema, input);
+      if (actorOf(ctx).type === "api_key") {
+        // A key with users:write manages end users; an operator or a password made by a key would
+        // turn a service credential into console power (issue 10, finding 2).
+        if (parsed.role !== "user") {
+          throw new ForbiddenError(
+            "An API key cannot create an operator (admin or viewer); a console admin can.",
+          );
+        }
+        if (parsed.password) throw new ForbiddenError("An API key cannot set a password.");
+      }
+      // TODO(issue 10, recent sign-in): creating an operator (role admin or viewer) needs a recent
+      // console sign-in; the recentSignIn guard is wired here at merge.
       const at = now();
       const record: UserRecord = {
         id: newId(),
@@ -107,6 +149,12 @@ export function users({ store, config, hashing, now, newId, emit, auditEvent, re
         ]);
       }
       const reason = parseInput(reasonSchema, opts.reason, "reason");
+      if (status === "disabled" && selfId(opts) === userId) {
+        throw new ValidationError("You cannot disable your own account; ask another admin.");
+      }
+      // TODO(issue 10, recent sign-in): disabling an operator needs a recent console sign-in; the
+      // recentSignIn guard is wired here at merge (it rejects before the store is asked).
+      const guard: OperatorGuard = { refuseOperator: actorOf(opts).type === "api_key", keepAnAdmin: true };
       const result = await store.setUserStatus(
         userId,
         status,
@@ -118,11 +166,46 @@ export function users({ store, config, hashing, now, newId, emit, auditEvent, re
           { type: "user", id: userId },
           { reason },
         ),
+        guard,
       );
-      if (!result) return { ok: false, error: "not_found" };
+      if (!result.ok) return refused(result.error);
       const { revokedSessions } = result;
       emit({ type: "user.status_changed", userId, status, revokedSessions });
       return { ok: true, user: toUser(result.user), revokedSessions };
+    },
+
+    /**
+     * Promotes or demotes a user. Only a signed-in console admin may (the API's users.setRole);
+     * an API key is refused here too, so no other entry point can grant operator power to a key.
+     */
+    async setUserRole(
+      id: string,
+      role: UserRole,
+      ctx?: CallContext,
+    ): Promise<SetUserRoleResult | { ok: false; error: "not_found" }> {
+      const userId = parseInput(idSchema, id, "id");
+      if (!USER_ROLES.includes(role)) {
+        throw new ValidationError(`role must be one of ${USER_ROLES.join(", ")}`, [
+          { path: "role", message: "is invalid" },
+        ]);
+      }
+      if (actorOf(ctx).type === "api_key") {
+        throw new ForbiddenError("An API key cannot change a user's role; a console admin can.");
+      }
+      if (selfId(ctx) === userId) {
+        throw new ValidationError("You cannot change your own role; ask another admin.");
+      }
+      // TODO(issue 10, recent sign-in): promoting or demoting needs a recent console sign-in; the
+      // recentSignIn guard is wired here at merge.
+      const result = await store.setUserRole(
+        userId,
+        role,
+        now(),
+        auditEvent(ctx, "user.role_changed", { type: "user", id: userId }, { data: { role } }),
+        { refuseOperator: false, keepAnAdmin: true },
+      );
+      if (!result.ok) return refused(result.error);
+      return { ok: true, user: toUser(result.user) };
     },
   };
 }

@@ -65,7 +65,27 @@ export interface ApiKeyRecord {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Refused like a revoked key from this instant; null = never expires. */
+  expiresAt: Date | null;
+  /** The key that made this one; revoking that key revokes this one too. */
+  parentKeyId: string | null;
 }
+
+/**
+ * What a change to a user's status or role must leave true, checked by the store inside the
+ * change's own transaction (so two concurrent changes cannot both pass). The service decides which
+ * apply; the store only reads and refuses.
+ */
+export interface OperatorGuard {
+  /** Refuse when the target is an operator (admin or viewer): an API key's change. */
+  refuseOperator: boolean;
+  /** Refuse when the change would leave no active admin. */
+  keepAnAdmin: boolean;
+}
+
+export type UserChangeRefusal = { ok: false; error: "not_found" | "is_operator" | "last_admin" };
+
+export type InsertApiKeyResult = { ok: true } | { ok: false; error: "parent_revoked" };
 
 /**
  * The instant a status filter is evaluated at. Active = not revoked, expiresAt > now and,
@@ -212,7 +232,8 @@ export interface SessionsStore {
   countActiveSessionsByUser(userIds: string[], scope: StatusScope): Promise<Map<string, number>>;
   /**
    * Sets a user's status and, when revocation is given, revokes all of the user's live sessions,
-   * in one transaction with the audit event (whose count is set to the number revoked).
+   * in one transaction with the audit event (whose count is set to the number revoked). The guard
+   * is checked first in that transaction (Postgres: the target and the active admins locked).
    */
   setUserStatus(
     userId: string,
@@ -220,7 +241,16 @@ export interface SessionsStore {
     at: Date,
     revocation: Revocation | null,
     audit: AuditRecord,
-  ): Promise<{ user: UserRecord; revokedSessions: number } | null>;
+    guard?: OperatorGuard,
+  ): Promise<{ ok: true; user: UserRecord; revokedSessions: number } | UserChangeRefusal>;
+  /** Sets a user's role with its audit event (data.from = the role before), guarded as setUserStatus. */
+  setUserRole(
+    userId: string,
+    role: UserRole,
+    at: Date,
+    audit: AuditRecord,
+    guard: OperatorGuard,
+  ): Promise<{ ok: true; user: UserRecord } | UserChangeRefusal>;
 
   // sessions
   /**
@@ -289,10 +319,21 @@ export interface SessionsStore {
   listAudit(query: AuditQuery): Promise<AuditEvent[]>;
 
   // api keys
-  insertApiKey(key: ApiKeyRecord, audit: AuditRecord): Promise<void>;
+  /**
+   * Inserts the key and its audit event. A key with a parent is inserted only while the parent is
+   * unrevoked, checked in the same transaction (Postgres: the parent row share-locked), so a
+   * concurrent revocation of the parent either sees the child and revokes it or makes this refuse.
+   */
+  insertApiKey(key: ApiKeyRecord, audit: AuditRecord): Promise<InsertApiKeyResult>;
   findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  getApiKeyById(id: string): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
-  revokeApiKey(id: string, at: Date, audit: AuditRecord): Promise<boolean>;
+  /**
+   * Revokes the key and, generation by generation, every unrevoked key it made, in one transaction
+   * with one audit event (count = keys revoked). Returns that count; 0 when the key is unknown or
+   * already revoked.
+   */
+  revokeApiKey(id: string, at: Date, audit: AuditRecord): Promise<number>;
   touchApiKey(id: string, at: Date, staleBefore: Date): Promise<void>;
 
   /** Throws when the database cannot be reached. */

@@ -29,6 +29,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "user.created": "User created",
   "user.disabled": "User disabled",
   "user.enabled": "User enabled",
+  "user.role_changed": "Role changed",
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
   "auth.login_failed": "Sign-in failed",

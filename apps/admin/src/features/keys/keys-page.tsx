@@ -36,13 +36,26 @@ type ApiKey = RouterOutputs["keys"]["list"]["items"][number];
 
 const helper = createColumnHelper<typeof tableCore, ApiKey>();
 
+/** Lifetimes the console offers; the API takes any whole number of days up to LIMITS.apiKeyExpiryDays. */
+const EXPIRY_CHOICES = [
+  { value: "30", label: "In 30 days" },
+  { value: "90", label: "In 90 days" },
+  { value: "365", label: "In a year" },
+  { value: "never", label: "Never" },
+] as const;
+type ExpiryChoice = (typeof EXPIRY_CHOICES)[number]["value"];
+
+const isExpired = (k: ApiKey) => k.expiresAt !== null && k.expiresAt.getTime() <= Date.now();
+
 function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<Scope[]>(["sessions:read"]);
   const [touched, setTouched] = useState(false);
+  const [expiry, setExpiry] = useState<ExpiryChoice>("90");
   const nameId = useId();
+  const expiryId = useId();
   const create = useMutation(
     trpc.keys.create.mutationOptions({
       onSuccess: async () => {
@@ -60,6 +73,7 @@ function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: 
       create.reset();
       setName("");
       setScopes(["sessions:read"]);
+      setExpiry("90");
       setTouched(false);
     }
   }
@@ -68,7 +82,7 @@ function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: 
     event.preventDefault();
     setTouched(true);
     if (!name.trim() || scopesError(scopes)) return;
-    create.mutate({ name: name.trim(), scopes });
+    create.mutate({ name: name.trim(), scopes, expiresInDays: expiry === "never" ? null : Number(expiry) });
   }
 
   const created = create.data;
@@ -123,6 +137,24 @@ function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: 
                   aria-invalid={touched && !name.trim() ? true : undefined}
                 />
                 {touched && !name.trim() && <p className="text-xs text-destructive">Give the key a name.</p>}
+              </div>
+              <div className="space-y-2">
+                <Label htmlFor={expiryId}>Expires</Label>
+                <select
+                  id={expiryId}
+                  value={expiry}
+                  onChange={(e) => setExpiry(e.target.value as ExpiryChoice)}
+                  className="h-9 w-full rounded-md border bg-transparent px-3 text-sm"
+                >
+                  {EXPIRY_CHOICES.map((c) => (
+                    <option key={c.value} value={c.value}>
+                      {c.label}
+                    </option>
+                  ))}
+                </select>
+                <p className="text-xs text-muted-foreground">
+                  An expired key is refused like a revoked one. Keys this key makes never outlive it.
+                </p>
               </div>
               <fieldset className="space-y-2">
                 <legend className="mb-2 text-sm font-medium">Scopes</legend>
@@ -200,8 +232,8 @@ function RevokeKeyDialog({
         <DialogHeader>
           <DialogTitle>Revoke {apiKey?.name}?</DialogTitle>
           <DialogDescription>
-            Services using this key get UNAUTHORIZED on their next call. This can't be undone; create a new
-            key instead.
+            Services using this key get UNAUTHORIZED on their next call, and so does every key it made (and
+            the keys those made). This can't be undone; create a new key instead.
           </DialogDescription>
         </DialogHeader>
         <DialogFooter>
@@ -277,11 +309,35 @@ export function KeysPage() {
         ),
     }),
     helper.display({
+      id: "expires",
+      header: "Expires",
+      cell: ({ row }) =>
+        row.original.expiresAt ? (
+          <RelativeTime date={row.original.expiresAt} className="text-muted-foreground" />
+        ) : (
+          <span className="text-muted-foreground">Never</span>
+        ),
+    }),
+    helper.display({
+      id: "madeBy",
+      header: "Made by",
+      cell: ({ row }) => {
+        const parentId = row.original.parentKeyId;
+        if (!parentId) return <span className="text-muted-foreground">An operator</span>;
+        const parent = keys.data?.items.find((k) => k.id === parentId);
+        return (
+          <span className="text-muted-foreground">Key {parent ? parent.name : `…${parentId.slice(-8)}`}</span>
+        );
+      },
+    }),
+    helper.display({
       id: "status",
       header: "Status",
       cell: ({ row }) =>
         row.original.revokedAt ? (
           <Badge variant="destructive">Revoked</Badge>
+        ) : isExpired(row.original) ? (
+          <Badge variant="destructive">Expired</Badge>
         ) : (
           <Badge variant="success">Active</Badge>
         ),
@@ -346,6 +402,8 @@ export function KeysPage() {
               preview: "hidden md:table-cell",
               created: "hidden lg:table-cell",
               lastUsed: "hidden sm:table-cell",
+              expires: "hidden sm:table-cell",
+              madeBy: "hidden lg:table-cell",
               actions: "w-12 text-right",
             }}
             rowClass={(k) => (k.revokedAt ? "opacity-60" : undefined)}

@@ -107,10 +107,16 @@ export const apiKeys = pgTable(
     createdAt: ts("created_at").notNull(),
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
+    /** After this instant the key is refused like a revoked one; null = no expiry. */
+    expiresAt: ts("expires_at"),
+    /** The key that made this key (null: made by an operator); revoking it revokes this one. */
+    parentKeyId: text("parent_key_id"),
   },
   (t) => [
     uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
     index("api_keys_created_at_idx").on(t.createdAt, t.id),
+    // The cascade of a revocation walks from a key to the keys it made.
+    index("api_keys_parent_key_id_idx").on(t.parentKeyId),
   ],
 );
 

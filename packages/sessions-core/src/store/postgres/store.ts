@@ -5,7 +5,18 @@
 // email search over the trigram index, the single-snapshot active count, the bulk load and the
 // named prepared statements. Single conditional UPDATE … RETURNING statements make concurrent
 // revokes count each session exactly once.
-import { and, type Column, eq, getTableColumns, getTableName, inArray, lt, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  type Column,
+  eq,
+  getTableColumns,
+  getTableName,
+  inArray,
+  lt,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTable } from "drizzle-orm/pg-core";
 import {
   sharedSchema,
@@ -22,6 +33,7 @@ import { createStore } from "../shared/store.js";
 import type { ChangeFeed, SessionRecord, SessionsStore } from "../store.js";
 import { prepareNamed, sharedDb, sharedTables } from "./as-shared.js";
 import {
+  apiKeys,
   auditEvents,
   schema,
   sessionCreatedCounts,
@@ -216,6 +228,27 @@ function hooksOn(on: PgDb): DialectHooks {
       return rows.length > q.EMAIL_SEARCH_USERS ? null : rows.map((r) => r.id);
     },
     userSearch: (search) => q.userSearchCondition(users, search, "lower"),
+    async lockOperators(userId) {
+      // In id order, so two transactions locking overlapping sets never deadlock. Under READ
+      // COMMITTED a waiter re-reads each row once its lock is free, so the next statement sees
+      // the change the other transaction committed.
+      await on
+        .select({ id: users.id })
+        .from(users)
+        .where(or(eq(users.id, userId), and(eq(users.role, "admin"), eq(users.status, "active"))))
+        .orderBy(users.id)
+        .for("update");
+    },
+    async parentKey(id) {
+      // FOR SHARE: a concurrent revocation (UPDATE api_keys) waits for this commit and its cascade
+      // then sees the new key; if the revocation committed first, this reads it revoked.
+      const [key] = await on
+        .select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt })
+        .from(apiKeys)
+        .where(eq(apiKeys.id, id))
+        .for("share");
+      return key;
+    },
     async maintainedActiveCount(now) {
       // One statement, so one snapshot: a change between two reads cannot be counted twice or missed.
       const day = c.dayOf(now);

@@ -12,7 +12,7 @@ import type { RunResult } from "better-sqlite3";
 import { getTableColumns, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { schema } from "../sqlite/schema.js";
-import type { AuditRecord, SessionRecord, UserRecord } from "../store.js";
+import type { ApiKeyRecord, AuditRecord, SessionRecord, UserRecord } from "../store.js";
 import type { Awaitable } from "./steps.js";
 
 export type Tables = typeof schema;
@@ -87,6 +87,14 @@ export interface DialectHooks {
   userSearch(search: string): SQL;
   /** The plain active count from the maintained figures, as one consistent read. */
   maintainedActiveCount(now: Date): Awaitable<number>;
+  /**
+   * Before a guarded change of a user's status or role: locks the target and every active admin
+   * until the transaction ends (Postgres FOR UPDATE), so concurrent guarded changes run one after
+   * the other. SQLite: nothing to do, its write transactions begin IMMEDIATE (the write lock).
+   */
+  lockOperators(userId: string): Awaitable<void>;
+  /** A new key's parent, read so a concurrent revocation cannot slip past (Postgres: FOR SHARE). */
+  parentKey(id: string): Awaitable<Pick<ApiKeyRecord, "id" | "revokedAt"> | undefined>;
 }
 
 export interface Context {

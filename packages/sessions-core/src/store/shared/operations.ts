@@ -18,6 +18,9 @@ import {
 import type {
   ApiKeyRecord,
   AuditQuery,
+  InsertApiKeyResult,
+  OperatorGuard,
+  UserChangeRefusal,
   AuditRecord,
   InsertSessionResult,
   PruneCutoff,
@@ -33,7 +36,7 @@ import type {
   UserQuery,
   UserRecord,
 } from "../store.js";
-import type { UserStatus } from "../../domain/types.js";
+import type { UserRole, UserStatus } from "../../domain/types.js";
 import type { Context } from "./context.js";
 import * as c from "./counters.js";
 import * as q from "./query-parts.js";
@@ -129,6 +132,41 @@ export function* countActiveSessionsByUser(
   return new Map(rows.map((r) => [r.userId, r.n]));
 }
 
+const NO_GUARD: OperatorGuard = { refuseOperator: false, keepAnAdmin: false };
+
+/**
+ * Checks a change to a user's status or role against the guard, inside the change's transaction:
+ * the hook locks the target and every active admin first (Postgres FOR UPDATE; SQLite's write
+ * transaction already holds the database's write lock), so of two concurrent demotions of the last
+ * two admins the second reads the first's result and refuses. Null when the change may go ahead.
+ */
+function* refusalOf(
+  x: Context,
+  userId: string,
+  after: { status?: UserStatus; role?: UserRole },
+  guard: OperatorGuard,
+): Operation<{ refusal: UserChangeRefusal | null; before: UserRecord | undefined }> {
+  const { on, t, h } = x;
+  if (guard.refuseOperator || guard.keepAnAdmin) yield* call(() => h.lockOperators(userId));
+  const before = yield* get(on.select().from(t.users).where(eq(t.users.id, userId)));
+  if (!before) return { refusal: { ok: false, error: "not_found" }, before };
+  if (guard.refuseOperator && before.role !== "user") {
+    return { refusal: { ok: false, error: "is_operator" }, before };
+  }
+  const activeAdmin = (u: { role: UserRole; status: UserStatus }) =>
+    u.role === "admin" && u.status === "active";
+  if (guard.keepAnAdmin && activeAdmin(before) && !activeAdmin({ ...before, ...after })) {
+    const others = yield* get(
+      on
+        .select({ n: count() })
+        .from(t.users)
+        .where(and(eq(t.users.role, "admin"), eq(t.users.status, "active"), sql`${t.users.id} <> ${userId}`)),
+    );
+    if ((others?.n ?? 0) === 0) return { refusal: { ok: false, error: "last_admin" }, before };
+  }
+  return { refusal: null, before };
+}
+
 export function* setUserStatus(
   x: Context,
   userId: string,
@@ -136,12 +174,15 @@ export function* setUserStatus(
   at: Date,
   revocation: Revocation | null,
   audit: AuditRecord,
-): Operation<{ user: UserRecord; revokedSessions: number } | null> {
+  guard: OperatorGuard = NO_GUARD,
+): Operation<{ ok: true; user: UserRecord; revokedSessions: number } | UserChangeRefusal> {
   const { on, t, h } = x;
+  const { refusal } = yield* refusalOf(x, userId, { status }, guard);
+  if (refusal && refusal.error !== "not_found") return refusal;
   const user = yield* get(
     on.update(t.users).set({ status, updatedAt: at }).where(eq(t.users.id, userId)).returning(),
   );
-  if (!user) return null;
+  if (!user) return { ok: false, error: "not_found" };
   let revokedSessions = 0;
   if (revocation) {
     const revoked = yield* revokeWhere(x, { kind: "user", userId }, revocation);
@@ -149,7 +190,29 @@ export function* setUserStatus(
     revokedSessions = revoked.length;
   }
   yield* run(on.insert(t.auditEvents).values({ ...audit, count: revokedSessions }));
-  return { user, revokedSessions };
+  return { ok: true, user, revokedSessions };
+}
+
+export function* setUserRole(
+  x: Context,
+  userId: string,
+  role: UserRole,
+  at: Date,
+  audit: AuditRecord,
+  guard: OperatorGuard,
+): Operation<{ ok: true; user: UserRecord } | UserChangeRefusal> {
+  const { on, t } = x;
+  const { refusal, before } = yield* refusalOf(x, userId, { role }, guard);
+  if (refusal || !before) return refusal ?? { ok: false, error: "not_found" };
+  const user = yield* get(
+    on.update(t.users).set({ role, updatedAt: at }).where(eq(t.users.id, userId)).returning(),
+  );
+  if (!user) return { ok: false, error: "not_found" };
+  // The role before is only known here, inside the transaction that changed it.
+  yield* run(
+    on.insert(t.auditEvents).values({ ...audit, data: { ...audit.data, from: before.role, to: role } }),
+  );
+  return { ok: true, user };
 }
 
 export function* setPasswordHash(
@@ -505,9 +568,23 @@ export function listAudit({ on, t }: Context, query: AuditQuery) {
 
 // ---- api keys ----
 
-export function* insertApiKey({ on, t }: Context, key: ApiKeyRecord, audit: AuditRecord): Operation<void> {
+export function* insertApiKey(
+  { on, t, h }: Context,
+  key: ApiKeyRecord,
+  audit: AuditRecord,
+): Operation<InsertApiKeyResult> {
+  if (key.parentKeyId !== null) {
+    const parentKeyId = key.parentKeyId;
+    const parent = yield* call(() => h.parentKey(parentKeyId));
+    if (!parent || parent.revokedAt !== null) return { ok: false, error: "parent_revoked" };
+  }
   yield* run(on.insert(t.apiKeys).values(key));
   yield* run(on.insert(t.auditEvents).values(audit));
+  return { ok: true };
+}
+
+export function* getApiKeyById({ on, t }: Context, id: string): Operation<ApiKeyRecord | null> {
+  return (yield* get(on.select().from(t.apiKeys).where(eq(t.apiKeys.id, id)))) ?? null;
 }
 
 export function listApiKeys({ on, t }: Context) {
@@ -519,23 +596,50 @@ export function listApiKeys({ on, t }: Context) {
   );
 }
 
+/**
+ * Bound on the generations a revocation walks (a key made by a key made by a key…). Far beyond
+ * any real chain; it only stops a loop in corrupt data (a key listed as its own ancestor) from
+ * running forever inside a transaction.
+ */
+export const MAX_KEY_GENERATIONS = 1000;
+
 export function* revokeApiKey(
   { on, t }: Context,
   id: string,
   at: Date,
   audit: AuditRecord,
-): Operation<boolean> {
+): Operation<number> {
   const k = t.apiKeys;
-  const row = yield* get(
+  let generation = yield* all(
     on
       .update(k)
       .set({ revokedAt: at })
       .where(and(eq(k.id, id), sql`${k.revokedAt} is null`))
       .returning({ id: k.id }),
   );
-  if (!row) return false;
-  yield* run(on.insert(t.auditEvents).values(audit));
-  return true;
+  if (generation.length === 0) return 0;
+  let revoked = generation.length;
+  // One generation per statement: the keys the previous generation made and that are still live.
+  for (let depth = 0; depth < MAX_KEY_GENERATIONS && generation.length > 0; depth++) {
+    generation = yield* all(
+      on
+        .update(k)
+        .set({ revokedAt: at })
+        .where(
+          and(
+            inArray(
+              k.parentKeyId,
+              generation.map((g) => g.id),
+            ),
+            sql`${k.revokedAt} is null`,
+          ),
+        )
+        .returning({ id: k.id }),
+    );
+    revoked += generation.length;
+  }
+  yield* run(on.insert(t.auditEvents).values({ ...audit, count: revoked }));
+  return revoked;
 }
 
 export function touchApiKey({ on, t }: Context, id: string, at: Date, staleBefore: Date) {

@@ -60,8 +60,10 @@ export function createStore({
     listUsers: (query) => run.direct((x) => ops.listUsers(x, query)),
     countActiveSessionsByUser: (userIds, scope) =>
       run.direct((x) => ops.countActiveSessionsByUser(x, userIds, scope)),
-    setUserStatus: (userId, status, at, revocation, audit) =>
-      run.write((x) => ops.setUserStatus(x, userId, status, at, revocation, audit)),
+    setUserStatus: (userId, status, at, revocation, audit, guard) =>
+      run.write((x) => ops.setUserStatus(x, userId, status, at, revocation, audit, guard)),
+    setUserRole: (userId, role, at, audit, guard) =>
+      run.write((x) => ops.setUserRole(x, userId, role, at, audit, guard)),
 
     insertSession: (session, audit) => run.write((x) => ops.insertSession(x, session, audit)),
     listSessions: (query) => run.direct((x) => ops.listSessions(x, query)),
@@ -85,6 +87,7 @@ export function createStore({
     listAudit: (query) => run.direct((x) => ops.listAudit(x, query)),
 
     insertApiKey: (key, audit) => run.write((x) => ops.insertApiKey(x, key, audit)),
+    getApiKeyById: (id) => run.direct((x) => ops.getApiKeyById(x, id)),
     listApiKeys: () => run.direct((x) => ops.listApiKeys(x)),
     revokeApiKey: (id, at, audit) => run.write((x) => ops.revokeApiKey(x, id, at, audit)),
     touchApiKey: (id, at, staleBefore) => run.direct((x) => ops.touchApiKey(x, id, at, staleBefore)),

@@ -33,7 +33,7 @@ import * as q from "../shared/query-parts.js";
 import { runSync, type Operation } from "../shared/steps.js";
 import { createStore } from "../shared/store.js";
 import type { SessionRecord, SessionsStore } from "../store.js";
-import { auditEvents, schema, sessions, users } from "./schema.js";
+import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
 
 type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -267,12 +267,25 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
       q.userSearchCondition(users, search, q.isAscii(search) ? "ascii-like" : "unicode_lower"),
     // Two reads in one transaction, so they see the same state.
     maintainedActiveCount: (now) => inTransaction((x) => maintainedCounts(x, now)).active,
+    // Write transactions begin IMMEDIATE (below): no other connection writes until this one ends.
+    lockOperators: () => undefined,
+    parentKey: (id) =>
+      db
+        .select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt })
+        .from(apiKeys)
+        .where(eq(apiKeys.id, id))
+        .get(),
   };
 
   const context: Context = { on: db, t, h: hooks };
   // better-sqlite3 is synchronous: the whole operation runs inside the transaction's callback.
   const inTransaction = <T>(operation: (x: Context) => Operation<T>): T =>
     db.transaction(() => runSync(operation(context)));
+  // A write takes the write lock before its first read (BEGIN IMMEDIATE), so what a guarded change
+  // reads (the last admin, a key's parent) cannot be changed by another connection before it
+  // writes, and it never fails half-way upgrading a read lock.
+  const inWriteTransaction = <T>(operation: (x: Context) => Operation<T>): T =>
+    db.transaction(() => runSync(operation(context)), { behavior: "immediate" });
 
   return createStore({
     dialect: "sqlite",
@@ -280,7 +293,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     changeFeed: null,
     run: {
       direct: async (operation) => runSync(operation(context)),
-      write: async (operation) => inTransaction(operation),
+      write: async (operation) => inWriteTransaction(operation),
       snapshot: async (operation) => inTransaction(operation),
     },
     isUniqueViolation,

@@ -23,6 +23,8 @@ export function apiKeysContract(t: ContractContext): void {
         createdAt: t.clock.now(),
         lastUsedAt: null,
         revokedAt: null,
+        expiresAt: null,
+        parentKeyId: null,
       });
       expect(await t.service.listApiKeys()).toEqual([apiKey]);
       const [event] = (await allAudit(t.service)).filter((e) => e.action === "api_key.created");

@@ -11,6 +11,7 @@ import { concurrencyContract } from "./concurrency.js";
 import { useContractContext } from "./context.js";
 import { idsContract } from "./ids.js";
 import { listsContract } from "./lists.js";
+import { operatorsContract } from "./operators.js";
 import { paginationContract } from "./pagination.js";
 import { pruneContract } from "./prune.js";
 import { revokeContract } from "./revoke.js";
@@ -41,6 +42,7 @@ export const CONTRACT_MODULES = [
   signInLimitsContract,
   idsContract,
   validateUntouchedContract,
+  operatorsContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
