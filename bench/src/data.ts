@@ -294,6 +294,7 @@ export function createDataSet(options: DataSetOptions) {
         const agent = userAgents[k % 3 === 2 ? 1 : 0]!;
         const session: SessionRecord = {
           id: uuidv7At(createdAt, bytes, idOffset),
+          kind: "app",
           tokenHash: sha256Hex(token),
           userId: "",
           createdAt: new Date(createdAt),

@@ -34,6 +34,21 @@ const duration = (example: string) =>
     return ms;
   });
 
+/** "off" or a duration: a session unused this long stops being valid. */
+const idleTimeout = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      if (["", "off", "0", "none"].includes(text.trim().toLowerCase())) return null;
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({ code: "custom", message: 'must be "off" or a duration such as 30m or 12h' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .transform((v) => v === "true" || v === "1" || v === "yes");
@@ -116,18 +131,10 @@ const envSchema = z
     ALLOWED_ORIGINS: originList.optional(),
     SESSION_LIFETIME: duration("60d").prefault("60d"),
     /** "off" (default) or a duration: sessions unused this long stop being valid. */
-    IDLE_TIMEOUT: z
-      .string()
-      .default("off")
-      .transform((text, ctx) => {
-        if (["", "off", "0", "none"].includes(text.trim().toLowerCase())) return null;
-        const ms = parseDuration(text);
-        if (ms === null) {
-          ctx.addIssue({ code: "custom", message: 'must be "off" or a duration such as 30m or 12h' });
-          return z.NEVER;
-        }
-        return ms;
-      }),
+    IDLE_TIMEOUT: idleTimeout("off"),
+    /** Console sign-ins have their own, shorter policy (issue 10): 12 h absolute, 30 min idle. */
+    CONSOLE_SESSION_LIFETIME: duration("12h").prefault("12h"),
+    CONSOLE_IDLE_TIMEOUT: idleTimeout("30m"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ADMIN_EMAIL: emailSchema.optional(),
     ADMIN_PASSWORD: passwordSchema.optional(),
@@ -172,7 +179,16 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
  * keep sessions-core's defaults.
  */
 export function sessionsConfigFromEnv(
-  env: Pick<Env, "SESSION_LIFETIME" | "IDLE_TIMEOUT" | "TIMEZONE">,
+  env: Pick<
+    Env,
+    "SESSION_LIFETIME" | "IDLE_TIMEOUT" | "TIMEZONE" | "CONSOLE_SESSION_LIFETIME" | "CONSOLE_IDLE_TIMEOUT"
+  >,
 ): Partial<SessionsConfig> {
-  return { lifetimeMs: env.SESSION_LIFETIME, idleTimeoutMs: env.IDLE_TIMEOUT, timezone: env.TIMEZONE };
+  return {
+    lifetimeMs: env.SESSION_LIFETIME,
+    idleTimeoutMs: env.IDLE_TIMEOUT,
+    timezone: env.TIMEZONE,
+    consoleLifetimeMs: env.CONSOLE_SESSION_LIFETIME,
+    consoleIdleTimeoutMs: env.CONSOLE_IDLE_TIMEOUT,
+  };
 }

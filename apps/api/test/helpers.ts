@@ -82,7 +82,7 @@ export function useRouterFixture(
       password: options.password ?? null,
     });
   f.signIn = async (user, options = {}) => {
-    const { token, session } = await f.app.service.createSession(
+    const { token, session } = await f.app.service.createConsoleSession(
       { userId: user.id, ip: options.ip ?? "203.0.113.7", userAgent: "vitest" },
       { actor: { type: "user", id: user.id } },
     );

@@ -22,7 +22,7 @@ describe("auth", () => {
     expect(user).toMatchObject({ id: admin.id, email: "boss@example.com", role: "admin" });
     expect(user).not.toHaveProperty("passwordHash");
     expect(cookie.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const validated = await f.app.service.validateSession(cookie.token!);
+    const validated = await f.app.service.validateConsoleSession(cookie.token!);
     expect(validated?.user.id).toBe(admin.id);
     expect(validated?.session.ip).toBe("203.0.113.7");
     expect(validated?.session.userAgent).toBe("vitest");
@@ -57,8 +57,8 @@ describe("auth", () => {
     const first = cookie.token!;
     await f.anonymous({ cookie }).auth.login({ email: viewer.email, password: PASSWORD });
     expect(cookie.token).not.toBe(first);
-    expect(await f.app.service.validateSession(first)).toBeNull();
-    expect(await f.app.service.validateSession(cookie.token!)).not.toBeNull();
+    expect(await f.app.service.validateConsoleSession(first)).toBeNull();
+    expect(await f.app.service.validateConsoleSession(cookie.token!)).not.toBeNull();
   });
 
   it("rejects bad input as BAD_REQUEST with field paths", async () => {
@@ -117,7 +117,7 @@ describe("auth", () => {
     const cookie = memoryCookie(signedIn.token);
     expect(await f.as(signedIn.caller, { cookie, ip: "192.0.2.1" }).auth.logout()).toEqual({ ok: true });
     expect(cookie.token).toBeNull();
-    expect(await f.app.service.validateSession(signedIn.token)).toBeNull();
+    expect(await f.app.service.validateConsoleSession(signedIn.token)).toBeNull();
     const audit = await f.app.service.listAudit({ action: "session.ended" });
     expect(audit.items[0]).toMatchObject({
       actor: admin.id,
@@ -245,7 +245,7 @@ describe("sessions", () => {
     const admin = await f.signIn(await f.makeUser("admin"));
     const error = await expectTRPCError(admin.api.sessions.revoke({ id: admin.sessionId }), "BAD_REQUEST");
     expect(error.message).toContain("auth.logout");
-    expect(await f.app.service.validateSession(admin.token)).not.toBeNull();
+    expect(await f.app.service.validateConsoleSession(admin.token)).not.toBeNull();
   });
 
   it("revokeForUser returns the count and keeps the caller's own session", async () => {
@@ -256,7 +256,7 @@ describe("sessions", () => {
     expect(await admin.api.sessions.revokeForUser({ userId: adminUser.id, reason: "cleanup" })).toEqual({
       revoked: 2,
     });
-    expect(await f.app.service.validateSession(admin.token)).not.toBeNull();
+    expect(await f.app.service.validateConsoleSession(admin.token)).not.toBeNull();
     expect(await admin.api.sessions.revokeForUser({ userId: UNKNOWN_ID })).toEqual({ revoked: 0 });
     // Issue 10: an id that is not a UUID is the caller's mistake, not an unknown user.
     await expectTRPCError(admin.api.sessions.revokeForUser({ userId: "no-such-user" }), "BAD_REQUEST");
@@ -289,7 +289,7 @@ describe("sessions", () => {
     // Everything: all but the caller's own session.
     const rest = await admin.api.sessions.revokeMany({ filter: { status: "all" }, dryRun: false });
     expect(rest.revoked).toBe(1);
-    expect(await f.app.service.validateSession(admin.token)).not.toBeNull();
+    expect(await f.app.service.validateConsoleSession(admin.token)).not.toBeNull();
     await expectTRPCError(
       admin.api.sessions.revokeMany({ filter: { status: "bogus" as "all" }, dryRun: true }),
       "BAD_REQUEST",

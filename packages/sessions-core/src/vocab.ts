@@ -13,6 +13,14 @@ export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 export const USER_STATUSES = ["active", "disabled"] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
+/**
+ * Two kinds of session, never interchangeable: console sessions are made only by auth.login and
+ * only they authenticate the console; app sessions are made only by sessions.create and only they
+ * validate for services. A service credential therefore can never become a console sign-in.
+ */
+export const SESSION_KINDS = ["console", "app"] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
 export const SESSION_STATUSES = ["active", "expired", "revoked"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 /** What a list may be filtered to: one status, or every session. */

@@ -14,6 +14,8 @@ describe("resolveConfig", () => {
       touchIntervalMs: 60_000,
       timezone: "UTC",
       retentionMs: 30 * DAY,
+      consoleLifetimeMs: 12 * 60 * 60 * 1000,
+      consoleIdleTimeoutMs: 30 * 60 * 1000,
     });
     expect(resolveConfig({})).toEqual(DEFAULT_CONFIG);
     // undefined means "not set", not "set to undefined".
@@ -28,6 +30,8 @@ describe("resolveConfig", () => {
         touchIntervalMs: 0,
         retentionMs: 0,
         lifetimeMs: 1,
+        consoleLifetimeMs: 2,
+        consoleIdleTimeoutMs: null,
       }),
     ).toEqual({
       timezone: "Asia/Kolkata",
@@ -35,6 +39,8 @@ describe("resolveConfig", () => {
       touchIntervalMs: 0,
       retentionMs: 0,
       lifetimeMs: 1,
+      consoleLifetimeMs: 2,
+      consoleIdleTimeoutMs: null,
     });
     expect(resolveConfig({ idleTimeoutMs: null }).idleTimeoutMs).toBeNull();
   });

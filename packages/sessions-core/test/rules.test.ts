@@ -9,6 +9,7 @@ const now = new Date("2026-03-10T12:00:00.000Z");
 function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: "s1",
+    kind: "app",
     tokenHash: "ab".repeat(32),
     userId: "u1",
     createdAt: new Date(now.getTime() - HOUR),

@@ -90,6 +90,7 @@ export function fakeSession(n: number, overrides: Partial<Session> = {}): Sessio
   return {
     id: `s${n}`,
     tokenPreview: `abcd${String(n).padStart(4, "0")}`,
+    kind: "app",
     user: { id: `u${n}`, email: `user${n}@example.com`, name: `User ${n}`, status: "active", role: "user" },
     createdAt: created,
     expiresAt: new Date(created.getTime() + 60 * 86400_000),

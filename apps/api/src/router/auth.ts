@@ -62,13 +62,13 @@ export const authRouter = {
     }
     const actor = { actor: { type: "user", id: user.id }, ip: ctx.ip } as const;
     const previous = ctx.cookie.token;
-    const { token, session } = await ctx.service.createSession(
+    const { token, session } = await ctx.service.createConsoleSession(
       { userId: user.id, ip: ctx.ip, userAgent: ctx.userAgent },
       actor,
     );
     ctx.cookie.set(token, session.expiresAt);
     // Signing in again replaces the browser's previous sign-in rather than leaving it live.
-    if (previous) await ctx.service.endSession(previous, actor);
+    if (previous) await ctx.service.endConsoleSession(previous, actor);
     ctx.logger.info({ event: "login", userId: user.id, sessionId: session.id, ip: ctx.ip }, "signed in");
     return user;
   }),
@@ -76,7 +76,7 @@ export const authRouter = {
   /** Ends the caller's own sign-in and clears the cookie. */
   logout: signedInProcedure.mutation(async ({ ctx }) => {
     const token = ctx.cookie.token;
-    if (token) await ctx.service.endSession(token, ctx.call);
+    if (token) await ctx.service.endConsoleSession(token, ctx.call);
     else
       await ctx.service.revokeSession(ctx.caller.sessionId, {
         ...ctx.call,

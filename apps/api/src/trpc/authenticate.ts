@@ -28,7 +28,9 @@ export async function authenticate(
     return { type: "api_key", key };
   }
   if (cookieToken) {
-    const validated = await service.validateSession(cookieToken, options);
+    // Only a console sign-in (auth.login) authenticates the console: an app session a service
+    // issued for an operator (sessions.create) is "not signed in" here.
+    const validated = await service.validateConsoleSession(cookieToken, options);
     if (validated) return { type: "user", user: validated.user, sessionId: validated.session.id };
   }
   return { type: "anonymous" };

@@ -15,6 +15,13 @@ export interface SessionsConfig {
   timezone: string;
   /** prune() deletes sessions that ended (expired or revoked) longer ago than this, in ms. */
   retentionMs: number;
+  /**
+   * Console sign-ins (auth.login) have their own, shorter policy than the app sessions services
+   * issue: an operator's session is worth more to an attacker than an end user's.
+   */
+  consoleLifetimeMs: number;
+  /** A console sign-in unused this long stops being valid; null = no idle timeout. */
+  consoleIdleTimeoutMs: number | null;
 }
 
 export const DEFAULT_CONFIG: SessionsConfig = {
@@ -23,6 +30,8 @@ export const DEFAULT_CONFIG: SessionsConfig = {
   touchIntervalMs: MINUTE,
   timezone: "UTC",
   retentionMs: 30 * DAY,
+  consoleLifetimeMs: 12 * 60 * MINUTE,
+  consoleIdleTimeoutMs: 30 * MINUTE,
 };
 
 function isTimezone(tz: string): boolean {
@@ -40,6 +49,8 @@ const configSchema = z.object({
   touchIntervalMs: z.number().int().nonnegative(),
   timezone: z.string().refine(isTimezone, "must be an IANA timezone such as UTC or Europe/Berlin"),
   retentionMs: z.number().int().nonnegative(),
+  consoleLifetimeMs: z.number().int().positive(),
+  consoleIdleTimeoutMs: z.number().int().positive().nullable(),
 });
 
 /** Fills defaults and rejects impossible settings with a message naming the setting. */

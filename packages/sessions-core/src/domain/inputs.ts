@@ -5,6 +5,7 @@ import { ValidationError } from "./errors.js";
 import {
   API_KEY_SCOPES,
   LIMITS,
+  SESSION_KINDS,
   SESSION_SORT_KEYS,
   SESSION_STATUS_FILTERS,
   SORT_DIRECTIONS,
@@ -58,6 +59,7 @@ export const sessionFilterSchema = z
     ip: shortText(LIMITS.ip).optional(),
     browser: shortText(LIMITS.browser).optional(),
     os: shortText(LIMITS.os).optional(),
+    kind: z.enum(SESSION_KINDS).optional(),
   })
   .refine((f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo, {
     message: "createdFrom must not be after createdTo",

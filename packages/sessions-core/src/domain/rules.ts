@@ -14,6 +14,15 @@ export function statusScope(now: Date, config: SessionsConfig): StatusScope {
   };
 }
 
+/** The status scope of console sign-ins: the same rule with the console's own idle timeout. */
+export function consoleStatusScope(now: Date, config: SessionsConfig): StatusScope {
+  return {
+    now,
+    idleCutoff:
+      config.consoleIdleTimeoutMs === null ? null : new Date(now.getTime() - config.consoleIdleTimeoutMs),
+  };
+}
+
 /** A session is valid strictly before its expiry instant: at expiresAt exactly it has expired. */
 export function sessionStatus(session: SessionRecord, scope: StatusScope): SessionStatus {
   if (session.revokedAt) return "revoked";
@@ -32,6 +41,7 @@ export function toSessionInfo(
   return {
     id: session.id,
     tokenPreview: tokenPreview(session.tokenHash),
+    kind: session.kind,
     user: { id: user.id, email: user.email, name: user.name, status: user.status, role: user.role },
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,

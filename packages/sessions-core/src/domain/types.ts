@@ -7,6 +7,7 @@ import type {
   AuditActionFilter,
   AuditActorType,
   AuditTargetType,
+  SessionKind,
   SessionSortKey,
   SessionStatus,
   SessionStatusFilter,
@@ -20,6 +21,7 @@ import type {
 export {
   API_KEY_SCOPES,
   AUDIT_ACTIONS,
+  SESSION_KINDS,
   SESSION_SORT_KEYS,
   SESSION_STATUS_FILTERS,
   USER_ROLES,
@@ -31,6 +33,7 @@ export type {
   AuditActionFilter,
   AuditActorType,
   AuditTargetType,
+  SessionKind,
   SessionSortKey,
   SessionStatus,
   SessionStatusFilter,
@@ -76,6 +79,8 @@ export interface SessionInfo {
   id: string;
   /** First 8 hex chars of SHA-256(token): tells sessions apart without revealing them. */
   tokenPreview: string;
+  /** console: an operator's sign-in (auth.login); app: issued to a service (sessions.create). */
+  kind: SessionKind;
   user: SessionUser;
   createdAt: Date;
   expiresAt: Date;
@@ -109,6 +114,7 @@ export interface SessionFilter {
   ip?: string;
   browser?: string;
   os?: string;
+  kind?: SessionKind;
 }
 
 export interface SessionSort {

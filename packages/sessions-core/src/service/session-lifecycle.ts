@@ -4,9 +4,15 @@
 // from a session id, and because validateSession's cost is measured: add nothing per call here.
 import { ForbiddenError, NotFoundError } from "../domain/errors.js";
 import { createSessionSchema, parseInput } from "../domain/inputs.js";
-import { sessionStatus, statusScope, toSessionInfo } from "../domain/rules.js";
+import { consoleStatusScope, sessionStatus, statusScope, toSessionInfo } from "../domain/rules.js";
 import { generateToken, hashToken, looksLikeToken } from "../domain/tokens.js";
-import type { CallContext, CreatedSession, CreateSessionInput, ValidatedSession } from "../domain/types.js";
+import type {
+  CallContext,
+  CreatedSession,
+  CreateSessionInput,
+  SessionKind,
+  ValidatedSession,
+} from "../domain/types.js";
 import { parseUserAgent } from "../domain/user-agent.js";
 import type { SessionRecord } from "../store/store.js";
 import { toUser, type ServiceContext } from "./context.js";
@@ -21,84 +27,111 @@ export function sessionLifecycle({
   auditEvent,
   revocation,
 }: ServiceContext) {
+  // Each kind's own policy. A session's kind is fixed when it is issued and checked on every use,
+  // so a token issued by a service (app) can never authenticate the console, and a console token
+  // never validates for a service.
+  const lifetimeMs = (kind: SessionKind) => (kind === "app" ? config.lifetimeMs : config.consoleLifetimeMs);
+  const scopeOf = (kind: SessionKind, at: Date) =>
+    kind === "app" ? statusScope(at, config) : consoleStatusScope(at, config);
+
+  /** Issues a session of `kind`. The raw token is in this result only; the store keeps SHA-256(token). */
+  async function issue(
+    kind: SessionKind,
+    input: CreateSessionInput,
+    ctx?: CallContext,
+  ): Promise<CreatedSession> {
+    const parsed = parseInput(createSessionSchema, input);
+    const at = now();
+    const token = generateToken(random);
+    const tokenHash = hashToken(token);
+    const ua = parseUserAgent(parsed.userAgent);
+    const record: SessionRecord = {
+      id: newId(),
+      kind,
+      tokenHash,
+      userId: parsed.userId,
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + lifetimeMs(kind)),
+      lastSeenAt: at,
+      ip: parsed.ip ?? null,
+      userAgent: parsed.userAgent ?? null,
+      ...ua,
+      revokedAt: null,
+      revokedBy: null,
+      revokeReason: null,
+    };
+    // The store checks the user and inserts in one transaction, so a concurrent disable cannot
+    // miss this session (see SessionsStore.insertSession).
+    const inserted = await store.insertSession(
+      record,
+      auditEvent(ctx, "session.created", { type: "session", id: record.id }),
+    );
+    if (!inserted.ok) {
+      if (inserted.error === "user_not_found") throw new NotFoundError("No user with this id.");
+      throw new ForbiddenError("This user is disabled; it cannot get new sessions.");
+    }
+    const user = inserted.user;
+    emit({ type: "session.created", sessionId: record.id, userId: user.id });
+    return { token, session: toSessionInfo(record, user, scopeOf(kind, at), ctx?.currentSessionId) };
+  }
+
+  async function validate(
+    kind: SessionKind,
+    token: string,
+    options: { touch?: boolean } | undefined,
+  ): Promise<ValidatedSession | null> {
+    if (typeof token !== "string" || !looksLikeToken(token)) return null;
+    const row = await store.findSessionByTokenHash(hashToken(token));
+    if (!row || row.session.kind !== kind) return null;
+    const at = now();
+    const scope = scopeOf(kind, at);
+    if (sessionStatus(row.session, scope) !== "active" || row.user.status !== "active") return null;
+    let session = row.session;
+    const staleBefore = new Date(at.getTime() - config.touchIntervalMs);
+    // Strictly older than the interval, the same comparison the store's conditional UPDATE makes, so
+    // what this returns is what was stored.
+    if (options?.touch !== false && session.lastSeenAt.getTime() < staleBefore.getTime()) {
+      await store.touchSession(session.id, at, staleBefore);
+      session = { ...session, lastSeenAt: at };
+    }
+    return { session: toSessionInfo(session, row.user, scope, session.id), user: toUser(row.user) };
+  }
+
+  /** Ends (logs out) the session of `kind` a raw token belongs to. */
+  async function end(kind: SessionKind, token: string, ctx?: CallContext): Promise<{ ok: boolean }> {
+    if (typeof token !== "string" || !looksLikeToken(token)) return { ok: false };
+    const tokenHash = hashToken(token);
+    const row = await store.findSessionByTokenHash(tokenHash);
+    if (!row || row.session.kind !== kind) return { ok: false };
+    // Logging out acts for the session's own user unless a caller says otherwise.
+    const actorCtx: CallContext = { ...ctx, actor: ctx?.actor ?? { type: "user", id: row.user.id } };
+    const ended = await store.revokeSessions(
+      { kind: "tokenHash", tokenHash },
+      revocation(actorCtx, "logout"),
+      auditEvent(actorCtx, "session.ended", { type: "session", id: row.session.id }, { reason: "logout" }),
+    );
+    if (ended > 0) emit({ type: "session.revoked", sessionId: row.session.id, userId: row.user.id });
+    return { ok: ended > 0 };
+  }
+
   return {
-    /** Creates a session. The raw token is in this result only; the store keeps SHA-256(token). */
-    async createSession(input: CreateSessionInput, ctx?: CallContext): Promise<CreatedSession> {
-      const parsed = parseInput(createSessionSchema, input);
-      const at = now();
-      const token = generateToken(random);
-      const tokenHash = hashToken(token);
-      const ua = parseUserAgent(parsed.userAgent);
-      const record: SessionRecord = {
-        id: newId(),
-        tokenHash,
-        userId: parsed.userId,
-        createdAt: at,
-        expiresAt: new Date(at.getTime() + config.lifetimeMs),
-        lastSeenAt: at,
-        ip: parsed.ip ?? null,
-        userAgent: parsed.userAgent ?? null,
-        ...ua,
-        revokedAt: null,
-        revokedBy: null,
-        revokeReason: null,
-      };
-      // The store checks the user and inserts in one transaction, so a concurrent disable cannot
-      // miss this session (see SessionsStore.insertSession).
-      const inserted = await store.insertSession(
-        record,
-        auditEvent(ctx, "session.created", { type: "session", id: record.id }),
-      );
-      if (!inserted.ok) {
-        if (inserted.error === "user_not_found") throw new NotFoundError("No user with this id.");
-        throw new ForbiddenError("This user is disabled; it cannot get new sessions.");
-      }
-      const user = inserted.user;
-      emit({ type: "session.created", sessionId: record.id, userId: user.id });
-      return { token, session: toSessionInfo(record, user, statusScope(at, config), ctx?.currentSessionId) };
-    },
-
+    /** Issues an app session (sessions.create, for services). It never authenticates the console. */
+    createSession: (input: CreateSessionInput, ctx?: CallContext) => issue("app", input, ctx),
+    /** Issues a console sign-in; only auth.login calls this, after checking the password. */
+    createConsoleSession: (input: CreateSessionInput, ctx?: CallContext) => issue("console", input, ctx),
     /**
-     * The hot path: the session and its user for a raw token, or null when the token is unknown,
-     * expired, idle, revoked or its user disabled. Writes lastSeenAt at most once per touch interval.
+     * The hot path: the session and its user for an app token, or null when the token is unknown,
+     * expired, idle, revoked, its user disabled, or a console token. Writes lastSeenAt at most once
+     * per touch interval; `touch: false` (an open event stream re-checking its caller) leaves it
+     * alone: being connected is not being active, and a stream must not keep a session from idling out.
      */
-    /**
-     * `touch: false` (an open event stream re-checking its caller) leaves lastSeenAt alone: being
-     * connected is not being active, and a stream must not keep a session from idling out.
-     */
-    async validateSession(token: string, options?: { touch?: boolean }): Promise<ValidatedSession | null> {
-      if (typeof token !== "string" || !looksLikeToken(token)) return null;
-      const row = await store.findSessionByTokenHash(hashToken(token));
-      if (!row) return null;
-      const at = now();
-      const scope = statusScope(at, config);
-      if (sessionStatus(row.session, scope) !== "active" || row.user.status !== "active") return null;
-      let session = row.session;
-      const staleBefore = new Date(at.getTime() - config.touchIntervalMs);
-      // Strictly older than the interval, the same comparison the store's conditional UPDATE makes, so
-      // what this returns is what was stored.
-      if (options?.touch !== false && session.lastSeenAt.getTime() < staleBefore.getTime()) {
-        await store.touchSession(session.id, at, staleBefore);
-        session = { ...session, lastSeenAt: at };
-      }
-      return { session: toSessionInfo(session, row.user, scope, session.id), user: toUser(row.user) };
-    },
-
-    /** Ends (logs out) the session a raw token belongs to. */
-    async endSession(token: string, ctx?: CallContext): Promise<{ ok: boolean }> {
-      if (typeof token !== "string" || !looksLikeToken(token)) return { ok: false };
-      const tokenHash = hashToken(token);
-      const row = await store.findSessionByTokenHash(tokenHash);
-      if (!row) return { ok: false };
-      // Logging out acts for the session's own user unless a caller says otherwise.
-      const actorCtx: CallContext = { ...ctx, actor: ctx?.actor ?? { type: "user", id: row.user.id } };
-      const ended = await store.revokeSessions(
-        { kind: "tokenHash", tokenHash },
-        revocation(actorCtx, "logout"),
-        auditEvent(actorCtx, "session.ended", { type: "session", id: row.session.id }, { reason: "logout" }),
-      );
-      if (ended > 0) emit({ type: "session.revoked", sessionId: row.session.id, userId: row.user.id });
-      return { ok: ended > 0 };
-    },
+    validateSession: (token: string, options?: { touch?: boolean }) => validate("app", token, options),
+    /** validateSession for the console's cookie: only console sign-ins, under the console policy. */
+    validateConsoleSession: (token: string, options?: { touch?: boolean }) =>
+      validate("console", token, options),
+    /** Ends (logs out) the app session a raw token belongs to; a console token ends nothing. */
+    endSession: (token: string, ctx?: CallContext) => end("app", token, ctx),
+    /** Ends the console sign-in a raw token belongs to (auth.logout, a repeated auth.login). */
+    endConsoleSession: (token: string, ctx?: CallContext) => end("console", token, ctx),
   };
 }

@@ -5,6 +5,7 @@ import type {
   ApiKeyScope,
   AuditEvent,
   SessionFilter,
+  SessionKind,
   SessionsEvent,
   SessionSort,
   UserRole,
@@ -25,6 +26,7 @@ export interface UserRecord {
 
 export interface SessionRecord {
   id: string;
+  kind: SessionKind;
   tokenHash: string;
   userId: string;
   createdAt: Date;

@@ -22,6 +22,7 @@ export function bulkRecords(now: Date, n: number): { users: UserRecord[]; sessio
     const revoked = i % 4 === 2;
     sessions.push({
       id: `0190bulk-session-${n}-${String(i).padStart(2, "0")}`,
+      kind: "app",
       tokenHash: `${n}`.padStart(4, "0") + String(i).padStart(60, "0"),
       userId: users[i % 2]!.id,
       createdAt,

@@ -2,7 +2,13 @@
 // timestamptz(3): millisecond precision, exactly what the SQLite integer-ms columns hold.
 import { sql } from "drizzle-orm";
 import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
-import { AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES, USER_ROLES, USER_STATUSES } from "../../vocab.js";
+import {
+  AUDIT_ACTOR_TYPES,
+  AUDIT_TARGET_TYPES,
+  SESSION_KINDS,
+  USER_ROLES,
+  USER_STATUSES,
+} from "../../vocab.js";
 import {
   index,
   integer,
@@ -36,6 +42,9 @@ export const sessions = pgTable(
   "sessions",
   {
     id: text("id").primaryKey(),
+    // Existing rows were issued by services (sessions.create) or are old console sign-ins, which end
+    // with this change: an operator signs in again.
+    kind: text("kind", { enum: SESSION_KINDS }).notNull().default("app"),
     tokenHash: text("token_hash").notNull(),
     userId: text("user_id")
       .notNull()

@@ -37,6 +37,7 @@ export const EMAIL_SEARCH_USERS = 200;
 
 export interface SessionColumns {
   id: Column;
+  kind: Column;
   tokenHash: Column;
   userId: Column;
   createdAt: Column;
@@ -133,6 +134,7 @@ export function sessionFilterCondition(
     filter.ip !== undefined ? eq(s.ip, filter.ip) : undefined,
     filter.browser !== undefined ? eq(s.browser, filter.browser) : undefined,
     filter.os !== undefined ? eq(s.os, filter.os) : undefined,
+    filter.kind !== undefined ? eq(s.kind, filter.kind) : undefined,
     filter.excludeId ? ne(s.id, filter.excludeId) : undefined,
   );
 }

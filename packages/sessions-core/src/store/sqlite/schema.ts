@@ -3,7 +3,13 @@
 // Timestamps are integer milliseconds (mode "timestamp_ms") so they map to Date like Postgres timestamptz(3).
 import { sql } from "drizzle-orm";
 import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
-import { AUDIT_ACTOR_TYPES, AUDIT_TARGET_TYPES, USER_ROLES, USER_STATUSES } from "../../vocab.js";
+import {
+  AUDIT_ACTOR_TYPES,
+  AUDIT_TARGET_TYPES,
+  SESSION_KINDS,
+  USER_ROLES,
+  USER_STATUSES,
+} from "../../vocab.js";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const ts = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -28,6 +34,9 @@ export const sessions = sqliteTable(
   "sessions",
   {
     id: text("id").primaryKey(),
+    // Existing rows were issued by services (sessions.create) or are old console sign-ins, which end
+    // with this change: an operator signs in again.
+    kind: text("kind", { enum: SESSION_KINDS }).notNull().default("app"),
     tokenHash: text("token_hash").notNull(),
     userId: text("user_id")
       .notNull()

@@ -131,6 +131,7 @@ export function concurrencyContract(t: ContractContext): void {
       const at = t.clock.now();
       const record: SessionRecord = {
         id: `${session.id}-x`,
+        kind: "app",
         tokenHash: "f".repeat(64),
         userId: user.id,
         createdAt: at,

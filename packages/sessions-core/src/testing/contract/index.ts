@@ -10,6 +10,7 @@ import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
 import { useContractContext } from "./context.js";
 import { idsContract } from "./ids.js";
+import { kindsContract } from "./kinds.js";
 import { listsContract } from "./lists.js";
 import { operatorsContract } from "./operators.js";
 import { paginationContract } from "./pagination.js";
@@ -43,6 +44,7 @@ export const CONTRACT_MODULES = [
   idsContract,
   validateUntouchedContract,
   operatorsContract,
+  kindsContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {

@@ -252,6 +252,7 @@ export function listsContract(t: ContractContext): void {
       expect(listed).toEqual({
         id: session.id,
         tokenPreview: session.tokenPreview,
+        kind: "app",
         user: { id: user.id, email: user.email, name: "Grace", status: "active", role: "viewer" },
         createdAt: session.createdAt,
         expiresAt: session.expiresAt,
