@@ -3,31 +3,24 @@
 // service holds, real HTTP, on SQLite and on Postgres. Each test is named by the OWASP ASVS 5.0
 // requirement it covers.
 import { createStoreHarness, type StoreHarness, type StoreKind } from "@sessions/core/testing";
-import superjson from "superjson";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../src/testing/index.js";
+import { cookieFrom, rpc } from "./http-suite.js";
 
 const QUERIES = new Set(["users.list", "auth.me", "keys.list"]);
 
 /** One tRPC call over HTTP (queries as GET), from the server's own origin. */
 async function call(base: string, path: string, input: unknown, headers: Record<string, string> = {}) {
-  const query = QUERIES.has(path);
-  const serialized = JSON.stringify(superjson.serialize(input));
-  const url = query ? `${base}/trpc/${path}?input=${encodeURIComponent(serialized)}` : `${base}/trpc/${path}`;
-  const res = await fetch(url, {
-    method: query ? "GET" : "POST",
-    headers: { "content-type": "application/json", origin: base, ...headers },
-    body: query ? undefined : serialized,
+  const res = await rpc(base, path, {
+    method: QUERIES.has(path) ? "GET" : "POST",
+    input,
+    headers: { origin: base, ...headers },
   });
-  const raw = (await res.json()) as {
-    result?: { data: Parameters<typeof superjson.deserialize>[0] };
-    error?: { json: { message: string; data: { code: string } } };
-  };
   return {
     status: res.status,
-    data: raw.result ? superjson.deserialize(raw.result.data) : null,
-    code: raw.error?.json.data.code ?? null,
-    cookie: res.headers.getSetCookie()[0]?.split(";")[0] ?? null,
+    data: res.body.result?.data ?? null,
+    code: (res.body.error?.data.code as string | undefined) ?? null,
+    cookie: cookieFrom(res.headers),
   };
 }
 
