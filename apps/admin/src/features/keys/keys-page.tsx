@@ -253,6 +253,15 @@ function RevokeKeyDialog({
   );
 }
 
+/** A key's last use or expiry: a relative time, or "Never" when there is none. */
+function TimeOrNever({ date }: { date: Date | null }) {
+  return date ? (
+    <RelativeTime date={date} className="text-muted-foreground" />
+  ) : (
+    <span className="text-muted-foreground">Never</span>
+  );
+}
+
 export function KeysPage() {
   const trpc = useTRPC();
   const viewer = useViewer();
@@ -301,22 +310,12 @@ export function KeysPage() {
     helper.display({
       id: "lastUsed",
       header: "Last used",
-      cell: ({ row }) =>
-        row.original.lastUsedAt ? (
-          <RelativeTime date={row.original.lastUsedAt} className="text-muted-foreground" />
-        ) : (
-          <span className="text-muted-foreground">Never</span>
-        ),
+      cell: ({ row }) => <TimeOrNever date={row.original.lastUsedAt} />,
     }),
     helper.display({
       id: "expires",
       header: "Expires",
-      cell: ({ row }) =>
-        row.original.expiresAt ? (
-          <RelativeTime date={row.original.expiresAt} className="text-muted-foreground" />
-        ) : (
-          <span className="text-muted-foreground">Never</span>
-        ),
+      cell: ({ row }) => <TimeOrNever date={row.original.expiresAt} />,
     }),
     helper.display({
       id: "madeBy",
