@@ -300,6 +300,7 @@ export function createDataSet(options: DataSetOptions) {
           createdAt: new Date(createdAt),
           expiresAt: new Date(expiresAt),
           lastSeenAt: new Date(lastSeenAt),
+          authenticatedAt: null,
           ip: userIps[k % 3]!,
           userAgent: agent.ua,
           browser: agent.browser,

@@ -135,6 +135,10 @@ const envSchema = z
     /** Console sign-ins have their own, shorter policy (issue 10): 12 h absolute, 30 min idle. */
     CONSOLE_SESSION_LIFETIME: duration("12h").prefault("12h"),
     CONSOLE_IDLE_TIMEOUT: idleTimeout("30m"),
+    /** How recent the password check must be for dangerous changes (keys, operators). */
+    CONSOLE_REAUTH_WINDOW: duration("10m").prefault("10m"),
+    /** true: the console cookie outlives the browser (Max-Age); default: a browser-session cookie. */
+    CONSOLE_REMEMBER: booleanFlag.default(false),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ADMIN_EMAIL: emailSchema.optional(),
     ADMIN_PASSWORD: passwordSchema.optional(),
@@ -181,7 +185,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 export function sessionsConfigFromEnv(
   env: Pick<
     Env,
-    "SESSION_LIFETIME" | "IDLE_TIMEOUT" | "TIMEZONE" | "CONSOLE_SESSION_LIFETIME" | "CONSOLE_IDLE_TIMEOUT"
+    | "SESSION_LIFETIME"
+    | "IDLE_TIMEOUT"
+    | "TIMEZONE"
+    | "CONSOLE_SESSION_LIFETIME"
+    | "CONSOLE_IDLE_TIMEOUT"
+    | "CONSOLE_REAUTH_WINDOW"
   >,
 ): Partial<SessionsConfig> {
   return {
@@ -190,5 +199,6 @@ export function sessionsConfigFromEnv(
     timezone: env.TIMEZONE,
     consoleLifetimeMs: env.CONSOLE_SESSION_LIFETIME,
     consoleIdleTimeoutMs: env.CONSOLE_IDLE_TIMEOUT,
+    consoleReauthWindowMs: env.CONSOLE_REAUTH_WINDOW,
   };
 }

@@ -59,6 +59,11 @@ const MATRIX: Record<ProcedurePath, Row> = {
   },
   "auth.logout": { allow: ["user", "viewer", "admin"], call: (api) => api.auth.logout() },
   "auth.me": { allow: ["viewer", "admin"], call: (api) => api.auth.me() },
+  // Every signed-in caller below has the password PASSWORD (see callerFor).
+  "auth.reauthenticate": {
+    allow: ["viewer", "admin"],
+    call: (api) => api.auth.reauthenticate({ password: PASSWORD }),
+  },
 
   "sessions.listActive": { allow: readers("sessions:read"), call: (api) => api.sessions.listActive({}) },
   "sessions.listForUser": {
@@ -148,7 +153,7 @@ async function callerFor(principal: Principal): Promise<ApiCaller> {
   if (principal.startsWith("key:")) {
     return (await f.makeKey([principal.slice("key:".length) as ApiKeyScope])).api;
   }
-  const user = await f.makeUser(principal as "user" | "viewer" | "admin");
+  const user = await f.makeUser(principal as "user" | "viewer" | "admin", { password: PASSWORD });
   const signedIn = await f.signIn(user);
   const caller: Caller = signedIn.caller;
   return f.as(caller, { cookie: memoryCookie(signedIn.token) });

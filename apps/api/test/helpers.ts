@@ -86,7 +86,12 @@ export function useRouterFixture(
       { userId: user.id, ip: options.ip ?? "203.0.113.7", userAgent: "vitest" },
       { actor: { type: "user", id: user.id } },
     );
-    const caller: Caller = { type: "user", user, sessionId: session.id };
+    const caller: Caller = {
+      type: "user",
+      user,
+      sessionId: session.id,
+      authenticatedAt: session.authenticatedAt,
+    };
     return {
       user,
       sessionId: session.id,

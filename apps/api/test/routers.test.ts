@@ -113,7 +113,11 @@ describe("auth", () => {
   it("me returns the user and session id; logout ends the session, clears the cookie and is audited", async () => {
     const admin = await f.makeUser("admin");
     const signedIn = await f.signIn(admin);
-    expect(await signedIn.api.auth.me()).toEqual({ user: admin, sessionId: signedIn.sessionId });
+    expect(await signedIn.api.auth.me()).toEqual({
+      user: admin,
+      sessionId: signedIn.sessionId,
+      authenticatedAt: f.clock.now(),
+    });
     const cookie = memoryCookie(signedIn.token);
     expect(await f.as(signedIn.caller, { cookie, ip: "192.0.2.1" }).auth.logout()).toEqual({ ok: true });
     expect(cookie.token).toBeNull();

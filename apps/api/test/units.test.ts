@@ -91,11 +91,16 @@ describe("origin check (CSRF)", () => {
 describe("cookies", () => {
   it("serializes and reads the sign-in cookie with the cookie package", () => {
     const now = new Date("2026-03-10T12:00:00Z");
-    const set = sessionCookie("tok", new Date("2026-03-10T13:00:00Z"), false, now);
-    expect(set).toBe(
+    const until = new Date("2026-03-10T13:00:00Z");
+    // By default a browser-session cookie: no Max-Age, no Expires (closing the browser signs out).
+    expect(sessionCookie("tok", until, { secure: false, now, remember: false })).toBe(
+      "sessions_token=tok; Path=/; HttpOnly; SameSite=Lax",
+    );
+    // CONSOLE_REMEMBER=true: it lasts as long as the session.
+    expect(sessionCookie("tok", until, { secure: false, now, remember: true })).toBe(
       "sessions_token=tok; Max-Age=3600; Path=/; Expires=Tue, 10 Mar 2026 13:00:00 GMT; HttpOnly; SameSite=Lax",
     );
-    expect(sessionCookie("tok", new Date("2026-03-10T13:00:00Z"), true, now)).toMatch(
+    expect(sessionCookie("tok", until, { secure: true, now, remember: false })).toMatch(
       /^__Host-sessions_token=tok;.*; Secure/,
     );
     expect(clearedSessionCookie(false)).toMatch(/^sessions_token=; Max-Age=0/);

@@ -26,6 +26,7 @@ export {
   ConflictError,
   NotFoundError,
   ForbiddenError,
+  ReauthRequiredError,
   ConfigError,
 } from "./domain/errors.js";
 export type { ErrorIssue } from "./domain/errors.js";
@@ -42,4 +43,4 @@ export {
   type ScryptParams,
 } from "./domain/password.js";
 export { SIGN_IN_LIMITS, SIGN_IN_FAILURES, type SignInFailure } from "./domain/sign-in.js";
-export type { SignInInput, SignInResult } from "./service/sign-in.js";
+export type { ReauthInput, ReauthResult, SignInInput, SignInResult } from "./service/sign-in.js";

@@ -58,6 +58,8 @@ export const AUDIT_ACTIONS = [
   "api_key.created",
   "api_key.revoked",
   "auth.login_failed",
+  "auth.reauthenticated",
+  "auth.reauth_failed",
   "user.password_rehashed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -16,6 +16,7 @@ describe("resolveConfig", () => {
       retentionMs: 30 * DAY,
       consoleLifetimeMs: 12 * 60 * 60 * 1000,
       consoleIdleTimeoutMs: 30 * 60 * 1000,
+      consoleReauthWindowMs: 10 * 60 * 1000,
     });
     expect(resolveConfig({})).toEqual(DEFAULT_CONFIG);
     // undefined means "not set", not "set to undefined".
@@ -32,6 +33,7 @@ describe("resolveConfig", () => {
         lifetimeMs: 1,
         consoleLifetimeMs: 2,
         consoleIdleTimeoutMs: null,
+        consoleReauthWindowMs: 3,
       }),
     ).toEqual({
       timezone: "Asia/Kolkata",
@@ -41,6 +43,7 @@ describe("resolveConfig", () => {
       lifetimeMs: 1,
       consoleLifetimeMs: 2,
       consoleIdleTimeoutMs: null,
+      consoleReauthWindowMs: 3,
     });
     expect(resolveConfig({ idleTimeoutMs: null }).idleTimeoutMs).toBeNull();
   });

@@ -15,6 +15,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
     createdAt: new Date(now.getTime() - HOUR),
     expiresAt: new Date(now.getTime() + HOUR),
     lastSeenAt: new Date(now.getTime() - HOUR),
+    authenticatedAt: null,
     ip: null,
     userAgent: null,
     browser: null,

@@ -95,6 +95,7 @@ export function fakeSession(n: number, overrides: Partial<Session> = {}): Sessio
     createdAt: created,
     expiresAt: new Date(created.getTime() + 60 * 86400_000),
     lastSeenAt: created,
+    authenticatedAt: null,
     ageSeconds: 3600,
     status: "active",
     isValid: true,

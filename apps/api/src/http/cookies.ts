@@ -18,14 +18,25 @@ export function readSessionToken(cookieHeader: string | undefined, secure: boole
   return value ? value : null;
 }
 
-export function sessionCookie(token: string, expiresAt: Date, secure: boolean, now: Date): string {
+/**
+ * The sign-in cookie. By default a browser-session cookie (no Max-Age, no Expires): closing the
+ * browser forgets the sign-in, so a shared or lost machine does not stay signed in for the
+ * session's 12 hours. `remember` (CONSOLE_REMEMBER=true) keeps it until the session expires.
+ */
+export function sessionCookie(
+  token: string,
+  expiresAt: Date,
+  options: { secure: boolean; now: Date; remember: boolean },
+): string {
+  const { secure, now, remember } = options;
   return stringifySetCookie(sessionCookieName(secure), token, {
     httpOnly: true,
     sameSite: "lax",
     secure,
     path: "/",
-    expires: expiresAt,
-    maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)),
+    ...(remember
+      ? { expires: expiresAt, maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now.getTime()) / 1000)) }
+      : {}),
   });
 }
 

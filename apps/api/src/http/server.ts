@@ -53,6 +53,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const createContext = createHttpContextFactory(services, {
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy: env.TRUST_PROXY,
+    rememberSignIn: env.CONSOLE_REMEMBER,
     publicOrigin: env.PUBLIC_URL ?? null,
   });
   const logRefusal = createRefusalLog({ logger, now: () => services.clock.now().getTime() });

@@ -1,11 +1,16 @@
 // Console sign-in: an admin or viewer exchanges email + password for a session of their own in the
 // same store, carried in an HttpOnly cookie. That session is what makes isCurrent true in lists.
 import { TRPCError, type TRPCRouterRecord } from "@trpc/server";
-import { LIMITS } from "@sessions/core";
+import { LIMITS, ReauthRequiredError } from "@sessions/core";
 import { z } from "zod";
 import type { Context } from "../trpc/context.js";
 import { RateLimitedError } from "../trpc/errors.js";
 import { consoleProcedure, publicProcedure, signedInProcedure } from "../trpc/procedures.js";
+
+const passwordInput = z
+  .string()
+  .min(1, "is required")
+  .max(LIMITS.password.max, `must be at most ${LIMITS.password.max} characters`);
 
 const loginInput = z.object({
   email: z
@@ -13,14 +18,23 @@ const loginInput = z.object({
     .trim()
     .min(1, "is required")
     .max(LIMITS.email, `must be at most ${LIMITS.email} characters`),
-  password: z
-    .string()
-    .min(1, "is required")
-    .max(LIMITS.password.max, `must be at most ${LIMITS.password.max} characters`),
+  password: passwordInput,
 });
 
 /** One message for an unknown email, a wrong password, a disabled user and a role without console access. */
 const WRONG_CREDENTIALS = "Wrong email or password.";
+
+/**
+ * Attempts per client address, whatever the email: this process's memory, a cheap first gate before
+ * the store is written. The limits that matter (per address and email, per email) are the
+ * service's, in the store, shared by every instance.
+ */
+function gateAddress(ctx: Context): void {
+  const ipKey = `ip:${ctx.ip ?? "unknown"}`;
+  const perIp = ctx.loginLimits.perIp.check(ipKey);
+  if (!perIp.allowed) rateLimited(ctx, perIp.retryAfterSeconds);
+  ctx.loginLimits.perIp.hit(ipKey);
+}
 
 /** TOO_MANY_REQUESTS with Retry-After (header and error data). */
 function rateLimited(ctx: Context, retryAfter: number): never {
@@ -34,13 +48,7 @@ export const authRouter = {
     if (ctx.caller.type === "api_key") {
       throw new TRPCError({ code: "FORBIDDEN", message: "API keys cannot sign in to the console." });
     }
-    // Attempts per client address, whatever the email: this process's memory, a cheap first gate
-    // before the store is written. The limits that matter (per address and email, per email) are
-    // the service's, in the store, shared by every instance.
-    const ipKey = `ip:${ctx.ip ?? "unknown"}`;
-    const perIp = ctx.loginLimits.perIp.check(ipKey);
-    if (!perIp.allowed) rateLimited(ctx, perIp.retryAfterSeconds);
-    ctx.loginLimits.perIp.hit(ipKey);
+    gateAddress(ctx);
     // The service normalizes the email (trim, NFC, lower case) before counting and checking it.
     const result = await ctx.service.signIn({
       email: input.email,
@@ -73,6 +81,36 @@ export const authRouter = {
     return user;
   }),
 
+  /**
+   * Confirms the signed-in operator's password again: dangerous changes (keys.create, creating,
+   * promoting, demoting, disabling or enabling an operator) need it within CONSOLE_REAUTH_WINDOW
+   * and answer FORBIDDEN with data.reauthRequired until then. Same limits as login.
+   */
+  reauthenticate: consoleProcedure
+    .input(z.object({ password: passwordInput }))
+    .mutation(async ({ ctx, input }) => {
+      gateAddress(ctx);
+      const result = await ctx.service.reauthenticate({
+        sessionId: ctx.caller.sessionId,
+        userId: ctx.caller.user.id,
+        password: input.password,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+      });
+      if (result.ok) return { authenticatedAt: result.authenticatedAt };
+      if (result.reason === "rate_limited") rateLimited(ctx, result.retryAfterSeconds);
+      if (result.reason === "session_ended") {
+        throw new TRPCError({ code: "UNAUTHORIZED", message: "Your sign-in has ended; sign in again." });
+      }
+      // FORBIDDEN, not UNAUTHORIZED: the sign-in itself is still good, only this password was wrong,
+      // so the console keeps its prompt open (reauthRequired) instead of signing out.
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "Wrong password.",
+        cause: new ReauthRequiredError("Wrong password."),
+      });
+    }),
+
   /** Ends the caller's own sign-in and clears the cookie. */
   logout: signedInProcedure.mutation(async ({ ctx }) => {
     const token = ctx.cookie.token;
@@ -88,5 +126,9 @@ export const authRouter = {
   }),
 
   /** The signed-in console user and the id of their session, or UNAUTHORIZED. */
-  me: consoleProcedure.query(({ ctx }) => ({ user: ctx.caller.user, sessionId: ctx.caller.sessionId })),
+  me: consoleProcedure.query(({ ctx }) => ({
+    user: ctx.caller.user,
+    sessionId: ctx.caller.sessionId,
+    authenticatedAt: ctx.caller.authenticatedAt,
+  })),
 } satisfies TRPCRouterRecord;

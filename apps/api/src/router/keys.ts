@@ -9,8 +9,8 @@ const manage = authorizedProcedure({ role: "admin", scope: "keys:manage" });
 export const keysRouter = {
   /**
    * The raw key is in this response only. A key made by a key gets no scope and no expiry beyond
-   * its parent's (the service's rule: FORBIDDEN). TODO(issue 10, recent sign-in): the recentSignIn
-   * guard for console callers goes here at merge.
+   * its parent's (the service's rule: FORBIDDEN). A console admin needs a recent password check
+   * (FORBIDDEN with data.reauthRequired otherwise).
    */
   create: manage
     .input(createApiKeySchema)

@@ -17,8 +17,7 @@ const read = authorizedProcedure({ role: "viewer", scope: "users:read" });
 const write = authorizedProcedure({ role: "admin", scope: "users:write" });
 
 export const usersRouter = {
-  // TODO(issue 10, recent sign-in): creating an operator (role admin or viewer) needs the
-  // recentSignIn guard; wired here at merge.
+  /** Creating an operator (admin or viewer) needs a console admin with a recent password check. */
   create: write.input(createUserSchema).mutation(({ ctx, input }) => ctx.service.createUser(input, ctx.call)),
 
   list: read.input(listUsersSchema).query(({ ctx, input }) => ctx.service.listUsers(input)),
@@ -26,8 +25,8 @@ export const usersRouter = {
   get: read.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.service.getUser(input.id)),
 
   /**
-   * Disabling revokes every session of the user and reports how many (revokedSessions).
-   * TODO(issue 10, recent sign-in): disabling an operator needs the recentSignIn guard; wired here at merge.
+   * Disabling revokes every session of the user and reports how many (revokedSessions). An
+   * operator's status changes only by a console admin with a recent password check.
    */
   setStatus: write
     .input(z.object({ id: idSchema, status: z.enum(USER_STATUSES), reason: reasonSchema }))
@@ -37,8 +36,8 @@ export const usersRouter = {
 
   /**
    * Promotes or demotes. Console admins only (never an API key); nobody changes their own role and
-   * the last active admin stays (BAD_REQUEST). TODO(issue 10, recent sign-in): the recentSignIn
-   * guard goes here at merge.
+   * the last active admin stays (BAD_REQUEST); a recent password check is needed (FORBIDDEN with
+   * data.reauthRequired otherwise).
    */
   setRole: consoleAdminProcedure
     .input(z.object({ id: idSchema, role: z.enum(USER_ROLES) }))

@@ -31,7 +31,10 @@ export async function authenticate(
     // Only a console sign-in (auth.login) authenticates the console: an app session a service
     // issued for an operator (sessions.create) is "not signed in" here.
     const validated = await service.validateConsoleSession(cookieToken, options);
-    if (validated) return { type: "user", user: validated.user, sessionId: validated.session.id };
+    if (validated) {
+      const { session, user } = validated;
+      return { type: "user", user, sessionId: session.id, authenticatedAt: session.authenticatedAt };
+    }
   }
   return { type: "anonymous" };
 }

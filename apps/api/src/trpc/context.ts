@@ -14,7 +14,15 @@ import { authenticate } from "./authenticate.js";
 
 /** Who is calling: a console sign-in (a session of a user in the same store), an API key, or nobody. */
 export type Caller =
-  { type: "anonymous" } | { type: "user"; user: User; sessionId: string } | { type: "api_key"; key: ApiKey };
+  | { type: "anonymous" }
+  | {
+      type: "user";
+      user: User;
+      sessionId: string;
+      /** When this sign-in last checked the password: dangerous changes need it recent. */
+      authenticatedAt: Date | null;
+    }
+  | { type: "api_key"; key: ApiKey };
 
 /** The sign-in cookie of the current request and response. */
 export interface SessionCookie {
@@ -120,6 +128,8 @@ export interface HttpOptions {
   trustProxy: boolean;
   /** PUBLIC_URL's origin, if set: the CSRF check's own origin, and https there means a secure cookie. */
   publicOrigin?: string | null;
+  /** CONSOLE_REMEMBER: the sign-in cookie persists until the session expires, not the browser session. */
+  rememberSignIn?: boolean;
 }
 
 /** The outer context: checks the request (POST + JSON + origin) and authenticates its caller. */
@@ -155,7 +165,14 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
       },
       set: (value, expiresAt) => {
         if (!res.headersSent)
-          res.appendHeader("Set-Cookie", sessionCookie(value, expiresAt, https, app.clock.now()));
+          res.appendHeader(
+            "Set-Cookie",
+            sessionCookie(value, expiresAt, {
+              secure: https,
+              now: app.clock.now(),
+              remember: http.rememberSignIn ?? false,
+            }),
+          );
       },
       clear: () => {
         if (!res.headersSent) res.appendHeader("Set-Cookie", clearedSessionCookie(https));

@@ -3,7 +3,7 @@
 // under, and a stack trace only when exposeErrorDetails (NODE_ENV=development) says so. One file,
 // so what a client may learn from a failure is decided in one place.
 import { randomUUID } from "node:crypto";
-import { SessionsError, type ErrorIssue } from "@sessions/core";
+import { ReauthRequiredError, SessionsError, type ErrorIssue } from "@sessions/core";
 import { TRPCError, type TRPCDefaultErrorShape } from "@trpc/server";
 import type { Context } from "./context.js";
 
@@ -82,7 +82,7 @@ function describeIssues(issues: ErrorIssue[]): string {
 
 /**
  * tRPC's errorFormatter: the shape every error response has (`error.data`: code, httpStatus, path,
- * issues, errorId, retryAfterSeconds, and stack only in development). Its return type is the
+ * issues, errorId, retryAfterSeconds, reauthRequired, and stack only in development). Its return type is the
  * router's error shape, which the console and the client read.
  */
 export function formatError({
@@ -112,6 +112,8 @@ export function formatError({
       issues,
       errorId,
       retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : null,
+      // The console answers this by asking for the password (auth.reauthenticate) and retrying.
+      reauthRequired: error.cause instanceof ReauthRequiredError,
       ...(dev && error.stack ? { stack: error.stack } : {}),
     },
   };

@@ -38,6 +38,7 @@ function callContextOf(ctx: Context, caller: Exclude<Caller, { type: "anonymous"
     actor: actorOf(caller),
     ip: ctx.ip,
     currentSessionId: caller.type === "user" ? caller.sessionId : null,
+    authenticatedAt: caller.type === "user" ? caller.authenticatedAt : null,
   };
 }
 

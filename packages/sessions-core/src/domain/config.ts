@@ -22,6 +22,12 @@ export interface SessionsConfig {
   consoleLifetimeMs: number;
   /** A console sign-in unused this long stops being valid; null = no idle timeout. */
   consoleIdleTimeoutMs: number | null;
+  /**
+   * Dangerous changes (making an API key, creating, promoting or disabling an operator) need the
+   * caller's password checked within this long: a console session left open, or a stolen cookie,
+   * is not enough on its own to widen anyone's power.
+   */
+  consoleReauthWindowMs: number;
 }
 
 export const DEFAULT_CONFIG: SessionsConfig = {
@@ -32,6 +38,7 @@ export const DEFAULT_CONFIG: SessionsConfig = {
   retentionMs: 30 * DAY,
   consoleLifetimeMs: 12 * 60 * MINUTE,
   consoleIdleTimeoutMs: 30 * MINUTE,
+  consoleReauthWindowMs: 10 * MINUTE,
 };
 
 function isTimezone(tz: string): boolean {
@@ -51,6 +58,7 @@ const configSchema = z.object({
   retentionMs: z.number().int().nonnegative(),
   consoleLifetimeMs: z.number().int().positive(),
   consoleIdleTimeoutMs: z.number().int().positive().nullable(),
+  consoleReauthWindowMs: z.number().int().positive(),
 });
 
 /** Fills defaults and rejects impossible settings with a message naming the setting. */

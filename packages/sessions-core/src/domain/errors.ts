@@ -46,6 +46,15 @@ export class ForbiddenError extends SessionsError {
   }
 }
 
+/**
+ * A dangerous change (an API key, an operator created, promoted or disabled) asked for by a console
+ * sign-in whose password was not checked within CONSOLE_REAUTH_WINDOW. The caller confirms the
+ * password (auth.reauthenticate) and retries; the API marks these with data.reauthRequired.
+ */
+export class ReauthRequiredError extends ForbiddenError {
+  readonly reauthRequired = true;
+}
+
 /** A setting is wrong; raised before anything is opened. */
 export class ConfigError extends SessionsError {
   constructor(message: string) {

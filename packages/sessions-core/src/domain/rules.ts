@@ -46,6 +46,7 @@ export function toSessionInfo(
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,
     lastSeenAt: session.lastSeenAt,
+    authenticatedAt: session.authenticatedAt,
     ageSeconds: Math.max(0, Math.floor((scope.now.getTime() - session.createdAt.getTime()) / 1000)),
     status,
     isValid: status === "active" && user.status === "active",

@@ -52,6 +52,11 @@ export interface CallContext {
   ip?: string | null;
   /** The caller's own session id (console sign-in); makes isCurrent true on that session. */
   currentSessionId?: string | null;
+  /**
+   * When the caller's console sign-in last checked its password (from its session, by the API).
+   * Dangerous changes by a user actor need it within CONSOLE_REAUTH_WINDOW; absent means never.
+   */
+  authenticatedAt?: Date | null;
 }
 
 export interface User {
@@ -85,6 +90,8 @@ export interface SessionInfo {
   createdAt: Date;
   expiresAt: Date;
   lastSeenAt: Date;
+  /** Console sign-ins: when the password was last checked (sign-in or reauthentication); app: null. */
+  authenticatedAt: Date | null;
   ageSeconds: number;
   status: SessionStatus;
   isValid: boolean;

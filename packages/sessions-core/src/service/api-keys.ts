@@ -37,12 +37,13 @@ function toApiKey(r: ApiKeyRecord): ApiKey {
   };
 }
 
-export function apiKeys({ store, random, now, newId, auditEvent }: ServiceContext) {
+export function apiKeys({ store, random, now, newId, auditEvent, requireRecentSignIn }: ServiceContext) {
   return {
     async createApiKey(input: CreateApiKeyInput, ctx?: CallContext): Promise<CreatedApiKey> {
       const parsed = parseInput(createApiKeySchema, input);
-      // TODO(issue 10, recent sign-in): a console caller needs a recent sign-in to create a key;
-      // the recentSignIn guard is wired at merge (keys.create).
+      // A key is a long-lived credential: minting one from a console sign-in needs the password
+      // checked recently, so an unattended console or a stolen cookie cannot mint a lasting one.
+      requireRecentSignIn(ctx, "Creating an API key");
       const actor = actorOf(ctx);
       const at = now();
       let expiresAt = parsed.expiresInDays ? new Date(at.getTime() + parsed.expiresInDays * DAY_MS) : null;

@@ -5,6 +5,7 @@
 // services (or two tests) never share an id generator or a listener.
 import { V7Generator } from "uuidv7";
 import { systemClock, type Clock } from "../domain/clock.js";
+import { ReauthRequiredError } from "../domain/errors.js";
 import { resolveConfig, type SessionsConfig } from "../domain/config.js";
 import { PASSWORD_HASHING, type ScryptParams } from "../domain/password.js";
 import { defaultRandom, type RandomSource } from "../domain/tokens.js";
@@ -57,6 +58,15 @@ export interface ServiceContext {
   ) => AuditRecord;
   /** What a revocation stamps on the rows it ends: when, by whom (actorLabel) and why. */
   revocation: (ctx: CallContext | undefined, reason: string | null | undefined) => Revocation;
+  /**
+   * Throws ReauthRequiredError unless a user actor's password was checked within the reauth window.
+   * `change` names what was refused, for the message.
+   */
+  requireRecentSignIn: (ctx: CallContext | undefined, change: string) => void;
+  /** True when requireRecentSignIn would throw: for checks the store makes inside its transaction. */
+  lacksRecentSignIn: (ctx: CallContext | undefined) => boolean;
+  /** The error requireRecentSignIn throws, for a refusal found later (in the store's transaction). */
+  reauthRequired: (change: string) => ReauthRequiredError;
 }
 
 export function actorOf(ctx: CallContext | undefined): Actor {
@@ -89,6 +99,20 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
   const ids = new V7Generator();
   const now = () => clock.now();
   const newId = () => ids.generateOrResetCore(clock.now().getTime(), 10_000).toString();
+
+  // Only a person at the console is asked: an API key is bounded by its scopes and can never touch
+  // an operator, and the CLI and system jobs run on the host itself. A user actor without
+  // authenticatedAt is refused (fail closed): nothing skips the check by leaving it out.
+  function lacksRecentSignIn(ctx: CallContext | undefined): boolean {
+    if (ctx?.actor?.type !== "user") return false;
+    const checkedAt = ctx.authenticatedAt;
+    // A time slightly ahead of this clock (another instance's) counts as recent.
+    return !checkedAt || now().getTime() - checkedAt.getTime() > config.consoleReauthWindowMs;
+  }
+  const reauthRequired = (change: string) =>
+    new ReauthRequiredError(
+      `${change} needs your password confirmed in the last ${Math.round(config.consoleReauthWindowMs / 60_000)} minutes: confirm it and try again.`,
+    );
 
   return {
     store,
@@ -125,5 +149,11 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
     },
 
     revocation: (ctx, reason) => ({ at: now(), by: actorLabel(actorOf(ctx)), reason: reason ?? null }),
+
+    requireRecentSignIn: (ctx, change) => {
+      if (lacksRecentSignIn(ctx)) throw reauthRequired(change);
+    },
+    lacksRecentSignIn,
+    reauthRequired,
   };
 }

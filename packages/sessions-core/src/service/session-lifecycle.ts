@@ -53,6 +53,8 @@ export function sessionLifecycle({
       createdAt: at,
       expiresAt: new Date(at.getTime() + lifetimeMs(kind)),
       lastSeenAt: at,
+      // A console sign-in is issued right after its password was checked (auth.login).
+      authenticatedAt: kind === "console" ? at : null,
       ip: parsed.ip ?? null,
       userAgent: parsed.userAgent ?? null,
       ...ua,

@@ -31,6 +31,20 @@ export type SignInResult =
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number }
   | { ok: false; reason: Exclude<SignInFailure, "rate_limited">; delayedMs: number };
 
+export interface ReauthInput {
+  /** The caller's console session (from the cookie the API authenticated) and its user. */
+  sessionId: string;
+  userId: string;
+  password: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type ReauthResult =
+  | { ok: true; authenticatedAt: Date }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number }
+  | { ok: false; reason: "bad_credentials" | "session_ended" };
+
 /**
  * Stale counters removed whenever a counter starts a new window: the table grows only by new
  * windows, and each one clears up to this many old rows, so it stays bounded without a job (prune
@@ -53,6 +67,49 @@ export function signIn(ctx: ServiceContext) {
     );
   }
 
+  const addressOf = (input: Pick<SignInInput, "ip">) => (input.ip ?? UNKNOWN_ADDRESS).slice(0, LIMITS.ip);
+
+  /**
+   * Counts one attempt for (email, address) and for the email, before any password is hashed, and
+   * says whether it may go on: the pair's block (with Retry-After), else the email's growing delay,
+   * already waited. Sign-in and reauthentication share it, so a stolen cookie cannot use the
+   * reauthentication prompt as an unlimited password oracle.
+   */
+  async function admit(
+    email: string,
+    input: Pick<SignInInput, "ip" | "userAgent">,
+    onRefused: (userId: string | null) => Promise<void>,
+  ): Promise<{ ok: true; delayedMs: number } | { ok: false; retryAfterSeconds: number }> {
+    const address = addressOf(input);
+    const at = now();
+    const pair = await store.countSignInAttempt(
+      email,
+      address,
+      at,
+      windowCutoff(at, SIGN_IN_LIMITS.perAddressWindowMs),
+    );
+    if (pair.attempts === 1) {
+      await store.pruneSignInAttempts(new Date(at.getTime() - SIGN_IN_LIMITS.keepMs), CLEAN_ON_WRITE);
+    }
+    const retryAfterSeconds = pairRetryAfterSeconds(pair);
+    if (retryAfterSeconds > 0) {
+      const target = await store.getUserByEmail(email);
+      await onRefused(target?.id ?? null);
+      return { ok: false, retryAfterSeconds };
+    }
+    // Counted only once the pair is under its limit: a blocked address's retries do not add to
+    // the email's delay, so one address cannot slow the real admin down on its own.
+    const perEmail = await store.countSignInAttempt(
+      email,
+      EVERY_ADDRESS,
+      at,
+      windowCutoff(at, SIGN_IN_LIMITS.perEmailWindowMs),
+    );
+    const delayedMs = emailDelayMs(perEmail);
+    if (delayedMs > 0) await wait(delayedMs);
+    return { ok: true, delayedMs };
+  }
+
   return {
     /**
      * Signs an operator (admin or viewer) in, or says why not: rate_limited (with the seconds to
@@ -60,33 +117,12 @@ export function signIn(ctx: ServiceContext) {
      */
     async signIn(input: SignInInput): Promise<SignInResult> {
       const email = input.email.trim().normalize("NFC").toLowerCase().slice(0, LIMITS.email);
-      const address = (input.ip ?? UNKNOWN_ADDRESS).slice(0, LIMITS.ip);
-      const at = now();
-      const pair = await store.countSignInAttempt(
-        email,
-        address,
-        at,
-        windowCutoff(at, SIGN_IN_LIMITS.perAddressWindowMs),
+      const admitted = await admit(email, input, (userId) =>
+        logFailure(input, email, "rate_limited", userId),
       );
-      if (pair.attempts === 1) {
-        await store.pruneSignInAttempts(new Date(at.getTime() - SIGN_IN_LIMITS.keepMs), CLEAN_ON_WRITE);
-      }
-      const retryAfterSeconds = pairRetryAfterSeconds(pair);
-      if (retryAfterSeconds > 0) {
-        const target = await store.getUserByEmail(email);
-        await logFailure(input, email, "rate_limited", target?.id ?? null);
-        return { ok: false, reason: "rate_limited", retryAfterSeconds };
-      }
-      // Counted only once the pair is under its limit: a blocked address's retries do not add to
-      // the email's delay, so one address cannot slow the real admin down on its own.
-      const perEmail = await store.countSignInAttempt(
-        email,
-        EVERY_ADDRESS,
-        at,
-        windowCutoff(at, SIGN_IN_LIMITS.perEmailWindowMs),
-      );
-      const delayedMs = emailDelayMs(perEmail);
-      if (delayedMs > 0) await wait(delayedMs);
+      if (!admitted.ok)
+        return { ok: false, reason: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds };
+      const { delayedMs } = admitted;
 
       const { record, ok } = await check(email, input.password);
       const operator = record?.role === "admin" || record?.role === "viewer";
@@ -99,8 +135,50 @@ export function signIn(ctx: ServiceContext) {
         await logFailure(input, email, reason, record?.id ?? null);
         return { ok: false, reason, delayedMs };
       }
-      await store.clearSignInAttempts(email, address);
+      await store.clearSignInAttempts(email, addressOf(input));
       return { ok: true, user: toUser(record), delayedMs };
+    },
+
+    /**
+     * Confirms the signed-in operator's password again and records it on their console session
+     * (authenticatedAt), which opens the reauth window for dangerous changes. Counted against the
+     * same sign-in limits as auth.login; a wrong password is audited (auth.reauth_failed).
+     */
+    async reauthenticate(input: ReauthInput): Promise<ReauthResult> {
+      const user = await store.getUserById(input.userId);
+      if (!user || user.status !== "active") return { ok: false, reason: "bad_credentials" };
+      const email = user.email;
+      const audited = { actor: { type: "user", id: user.id }, ip: input.ip } as const;
+      const failed = (reason: string) =>
+        store.insertAuditEvent(
+          auditEvent(
+            audited,
+            "auth.reauth_failed",
+            { type: "session", id: input.sessionId },
+            {
+              reason,
+              data: { userAgent: input.userAgent?.slice(0, LIMITS.userAgent) ?? null },
+            },
+          ),
+        );
+      const admitted = await admit(email, input, () => failed(SIGN_IN_FAILURES.rate_limited));
+      if (!admitted.ok)
+        return { ok: false, reason: "rate_limited", retryAfterSeconds: admitted.retryAfterSeconds };
+      const { ok } = await check(email, input.password);
+      if (!ok) {
+        await failed(SIGN_IN_FAILURES.bad_credentials);
+        return { ok: false, reason: "bad_credentials" };
+      }
+      await store.clearSignInAttempts(email, addressOf(input));
+      const at = now();
+      const renewed = await store.renewSessionAuthentication(
+        input.sessionId,
+        at,
+        auditEvent(audited, "auth.reauthenticated", { type: "session", id: input.sessionId }),
+      );
+      // The session ended (or is not a console sign-in) between authentication and now.
+      if (!renewed) return { ok: false, reason: "session_ended" };
+      return { ok: true, authenticatedAt: at };
     },
   };
 }

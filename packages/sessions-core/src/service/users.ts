@@ -59,7 +59,19 @@ function selfId(ctx: CallContext | undefined): string | null {
 /** Where a user sits in the list's (createdAt, id) order; the next page's cursor starts after it. */
 const userPosition = (u: UserRecord) => ({ value: u.createdAt, id: u.id });
 
-export function users({ store, config, hashing, now, newId, emit, auditEvent, revocation }: ServiceContext) {
+export function users({
+  store,
+  config,
+  hashing,
+  now,
+  newId,
+  emit,
+  auditEvent,
+  revocation,
+  requireRecentSignIn,
+  lacksRecentSignIn,
+  reauthRequired,
+}: ServiceContext) {
   return {
     async createUser(input: CreateUserInput, ctx?: CallContext): Promise<User> {
       const parsed = parseInput(createUserSchema, input);
@@ -73,8 +85,7 @@ export function users({ store, config, hashing, now, newId, emit, auditEvent, re
         }
         if (parsed.password) throw new ForbiddenError("An API key cannot set a password.");
       }
-      // TODO(issue 10, recent sign-in): creating an operator (role admin or viewer) needs a recent
-      // console sign-in; the recentSignIn guard is wired here at merge.
+      if (parsed.role !== "user") requireRecentSignIn(ctx, "Creating an operator");
       const at = now();
       const record: UserRecord = {
         id: newId(),
@@ -152,9 +163,12 @@ export function users({ store, config, hashing, now, newId, emit, auditEvent, re
       if (status === "disabled" && selfId(opts) === userId) {
         throw new ValidationError("You cannot disable your own account; ask another admin.");
       }
-      // TODO(issue 10, recent sign-in): disabling an operator needs a recent console sign-in; the
-      // recentSignIn guard is wired here at merge (it rejects before the store is asked).
-      const guard: OperatorGuard = { refuseOperator: actorOf(opts).type === "api_key", keepAnAdmin: true };
+      // Whether the target is an operator is known only inside the store's transaction, so both
+      // refusals ride on its guard: a key may never change an operator, and a console user may
+      // only with a recent password check (an operator's status is operator power either way).
+      const byKey = actorOf(opts).type === "api_key";
+      const stale = lacksRecentSignIn(opts);
+      const guard: OperatorGuard = { refuseOperator: byKey || stale, keepAnAdmin: true };
       const result = await store.setUserStatus(
         userId,
         status,
@@ -168,7 +182,12 @@ export function users({ store, config, hashing, now, newId, emit, auditEvent, re
         ),
         guard,
       );
-      if (!result.ok) return refused(result.error);
+      if (!result.ok) {
+        if (result.error === "is_operator" && !byKey) {
+          throw reauthRequired(`${status === "disabled" ? "Disabling" : "Enabling"} an operator`);
+        }
+        return refused(result.error);
+      }
       const { revokedSessions } = result;
       emit({ type: "user.status_changed", userId, status, revokedSessions });
       return { ok: true, user: toUser(result.user), revokedSessions };
@@ -195,8 +214,7 @@ export function users({ store, config, hashing, now, newId, emit, auditEvent, re
       if (selfId(ctx) === userId) {
         throw new ValidationError("You cannot change your own role; ask another admin.");
       }
-      // TODO(issue 10, recent sign-in): promoting or demoting needs a recent console sign-in; the
-      // recentSignIn guard is wired here at merge.
+      requireRecentSignIn(ctx, "Changing a role");
       const result = await store.setUserRole(
         userId,
         role,

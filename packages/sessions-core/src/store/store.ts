@@ -32,6 +32,8 @@ export interface SessionRecord {
   createdAt: Date;
   expiresAt: Date;
   lastSeenAt: Date;
+  /** When the password was last checked for this session; console sign-ins only, else null. */
+  authenticatedAt: Date | null;
   ip: string | null;
   userAgent: string | null;
   browser: string | null;
@@ -284,6 +286,11 @@ export interface SessionsStore {
   sessionStats(query: StatsQuery): Promise<StatsRows>;
   /** Deletes the sessions that ended before the cutoff, with one audit event carrying the count. */
   prune(cutoff: PruneCutoff, audit: AuditRecord): Promise<number>;
+  /**
+   * Records that a console session's password was checked again at `at` (authenticatedAt), with its
+   * audit event, while the session is an unrevoked, unexpired console sign-in. False when it is not.
+   */
+  renewSessionAuthentication(sessionId: string, at: Date, audit: AuditRecord): Promise<boolean>;
 
   /**
    * Replaces a user's password hash only while it is still `previous` (a rehash must not undo a

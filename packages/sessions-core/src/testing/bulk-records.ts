@@ -28,6 +28,7 @@ export function bulkRecords(now: Date, n: number): { users: UserRecord[]; sessio
       createdAt,
       expiresAt: expired ? new Date(now.getTime() - HOUR) : new Date(createdAt.getTime() + 60 * DAY),
       lastSeenAt: createdAt,
+      authenticatedAt: null,
       ip: "192.0.2.1",
       userAgent: null,
       browser: i % 3 === 0 ? "Firefox" : i % 3 === 1 ? "Chrome" : null,

@@ -33,6 +33,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "api_key.created": "API key created",
   "api_key.revoked": "API key revoked",
   "auth.login_failed": "Sign-in failed",
+  "auth.reauthenticated": "Password confirmed",
+  "auth.reauth_failed": "Password confirmation failed",
   "user.password_rehashed": "Password hash upgraded",
 };
 

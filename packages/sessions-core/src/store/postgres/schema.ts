@@ -52,6 +52,10 @@ export const sessions = pgTable(
     createdAt: ts("created_at").notNull(),
     expiresAt: ts("expires_at").notNull(),
     lastSeenAt: ts("last_seen_at").notNull(),
+    // When the password was last checked for this session (console sign-ins: auth.login, then each
+    // auth.reauthenticate); dangerous changes need it within CONSOLE_REAUTH_WINDOW. Null for app
+    // sessions, whose authentication is the issuing service's business.
+    authenticatedAt: ts("authenticated_at"),
     ip: text("ip"),
     userAgent: text("user_agent"),
     browser: text("browser"),
@@ -79,6 +83,11 @@ export const sessions = pgTable(
     index("sessions_browser_idx").on(t.browser, t.createdAt, t.id),
     index("sessions_os_idx").on(t.os, t.createdAt, t.id),
     index("sessions_ip_idx").on(t.ip, t.createdAt, t.id),
+    // Live console sign-ins by last activity: the few that idled out are found here without a scan,
+    // so counts and statistics can leave them out while the maintained figures still count them.
+    index("sessions_console_live_idx")
+      .on(t.lastSeenAt, t.id)
+      .where(sql`${t.kind} = 'console' and ${t.revokedAt} is null`),
   ],
 );
 

@@ -10,6 +10,7 @@ import {
   gte,
   inArray,
   isNotNull,
+  isNull,
   lt,
   lte,
   sql,
@@ -640,6 +641,25 @@ export function* revokeApiKey(
   }
   yield* run(on.insert(t.auditEvents).values({ ...audit, count: revoked }));
   return revoked;
+}
+
+export function* renewSessionAuthentication(
+  { on, t }: Context,
+  sessionId: string,
+  at: Date,
+  audit: AuditRecord,
+): Operation<boolean> {
+  const s = t.sessions;
+  const renewed = yield* all(
+    on
+      .update(s)
+      .set({ authenticatedAt: at })
+      .where(and(eq(s.id, sessionId), eq(s.kind, "console"), isNull(s.revokedAt), gt(s.expiresAt, at)))
+      .returning({ id: s.id }),
+  );
+  if (renewed.length === 0) return false;
+  yield* run(on.insert(t.auditEvents).values(audit));
+  return true;
 }
 
 export function touchApiKey({ on, t }: Context, id: string, at: Date, staleBefore: Date) {

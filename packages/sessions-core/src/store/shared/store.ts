@@ -73,6 +73,8 @@ export function createStore({
     // One snapshot for every figure, so they agree with each other.
     sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
     prune: (cutoff, audit) => run.write((x) => ops.prune(x, cutoff, audit)),
+    renewSessionAuthentication: (sessionId, at, audit) =>
+      run.write((x) => ops.renewSessionAuthentication(x, sessionId, at, audit)),
 
     setPasswordHash: (userId, previous, hash, at, audit) =>
       run.write((x) => ops.setPasswordHash(x, userId, previous, hash, at, audit)),

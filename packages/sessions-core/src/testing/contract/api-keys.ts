@@ -3,14 +3,21 @@ import { describe, expect, it } from "vitest";
 import { API_KEY_SCOPES } from "../../domain/types.js";
 import { MINUTE, SECOND } from "../fake-clock.js";
 import type { ContractContext } from "./context.js";
-import { allAudit, expectValidationError, sha256Hex, snapshot, UNKNOWN_ID } from "./fixtures.js";
+import {
+  allAudit,
+  expectValidationError,
+  recentlySignedIn,
+  sha256Hex,
+  snapshot,
+  UNKNOWN_ID,
+} from "./fixtures.js";
 
 export function apiKeysContract(t: ContractContext): void {
   describe("api keys", () => {
     it("creates a key shown once, with ≥ 256 random bits and a preview of its hash", async () => {
       const { key, apiKey } = await t.service.createApiKey(
         { name: "billing", scopes: ["sessions:read", "sessions:read", "users:read"] },
-        { actor: { type: "user", id: "admin-1" } },
+        recentlySignedIn(t.clock, "admin-1"),
       );
       expect(key).toMatch(/^sk_sess_[A-Za-z0-9_-]{43,}$/);
       expect(Buffer.from(key.slice("sk_sess_".length), "base64url").length).toBeGreaterThanOrEqual(32);

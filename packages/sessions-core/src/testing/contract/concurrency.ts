@@ -137,6 +137,7 @@ export function concurrencyContract(t: ContractContext): void {
         createdAt: at,
         expiresAt: new Date(at.getTime() + 60_000),
         lastSeenAt: at,
+        authenticatedAt: null,
         ip: null,
         userAgent: null,
         browser: null,

@@ -157,3 +157,11 @@ export async function expectRejection<E extends Error>(
 
 /** A syntactically valid id that no row has. */
 export const UNKNOWN_ID = "01900000-0000-7000-8000-000000000000";
+
+/**
+ * A console user's call context just after their password was checked (auth.login or
+ * auth.reauthenticate): what dangerous changes (keys, operators) require of a user actor.
+ */
+export function recentlySignedIn(clock: { now(): Date }, id: string): CallContext {
+  return { actor: { type: "user", id }, authenticatedAt: clock.now() };
+}

@@ -15,6 +15,7 @@ import { listsContract } from "./lists.js";
 import { operatorsContract } from "./operators.js";
 import { paginationContract } from "./pagination.js";
 import { pruneContract } from "./prune.js";
+import { reauthContract } from "./reauth.js";
 import { revokeContract } from "./revoke.js";
 import { secretsContract } from "./secrets.js";
 import { signInLimitsContract } from "./sign-in-limits.js";
@@ -45,6 +46,7 @@ export const CONTRACT_MODULES = [
   validateUntouchedContract,
   operatorsContract,
   kindsContract,
+  reauthContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {

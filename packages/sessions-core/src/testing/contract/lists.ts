@@ -257,6 +257,7 @@ export function listsContract(t: ContractContext): void {
         createdAt: session.createdAt,
         expiresAt: session.expiresAt,
         lastSeenAt: session.createdAt,
+        authenticatedAt: null,
         ageSeconds: 90,
         status: "active",
         isValid: true,

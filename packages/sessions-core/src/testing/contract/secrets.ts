@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createSessionsService } from "../../service/index.js";
 import { MINUTE } from "../fake-clock.js";
 import type { ContractContext } from "./context.js";
-import { allAudit, allSessions, allUsers, makeUser, sha256Hex, UA } from "./fixtures.js";
+import { allAudit, allSessions, allUsers, makeUser, recentlySignedIn, sha256Hex, UA } from "./fixtures.js";
 
 export function secretsContract(t: ContractContext): void {
   describe("secrets", () => {
@@ -53,7 +53,10 @@ export function secretsContract(t: ContractContext): void {
           ),
         );
       }
-      const apiKey = await t.service.createApiKey({ name: "svc", scopes: ["sessions:read"] }, { actor });
+      const apiKey = await t.service.createApiKey(
+        { name: "svc", scopes: ["sessions:read"] },
+        recentlySignedIn(t.clock, admin.id),
+      );
       const mine = { actor, currentSessionId: created[0]!.session.id };
       t.clock.advance(5 * MINUTE);
 

@@ -1,0 +1,2 @@
+ALTER TABLE "sessions" ADD COLUMN "authenticated_at" timestamp (3) with time zone;--> statement-breakpoint
+CREATE INDEX "sessions_console_live_idx" ON "sessions" USING btree ("last_seen_at","id") WHERE "sessions"."kind" = 'console' and "sessions"."revoked_at" is null;

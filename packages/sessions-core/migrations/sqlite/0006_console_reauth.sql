@@ -1,0 +1,2 @@
+ALTER TABLE `sessions` ADD `authenticated_at` integer;--> statement-breakpoint
+CREATE INDEX `sessions_console_live_idx` ON `sessions` (`last_seen_at`,`id`) WHERE "sessions"."kind" = 'console' and "sessions"."revoked_at" is null;
