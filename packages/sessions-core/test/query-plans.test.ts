@@ -35,7 +35,9 @@ function sessionStatements(logger: CapturingLogger) {
 
 function fullScans(engine: StoreHarness["engine"], plan: string[]): string[] {
   return engine === "sqlite"
-    ? plan.filter((line) => /^SCAN sessions\b/.test(line) && !/USING (COVERING )?INDEX/.test(line))
+    ? plan.filter(
+        (line) => /^SCAN (sessions|other_sessions)\b/.test(line) && !/USING (COVERING )?INDEX/.test(line),
+      )
     : plan.filter((line) => /Seq Scan on sessions\b/.test(line));
 }
 
@@ -53,6 +55,7 @@ const FILTERS: Record<string, SessionFilter> = {
   ip: { ip: "10.0.0.7" },
   browser: { browser: "Firefox" },
   os: { os: "iOS" },
+  kind: { kind: "console" },
 };
 
 for (const kind of ["sqlite-file", "postgres"] as const) {

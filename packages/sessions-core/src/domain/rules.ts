@@ -7,19 +7,15 @@ import type { SessionsConfig } from "./config.js";
 import { tokenPreview } from "./tokens.js";
 import type { SessionInfo, SessionStatus } from "./types.js";
 
+const cutoff = (now: Date, idleMs: number | null) =>
+  idleMs === null ? null : new Date(now.getTime() - idleMs);
+
+/** Where "active" ends at `now` for each kind: app sessions and console sign-ins idle out apart. */
 export function statusScope(now: Date, config: SessionsConfig): StatusScope {
   return {
     now,
-    idleCutoff: config.idleTimeoutMs === null ? null : new Date(now.getTime() - config.idleTimeoutMs),
-  };
-}
-
-/** The status scope of console sign-ins: the same rule with the console's own idle timeout. */
-export function consoleStatusScope(now: Date, config: SessionsConfig): StatusScope {
-  return {
-    now,
-    idleCutoff:
-      config.consoleIdleTimeoutMs === null ? null : new Date(now.getTime() - config.consoleIdleTimeoutMs),
+    idleCutoff: cutoff(now, config.idleTimeoutMs),
+    consoleIdleCutoff: cutoff(now, config.consoleIdleTimeoutMs),
   };
 }
 
@@ -27,7 +23,8 @@ export function consoleStatusScope(now: Date, config: SessionsConfig): StatusSco
 export function sessionStatus(session: SessionRecord, scope: StatusScope): SessionStatus {
   if (session.revokedAt) return "revoked";
   if (session.expiresAt.getTime() <= scope.now.getTime()) return "expired";
-  if (scope.idleCutoff && session.lastSeenAt.getTime() <= scope.idleCutoff.getTime()) return "expired";
+  const idleCutoff = session.kind === "console" ? scope.consoleIdleCutoff : scope.idleCutoff;
+  if (idleCutoff && session.lastSeenAt.getTime() <= idleCutoff.getTime()) return "expired";
   return "active";
 }
 

@@ -4,7 +4,7 @@
 // from a session id, and because validateSession's cost is measured: add nothing per call here.
 import { ForbiddenError, NotFoundError } from "../domain/errors.js";
 import { createSessionSchema, parseInput } from "../domain/inputs.js";
-import { consoleStatusScope, sessionStatus, statusScope, toSessionInfo } from "../domain/rules.js";
+import { sessionStatus, statusScope, toSessionInfo } from "../domain/rules.js";
 import { generateToken, hashToken, looksLikeToken } from "../domain/tokens.js";
 import type {
   CallContext,
@@ -31,8 +31,6 @@ export function sessionLifecycle({
   // so a token issued by a service (app) can never authenticate the console, and a console token
   // never validates for a service.
   const lifetimeMs = (kind: SessionKind) => (kind === "app" ? config.lifetimeMs : config.consoleLifetimeMs);
-  const scopeOf = (kind: SessionKind, at: Date) =>
-    kind === "app" ? statusScope(at, config) : consoleStatusScope(at, config);
 
   /** Issues a session of `kind`. The raw token is in this result only; the store keeps SHA-256(token). */
   async function issue(
@@ -74,7 +72,7 @@ export function sessionLifecycle({
     }
     const user = inserted.user;
     emit({ type: "session.created", sessionId: record.id, userId: user.id });
-    return { token, session: toSessionInfo(record, user, scopeOf(kind, at), ctx?.currentSessionId) };
+    return { token, session: toSessionInfo(record, user, statusScope(at, config), ctx?.currentSessionId) };
   }
 
   async function validate(
@@ -86,7 +84,7 @@ export function sessionLifecycle({
     const row = await store.findSessionByTokenHash(hashToken(token));
     if (!row || row.session.kind !== kind) return null;
     const at = now();
-    const scope = scopeOf(kind, at);
+    const scope = statusScope(at, config);
     if (sessionStatus(row.session, scope) !== "active" || row.user.status !== "active") return null;
     let session = row.session;
     const staleBefore = new Date(at.getTime() - config.touchIntervalMs);

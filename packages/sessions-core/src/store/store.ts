@@ -92,12 +92,15 @@ export type UserChangeRefusal = { ok: false; error: "not_found" | "is_operator" 
 export type InsertApiKeyResult = { ok: true } | { ok: false; error: "parent_revoked" };
 
 /**
- * The instant a status filter is evaluated at. Active = not revoked, expiresAt > now and,
- * when an idle timeout is configured, lastSeenAt > idleCutoff (= now - idle timeout).
+ * The instant a status filter is evaluated at. Active = not revoked, expiresAt > now and, when its
+ * kind has an idle timeout, lastSeenAt > that kind's cutoff (= now - idle timeout).
  */
 export interface StatusScope {
   now: Date;
+  /** App sessions (IDLE_TIMEOUT); null = no idle timeout. */
   idleCutoff: Date | null;
+  /** Console sign-ins (CONSOLE_IDLE_TIMEOUT); null = no idle timeout. */
+  consoleIdleCutoff: Date | null;
 }
 
 /** A keyset position: the sort column's value and the id of the last row of the previous page. */

@@ -249,16 +249,18 @@ function hooksOn(on: PgDb): DialectHooks {
         .for("share");
       return key;
     },
-    async maintainedActiveCount(now) {
+    async maintainedActiveCount(scope) {
       // One statement, so one snapshot: a change between two reads cannot be counted twice or missed.
-      const day = c.dayOf(now);
+      const day = c.dayOf(scope.now);
+      const idled = q.idledConsoleCondition(sessions, scope);
+      const idledCount = idled ? sql`(select count(*) from ${sessions} where ${idled})` : sql`0`;
       const [row] = await on
         .select({
           n: sql<number>`(select coalesce(sum(${sessionLiveCounts.liveSessions}), 0) from ${sessionLiveCounts}
-            where ${sessionLiveCounts.expiresDay} > ${day}) + count(*)`.mapWith(Number),
+            where ${sessionLiveCounts.expiresDay} > ${day}) + count(*) - ${idledCount}`.mapWith(Number),
         })
         .from(sessions)
-        .where(q.activeTodayCondition(sessions, now));
+        .where(q.activeTodayCondition(sessions, scope.now));
       return row?.n ?? 0;
     },
   };

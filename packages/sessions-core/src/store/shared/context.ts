@@ -12,7 +12,7 @@ import type { RunResult } from "better-sqlite3";
 import { getTableColumns, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { schema } from "../sqlite/schema.js";
-import type { ApiKeyRecord, AuditRecord, SessionRecord, UserRecord } from "../store.js";
+import type { ApiKeyRecord, AuditRecord, SessionRecord, StatusScope, UserRecord } from "../store.js";
 import type { Awaitable } from "./steps.js";
 
 export type Tables = typeof schema;
@@ -26,10 +26,13 @@ export function sharedSchema(t: Tables) {
   const actorUser = alias(t.users, "actor_user");
   const actorKey = alias(t.apiKeys, "actor_key");
   const targetUser = alias(t.users, "target_user");
+  // A user's other sessions, in statistics that ask whether a user has any session still active.
+  const otherSessions = alias(t.sessions, "other_sessions");
   return {
     ...t,
     // Audit lists name who acted and which user was the target, by join: one query per page, no N+1.
     actorUser,
+    otherSessions,
     actorKey,
     targetUser,
     auditSelection: {
@@ -85,8 +88,11 @@ export interface DialectHooks {
   usersMatching(search: string | undefined, names: boolean): Awaitable<string[] | null>;
   /** The users search condition in this engine's case folding. */
   userSearch(search: string): SQL;
-  /** The plain active count from the maintained figures, as one consistent read. */
-  maintainedActiveCount(now: Date): Awaitable<number>;
+  /**
+   * The plain active count from the maintained figures, less the idled-out console sign-ins they
+   * still hold (query-parts' idledConsoleCondition), as one consistent read.
+   */
+  maintainedActiveCount(scope: StatusScope): Awaitable<number>;
   /**
    * Before a guarded change of a user's status or role: locks the target and every active admin
    * until the transaction ends (Postgres FOR UPDATE), so concurrent guarded changes run one after

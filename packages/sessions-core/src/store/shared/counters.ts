@@ -87,7 +87,11 @@ export function sortedDistinct(values: Iterable<string>): string[] {
   return [...new Set(values)].sort();
 }
 
-/** The maintained figures answer for the active status without an idle timeout only. */
+/**
+ * The maintained figures answer for the active status without an app idle timeout only. Console
+ * sign-ins' own idle timeout does not stop them: the few idled-out sign-ins are taken away from
+ * them (query-parts' idledConsoleCondition).
+ */
 export function countersServe(scope: StatusScope): boolean {
   return scope.idleCutoff === null;
 }

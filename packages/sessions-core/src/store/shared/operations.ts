@@ -13,6 +13,8 @@ import {
   isNull,
   lt,
   lte,
+  notExists,
+  or,
   sql,
   type SQL,
 } from "drizzle-orm";
@@ -334,7 +336,7 @@ export function* countSessions(
 ): Operation<number> {
   const { on, t, h } = x;
   if (c.countersServe(scope) && c.isPlainActiveFilter(filter)) {
-    return yield* call(() => h.maintainedActiveCount(scope.now));
+    return yield* call(() => h.maintainedActiveCount(scope));
   }
   const few = yield* call(() => h.usersMatching(filter.email, false));
   if (few?.length === 0) return 0;
@@ -395,10 +397,15 @@ export function* prune(x: Context, cutoff: PruneCutoff, audit: AuditRecord): Ope
 // ---- statistics ----
 
 /** Active and live (= active + expired) counts from the maintained figures. */
-export function* maintainedCounts(x: Context, now: Date): Operation<{ active: number; live: number }> {
+export function* maintainedCounts(
+  x: Context,
+  scope: StatusScope,
+): Operation<{ active: number; live: number }> {
   const { on, t } = x;
+  const { now } = scope;
   const day = c.dayOf(now);
-  const [totals, today] = yield* parallel([
+  const idled = q.idledConsoleCondition(t.sessions, scope);
+  const [totals, today, idledConsole] = yield* parallel([
     get(
       on
         .select({
@@ -411,8 +418,9 @@ export function* maintainedCounts(x: Context, now: Date): Operation<{ active: nu
         .from(t.sessionLiveCounts),
     ),
     countWhere(x, q.activeTodayCondition(t.sessions, now)),
+    idled ? countWhere(x, idled) : call(() => 0),
   ]);
-  return { active: (totals?.future ?? 0) + today, live: totals?.live ?? 0 };
+  return { active: (totals?.future ?? 0) + today - idledConsole, live: totals?.live ?? 0 };
 }
 
 function* createdPerDayFromRows({ on, t }: Context, query: StatsQuery): Operation<number[]> {
@@ -438,11 +446,13 @@ export function* maintainedStats(x: Context, query: StatsQuery): Operation<Stats
   const now = query.scope.now;
   const day = c.dayOf(now);
   const live = t.sessionLiveCounts;
+  const idled = q.idledConsoleCondition(t.sessions, query.scope);
   function* grouped(
     counted: typeof live.browser | typeof live.os,
     column: typeof t.sessions.browser | typeof t.sessions.os,
   ) {
-    const [future, today] = yield* parallel([
+    const name = sql<string>`coalesce(${column}, ${c.UNKNOWN})`;
+    const [future, today, idledConsole] = yield* parallel([
       all(
         on
           .select({ name: counted, count: sql<number>`sum(${live.liveSessions})`.mapWith(Number) })
@@ -452,13 +462,50 @@ export function* maintainedStats(x: Context, query: StatsQuery): Operation<Stats
       ),
       all(
         on
-          .select({ name: sql<string>`coalesce(${column}, ${c.UNKNOWN})`, count: count() })
+          .select({ name, count: count() })
           .from(t.sessions)
           .where(q.activeTodayCondition(t.sessions, now))
           .groupBy(sql`1`),
       ),
+      idled
+        ? all(
+            on
+              .select({ name, count: count() })
+              .from(t.sessions)
+              .where(idled)
+              .groupBy(sql`1`),
+          )
+        : call((): { name: string; count: number }[] => []),
     ]);
-    return c.topByCount([...future, ...today], query.topN);
+    const takenAway = idledConsole.map((r) => ({ name: r.name, count: -r.count }));
+    return c.topByCount([...future, ...today, ...takenAway], query.topN);
+  }
+  /** Users counted live only through idled-out console sign-ins: none of their sessions is active. */
+  function idledOnlyUsers(): Operation<number> {
+    if (!idled) return call(() => 0);
+    const s = t.sessions;
+    const other = t.otherSessions;
+    return countWhere(
+      x,
+      and(
+        idled,
+        // One per user: the user's first idled-out sign-in stands for them.
+        notExists(
+          on
+            .select({ one: sql`1` })
+            .from(other)
+            .where(
+              and(
+                eq(other.userId, s.userId),
+                or(
+                  q.activeCondition(other, query.scope),
+                  and(q.idledConsoleCondition(other, query.scope)!, lt(other.id, s.id)),
+                ),
+              ),
+            ),
+        ),
+      ),
+    );
   }
   function* createdPerDay(): Operation<number[]> {
     const slots = c.createdSlots(query);
@@ -472,9 +519,10 @@ export function* maintainedStats(x: Context, query: StatsQuery): Operation<Stats
     );
     return c.perDay(rows, slots.boundaries);
   }
-  const [counts, uniqueUsers, revoked, byBrowser, byOs, perDay] = yield* parallel([
-    maintainedCounts(x, now),
+  const [counts, uniqueUsers, idledUsers, revoked, byBrowser, byOs, perDay] = yield* parallel([
+    maintainedCounts(x, query.scope),
     get(on.select({ n: count() }).from(t.userLiveUntil).where(gt(t.userLiveUntil.liveUntil, now))),
+    idledOnlyUsers(),
     revokedToday(x, query),
     grouped(live.browser, t.sessions.browser),
     grouped(live.os, t.sessions.os),
@@ -482,7 +530,7 @@ export function* maintainedStats(x: Context, query: StatsQuery): Operation<Stats
   ]);
   return {
     totalActive: counts.active,
-    uniqueUsers: uniqueUsers?.n ?? 0,
+    uniqueUsers: (uniqueUsers?.n ?? 0) - idledUsers,
     expiredSessions: counts.live - counts.active,
     sessionsToday: perDay[perDay.length - 1] ?? 0,
     revokedToday: revoked,

@@ -68,11 +68,36 @@ export function containsLiteral(column: Column | SQL, input: string): SQL {
   return sql`${column} like ${`%${escapeLike(input)}%`} escape '\\'`;
 }
 
+/**
+ * Each kind's idle rule: "not idled out" (recent) or "idled out", or undefined when neither kind
+ * has an idle timeout. With one kind's timeout off, that kind's branch is just its kind.
+ */
+function idleCondition(s: SessionColumns, scope: StatusScope, want: "recent" | "idle"): SQL | undefined {
+  const { idleCutoff, consoleIdleCutoff } = scope;
+  if (!idleCutoff && !consoleIdleCutoff) return undefined;
+  const test = (cutoff: Date | null) =>
+    cutoff ? (want === "recent" ? gt(s.lastSeenAt, cutoff) : lte(s.lastSeenAt, cutoff)) : undefined;
+  const ofKind = (kind: "app" | "console", cutoff: Date | null) =>
+    want === "idle" && !cutoff ? undefined : and(eq(s.kind, kind), test(cutoff));
+  return or(ofKind("app", idleCutoff), ofKind("console", consoleIdleCutoff));
+}
+
 export function activeCondition(s: SessionColumns, scope: StatusScope): SQL {
+  return and(isNull(s.revokedAt), gt(s.expiresAt, scope.now), idleCondition(s, scope, "recent"))!;
+}
+
+/**
+ * Console sign-ins the maintained figures still count (not revoked, not expired) that idled out:
+ * what counts and statistics take away from those figures. Few rows (operators' sign-ins), read
+ * from their partial index (sessions_console_live_idx). Null when console sign-ins never idle.
+ */
+export function idledConsoleCondition(s: SessionColumns, scope: StatusScope): SQL | null {
+  if (!scope.consoleIdleCutoff) return null;
   return and(
+    eq(s.kind, "console"),
     isNull(s.revokedAt),
+    lte(s.lastSeenAt, scope.consoleIdleCutoff),
     gt(s.expiresAt, scope.now),
-    scope.idleCutoff ? gt(s.lastSeenAt, scope.idleCutoff) : undefined,
   )!;
 }
 
@@ -87,11 +112,10 @@ export function activeTodayCondition(s: SessionColumns, now: Date): SQL {
 
 /** Not revoked, but past its absolute expiry or its idle timeout: awaiting prune. */
 export function expiredCondition(s: SessionColumns, scope: StatusScope): SQL {
+  const idle = idleCondition(s, scope, "idle");
   return and(
     isNull(s.revokedAt),
-    scope.idleCutoff
-      ? or(lte(s.expiresAt, scope.now), lte(s.lastSeenAt, scope.idleCutoff))
-      : lte(s.expiresAt, scope.now),
+    idle ? or(lte(s.expiresAt, scope.now), idle) : lte(s.expiresAt, scope.now),
   )!;
 }
 

@@ -266,7 +266,7 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
     userSearch: (search) =>
       q.userSearchCondition(users, search, q.isAscii(search) ? "ascii-like" : "unicode_lower"),
     // Two reads in one transaction, so they see the same state.
-    maintainedActiveCount: (now) => inTransaction((x) => maintainedCounts(x, now)).active,
+    maintainedActiveCount: (scope) => inTransaction((x) => maintainedCounts(x, scope)).active,
     // Write transactions begin IMMEDIATE (below): no other connection writes until this one ends.
     lockOperators: () => undefined,
     parentKey: (id) =>

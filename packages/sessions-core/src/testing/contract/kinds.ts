@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { HOUR, MINUTE } from "../fake-clock.js";
 import type { ContractContext } from "./context.js";
-import { makeUser } from "./fixtures.js";
+import { makeUser, UA } from "./fixtures.js";
 
 export function kindsContract(t: ContractContext): void {
   describe("session kinds", () => {
@@ -75,6 +75,47 @@ export function kindsContract(t: ContractContext): void {
       expect(result).toMatchObject({ matched: 3, revoked: 3 });
       for (const app of apps) expect(await t.service.validateSession(app.token)).toBeNull();
       for (const c of consoles) expect(await t.service.validateConsoleSession(c.token)).not.toBeNull();
+    });
+
+    it("an idled-out console sign-in is expired everywhere: its info, lists, counts and statistics", async () => {
+      // Two operators and an end user, all on Firefox; the viewer's only session is a console
+      // sign-in that idles out, so it must leave uniqueUsers and byBrowser too.
+      const admin = await makeUser(t.service, { role: "admin" });
+      const viewer = await makeUser(t.service, { role: "viewer" });
+      const user = await makeUser(t.service);
+      const ua = UA.firefoxLinux.ua;
+      const idle = await t.service.createConsoleSession({ userId: viewer.id, userAgent: ua });
+      const busy = await t.service.createConsoleSession({ userId: admin.id, userAgent: ua });
+      const app = await t.service.createSession({ userId: user.id, userAgent: ua });
+      t.clock.advance(20 * MINUTE);
+      expect(await t.service.validateConsoleSession(busy.token)).not.toBeNull();
+      t.clock.advance(11 * MINUTE);
+
+      // Both the maintained figures (no app idle timeout) and the row counts (with one) agree.
+      for (const service of [t.service, t.withConfig({ idleTimeoutMs: 24 * HOUR })]) {
+        expect((await service.getSessionInfo(idle.session.id))?.status).toBe("expired");
+        expect((await service.getSessionInfo(busy.session.id))?.status).toBe("active");
+        const active = await service.listActiveSessions({});
+        expect(active.items.map((s) => s.id).sort()).toEqual([busy.session.id, app.session.id].sort());
+        const expired = await service.listActiveSessions({ filter: { status: "expired" } });
+        expect(expired.items.map((s) => s.id)).toEqual([idle.session.id]);
+        expect(await service.countActiveSessions()).toBe(2);
+        expect(await service.countSessions({ kind: "console" })).toBe(1);
+        expect(await service.countSessions({ status: "expired" })).toBe(1);
+        const stats = await service.getSessionStats();
+        expect(stats).toMatchObject({
+          totalActive: 2,
+          uniqueUsers: 2,
+          expiredSessions: 1,
+          byBrowser: [{ name: "Firefox", count: 2 }],
+        });
+      }
+      // Bulk revoke of "active" leaves the idled-out sign-in alone (it is already over).
+      const dry = await t.service.revokeSessions({
+        filter: { status: "active", kind: "console" },
+        dryRun: true,
+      });
+      expect(dry).toMatchObject({ matched: 1 });
     });
   });
 }
