@@ -54,6 +54,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         logger.warn({ err }, "could not publish a change to other instances");
       });
     },
+    // A skipped lastSeenAt/lastUsedAt touch: the read it rode on still answered. Logged as a
+    // warning (the error only, never the token or key it was for) so a full disk shows in the log
+    // before anything else fails.
+    onBestEffortFailure: ({ write, error }) => {
+      logger.warn({ err: error, write }, "a best-effort write failed and was skipped");
+    },
   });
   return {
     service,

@@ -1,5 +1,6 @@
 export { createSessionsService, actorLabel } from "./service/index.js";
 export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service/index.js";
+export type { BestEffortWrite } from "./service/context.js";
 export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
 export type { StoreTarget } from "./store/open.js";
 export { openSqliteStore, createSqliteStore } from "./store/sqlite/store.js";

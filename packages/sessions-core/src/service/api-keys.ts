@@ -37,7 +37,15 @@ function toApiKey(r: ApiKeyRecord): ApiKey {
   };
 }
 
-export function apiKeys({ store, random, now, newId, auditEvent, requireRecentSignIn }: ServiceContext) {
+export function apiKeys({
+  store,
+  random,
+  now,
+  newId,
+  auditEvent,
+  requireRecentSignIn,
+  bestEffort,
+}: ServiceContext) {
   return {
     async createApiKey(input: CreateApiKeyInput, ctx?: CallContext): Promise<CreatedApiKey> {
       const parsed = parseInput(createApiKeySchema, input);
@@ -100,8 +108,11 @@ export function apiKeys({ store, random, now, newId, auditEvent, requireRecentSi
       const at = now();
       if (!record || isDead(record, at)) return null;
       const staleBefore = new Date(at.getTime() - API_KEY_TOUCH_MS);
-      if (!record.lastUsedAt || record.lastUsedAt.getTime() < staleBefore.getTime()) {
-        await store.touchApiKey(record.id, at, staleBefore);
+      // Best effort, as validateSession's touch: a key check keeps working when writes cannot.
+      if (
+        (!record.lastUsedAt || record.lastUsedAt.getTime() < staleBefore.getTime()) &&
+        (await bestEffort("touchApiKey", () => store.touchApiKey(record.id, at, staleBefore)))
+      ) {
         record.lastUsedAt = at;
       }
       return toApiKey(record);

@@ -28,7 +28,15 @@ export interface SessionsServiceOptions {
   wait?: (ms: number) => Promise<void>;
   /** Called after each committed change. Must not throw; errors are swallowed to protect the caller. */
   onEvent?: (event: SessionsEvent) => void;
+  /**
+   * A best-effort write failed and was skipped (a lastSeenAt or lastUsedAt touch on a full disk or
+   * an unreachable database): the caller's read still answers. For the log; must not throw.
+   */
+  onBestEffortFailure?: (failure: { write: BestEffortWrite; error: unknown }) => void;
 }
+
+/** The writes a read may make on the side and skip when they fail. */
+export type BestEffortWrite = "touchSession" | "touchApiKey";
 
 export type RevokeOptions = CallContext & { reason?: string | null };
 
@@ -63,6 +71,14 @@ export interface ServiceContext {
    * `change` names what was refused, for the message.
    */
   requireRecentSignIn: (ctx: CallContext | undefined, change: string) => void;
+  /**
+   * Runs a best-effort write: a failure is counted and reported (onBestEffortFailure), never
+   * thrown, so a validation or key check keeps answering while the database cannot take writes.
+   * True when it was written.
+   */
+  bestEffort: (write: BestEffortWrite, run: () => Promise<unknown>) => Promise<boolean>;
+  /** How many best-effort writes failed since the service started, by write. */
+  bestEffortFailures: Record<BestEffortWrite, number>;
   /** True when requireRecentSignIn would throw: for checks the store makes inside its transaction. */
   lacksRecentSignIn: (ctx: CallContext | undefined) => boolean;
   /** The error requireRecentSignIn throws, for a refusal found later (in the store's transaction). */
@@ -114,9 +130,26 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
       `${change} needs your password confirmed in the last ${Math.round(config.consoleReauthWindowMs / 60_000)} minutes: confirm it and try again.`,
     );
 
+  const bestEffortFailures: Record<BestEffortWrite, number> = { touchSession: 0, touchApiKey: 0 };
+
   return {
     store,
     config,
+    bestEffortFailures,
+    bestEffort: async (write, run) => {
+      try {
+        await run();
+        return true;
+      } catch (error) {
+        bestEffortFailures[write] += 1;
+        try {
+          options.onBestEffortFailure?.({ write, error });
+        } catch {
+          // A reporter's failure must not turn the skipped write into the caller's error.
+        }
+        return false;
+      }
+    },
     random: options.random ?? defaultRandom,
     hashing: options.passwordHashing ?? PASSWORD_HASHING,
     wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

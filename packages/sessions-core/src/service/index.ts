@@ -18,6 +18,8 @@ export function createSessionsService(options: SessionsServiceOptions) {
   const ctx = createServiceContext(options);
   return {
     config: ctx.config,
+    /** Best-effort writes skipped since start (failed touches), for /metrics and the log. */
+    faults: () => ({ failedTouches: { ...ctx.bestEffortFailures } }),
     ...sessions(ctx),
     ...sessionLifecycle(ctx),
     ...users(ctx),

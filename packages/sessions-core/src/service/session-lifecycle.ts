@@ -26,6 +26,7 @@ export function sessionLifecycle({
   emit,
   auditEvent,
   revocation,
+  bestEffort,
 }: ServiceContext) {
   // Each kind's own policy. A session's kind is fixed when it is issued and checked on every use,
   // so a token issued by a service (app) can never authenticate the console, and a console token
@@ -90,8 +91,14 @@ export function sessionLifecycle({
     const staleBefore = new Date(at.getTime() - config.touchIntervalMs);
     // Strictly older than the interval, the same comparison the store's conditional UPDATE makes, so
     // what this returns is what was stored.
-    if (options?.touch !== false && session.lastSeenAt.getTime() < staleBefore.getTime()) {
-      await store.touchSession(session.id, at, staleBefore);
+    // Best effort: on a full disk or a database that cannot write, the session is still valid and
+    // this validation still answers; lastSeenAt just stays behind (which can only shorten an idle
+    // session's life, never extend it).
+    if (
+      options?.touch !== false &&
+      session.lastSeenAt.getTime() < staleBefore.getTime() &&
+      (await bestEffort("touchSession", () => store.touchSession(session.id, at, staleBefore)))
+    ) {
       session = { ...session, lastSeenAt: at };
     }
     return { session: toSessionInfo(session, row.user, scope, session.id), user: toUser(row.user) };

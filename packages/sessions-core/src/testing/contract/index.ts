@@ -5,6 +5,7 @@ import { describe } from "vitest";
 import type { StoreKind } from "../stores.js";
 import { apiKeysContract } from "./api-keys.js";
 import { auditContract } from "./audit.js";
+import { bestEffortContract } from "./best-effort.js";
 import { changeFeedContract } from "./change-feed.js";
 import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
@@ -47,6 +48,7 @@ export const CONTRACT_MODULES = [
   operatorsContract,
   kindsContract,
   reauthContract,
+  bestEffortContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
