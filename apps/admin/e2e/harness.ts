@@ -78,6 +78,8 @@ export async function startApi(options: {
   databaseUrl: string;
   adminEmail: string;
   adminPassword: string;
+  /** More settings for this API (e.g. a short CONSOLE_REAUTH_WINDOW). */
+  env?: Record<string, string>;
 }): Promise<RunningApi> {
   if (!existsSync(join(DIST_DIR, "index.html"))) {
     throw new Error(
@@ -100,6 +102,7 @@ export async function startApi(options: {
       ADMIN_PASSWORD: options.adminPassword,
       CONSOLE_DIR: DIST_DIR,
       LOG_LEVEL: "warn",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

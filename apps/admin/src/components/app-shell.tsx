@@ -29,6 +29,7 @@ import {
 import { Tooltip, TooltipProvider } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
 import { LiveProvider, useLive, type LiveState } from "@/lib/live";
+import { ReauthProvider } from "@/lib/reauth";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { useViewer } from "@/lib/viewer";
@@ -244,7 +245,9 @@ export function AppShell() {
   return (
     <LiveProvider>
       <TooltipProvider delayDuration={300}>
-        <ShellLayout />
+        <ReauthProvider>
+          <ShellLayout />
+        </ReauthProvider>
       </TooltipProvider>
       <Toaster position="bottom-right" theme="system" closeButton toastOptions={{ className: "font-sans" }} />
     </LiveProvider>

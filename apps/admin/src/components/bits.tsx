@@ -84,6 +84,20 @@ export function StatusBadge({ status }: { status: string }) {
   );
 }
 
+/**
+ * Marks a console sign-in among service-issued sessions. App sessions carry no mark: they are what
+ * most lists are made of, and a badge on every row would say nothing.
+ */
+export function ConsoleBadge() {
+  return (
+    <Tooltip content="A console sign-in (made by auth.login), not a session a service created">
+      <Badge variant="secondary" className="font-sans" data-kind="console">
+        Console
+      </Badge>
+    </Tooltip>
+  );
+}
+
 export function RoleBadge({ role }: { role: UserRole }) {
   const variant: BadgeVariant = role === "admin" ? "brand" : role === "viewer" ? "secondary" : "outline";
   return (

@@ -12,6 +12,18 @@ export function isUnauthorized(error: unknown): boolean {
   return errorCode(error) === "UNAUTHORIZED";
 }
 
+/**
+ * The API refused a dangerous change (a key, an operator, a role) because the password was not
+ * confirmed recently (FORBIDDEN with data.reauthRequired): the console asks for it and retries.
+ */
+export function isReauthRequired(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return false;
+  const data: unknown = error.data;
+  return Boolean(
+    data && typeof data === "object" && "reauthRequired" in data && data.reauthRequired === true,
+  );
+}
+
 /** Seconds to wait, when the API said so (TOO_MANY_REQUESTS carries a retry-after). */
 export function retryAfterSeconds(error: unknown): number | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
@@ -33,6 +45,8 @@ export function errorMessage(error: unknown, fallback = "Something went wrong. T
     case "UNAUTHORIZED":
       return "Your sign-in has ended. Sign in again.";
     case "FORBIDDEN":
+      // Only reached when the password prompt was dismissed: nothing was changed.
+      if (isReauthRequired(error)) return "Not changed: confirm your password to do that.";
       return "You don't have permission to do that.";
     case "TOO_MANY_REQUESTS": {
       const wait = retryAfterSeconds(error);

@@ -3,6 +3,7 @@ import type { ReactElement } from "react";
 import { TooltipProvider } from "@/components/ui/tooltip";
 import { ApiProvider } from "@/lib/api-provider";
 import { createQueryClient } from "@/lib/query-client";
+import { ReauthProvider } from "@/lib/reauth";
 import { createApiClient } from "@/lib/trpc";
 import type { MockApi } from "./trpc-mock";
 
@@ -12,7 +13,9 @@ export function renderWithApi(ui: ReactElement, api: Pick<MockApi, "fetch">) {
   const trpcClient = createApiClient({ fetch: api.fetch });
   return render(
     <ApiProvider queryClient={queryClient} trpcClient={trpcClient}>
-      <TooltipProvider>{ui}</TooltipProvider>
+      <TooltipProvider>
+        <ReauthProvider>{ui}</ReauthProvider>
+      </TooltipProvider>
     </ApiProvider>,
   );
 }

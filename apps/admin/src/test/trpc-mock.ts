@@ -30,6 +30,20 @@ type At<T, P extends string> = P extends `${infer Head}.${infer Rest}`
 export type ApiInput<P extends ApiPath> = At<RouterInputs, P>;
 export type ApiOutput<P extends ApiPath> = At<RouterOutputs, P>;
 
+/**
+ * Thrown by a handler to answer as the API refuses: the code and data arrive as a TRPCClientError's
+ * data (e.g. FORBIDDEN with reauthRequired, TOO_MANY_REQUESTS with retryAfterSeconds).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
 /** Each handler gets what the console sent (before the API's parsing) and returns what the API would. */
 export type Handlers = { [P in ApiPath]?: (input: ApiInput<P>) => ApiOutput<P> };
 
@@ -71,7 +85,18 @@ export function mockApi(handlers: Handlers): MockApi {
         return {
           error: { json: { message: `no handler for ${path}`, code: -32004, data: { code: "NOT_FOUND" } } },
         };
-      return { result: { data: superjson.serialize(answer(path, input)) } };
+      try {
+        return { result: { data: superjson.serialize(answer(path, input)) } };
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return {
+          error: superjson.serialize({
+            message: error.message,
+            code: -32003,
+            data: { code: error.code, path, ...error.data },
+          }),
+        };
+      }
     });
     return Promise.resolve(
       new Response(JSON.stringify(results), {

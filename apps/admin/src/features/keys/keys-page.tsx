@@ -28,6 +28,7 @@ import {
 import { Input, Label } from "@/components/ui/input";
 import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
+import { useWithReauth } from "@/lib/reauth";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { useViewer } from "@/lib/viewer";
 import { SCOPES, scopesError, type Scope } from "./scopes";
@@ -56,13 +57,16 @@ function CreateKeyDialog({ open, onOpenChange }: { open: boolean; onOpenChange: 
   const [expiry, setExpiry] = useState<ExpiryChoice>("90");
   const nameId = useId();
   const expiryId = useId();
+  const withReauth = useWithReauth();
   const create = useMutation(
-    trpc.keys.create.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.keys.pathKey() });
-      },
-      onError: (error) => toast.error(errorMessage(error, "Couldn't create the key.")),
-    }),
+    withReauth(
+      trpc.keys.create.mutationOptions({
+        onSuccess: async () => {
+          await queryClient.invalidateQueries({ queryKey: trpc.keys.pathKey() });
+        },
+        onError: (error) => toast.error(errorMessage(error, "Couldn't create the key.")),
+      }),
+    ),
   );
 
   function close(next: boolean) {

@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, useRouter } from "@tanstack/react-router";
-import { AlertCircleIcon, Loader2Icon } from "lucide-react";
+import { Loader2Icon } from "lucide-react";
 import { useId, useRef, useState, type FormEvent } from "react";
+import { FormAlert } from "@/components/form-alert";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 import { signInErrorMessage } from "@/lib/errors";
@@ -78,16 +79,7 @@ export function LoginPage() {
           aria-describedby={formError ? errorId : undefined}
           className="space-y-4 rounded-xl border bg-card p-6 shadow-[0_1px_3px_0_rgb(0_0_0/0.04),0_8px_24px_-8px_rgb(0_0_0/0.08)]"
         >
-          {formError && (
-            <div
-              id={errorId}
-              role="alert"
-              className="flex items-start gap-2 rounded-md border border-destructive/25 bg-destructive/5 px-3 py-2.5 text-sm text-destructive"
-            >
-              <AlertCircleIcon className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
-              <span>{formError}</span>
-            </div>
-          )}
+          {formError && <FormAlert id={errorId}>{formError}</FormAlert>}
           <div className="space-y-2">
             <Label htmlFor="email">Email</Label>
             <Input

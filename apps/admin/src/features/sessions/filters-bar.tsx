@@ -6,8 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
-import { SESSION_STATUS_FILTERS, type SessionStatusFilter } from "@sessions/core/vocab";
-import { clearFilters, hasActiveFilters, type SessionsSearch } from "./search";
+import { SESSION_KINDS, SESSION_STATUS_FILTERS, type SessionStatusFilter } from "@sessions/core/vocab";
+import { clearFilters, hasActiveFilters, KIND_LABELS, type SessionsSearch } from "./search";
 
 const STATUS_LABELS: Record<SessionStatusFilter, string> = {
   active: "Active",
@@ -188,6 +188,19 @@ export function FiltersBar({
         </div>
       </div>
       <div className="flex flex-wrap items-end gap-2">
+        <NativeSelect
+          aria-label="Kind"
+          value={search.kind ?? ""}
+          onChange={(e) => onChange({ kind: e.target.value || undefined })}
+          className="w-full sm:w-44"
+        >
+          <option value="">All kinds</option>
+          {SESSION_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {KIND_LABELS[kind]}
+            </option>
+          ))}
+        </NativeSelect>
         <NativeSelect
           aria-label="Browser"
           value={search.browser ?? ""}

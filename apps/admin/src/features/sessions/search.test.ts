@@ -246,3 +246,23 @@ describe("describing a view", () => {
     expect(clearFilters(DEFAULT_SEARCH)).toEqual({});
   });
 });
+
+describe("the kind filter", () => {
+  it("reads console or app from the URL and drops anything else", () => {
+    expect(parseSessionsSearch({ kind: "console" }).kind).toBe("console");
+    expect(parseSessionsSearch({ kind: "app" }).kind).toBe("app");
+    expect(parseSessionsSearch({ kind: "admin" })).toEqual(DEFAULT_SEARCH);
+    expect(serializeSessionsSearch(parseSessionsSearch({ kind: "console" }))).toEqual({ kind: "console" });
+  });
+
+  it("is a filter: sent to the API, cleared with the others, and a change starts at page one", () => {
+    const view = parseSessionsSearch({ kind: "console", cursor: "abc" });
+    expect(toSessionFilter(view)).toEqual({ status: "active", kind: "console" });
+    expect(hasActiveFilters(view)).toBe(true);
+    expect(clearFilters(view)).toEqual({ kind: undefined });
+    const next = updateSessionsSearch(view, { kind: "app" });
+    expect(next.kind).toBe("app");
+    expect(next.cursor).toBeUndefined();
+    expect(describeFilter(view)).toEqual(["Status is active", "Console sign-ins only"]);
+  });
+});

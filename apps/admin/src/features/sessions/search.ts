@@ -4,9 +4,11 @@
 // core's (a new status or sort key is a compile error in the labels keyed by them).
 import {
   LIMITS,
+  SESSION_KINDS,
   SESSION_SORT_KEYS,
   SESSION_STATUS_FILTERS,
   SORT_DIRECTIONS,
+  type SessionKind,
   type SessionSortKey,
   type SessionStatusFilter,
   type SortDirection,
@@ -18,11 +20,19 @@ export const DEFAULT_PAGE_SIZE = 25;
 export const DEFAULT_STATUS: SessionStatusFilter = "active";
 export const DEFAULT_SORT: { by: SessionSortKey; dir: SortDirection } = { by: "createdAt", dir: "desc" };
 
+/** The two kinds in words (keyed by core's kinds: a new kind must say how it is shown). */
+export const KIND_LABELS: Record<SessionKind, string> = {
+  console: "Console sign-ins",
+  app: "App sessions",
+};
+
 /** The sessions view as the URL holds it. Absent optional fields mean "no filter". */
 export interface SessionsSearch {
   /** Case-insensitive substring of the user's email. */
   q?: string;
   status: SessionStatusFilter;
+  /** Console sign-ins or service-issued (app) sessions; absent means both. */
+  kind?: SessionKind;
   browser?: string;
   os?: string;
   ip?: string;
@@ -88,8 +98,10 @@ export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearc
     dir: oneOf(raw.dir, SORT_DIRECTIONS, DEFAULT_SORT.dir),
     size,
   };
+  const kind = SESSION_KINDS.find((k) => k === raw.kind);
   const optional = {
     q: text(raw.q, LIMITS.search),
+    kind,
     browser: text(raw.browser, LIMITS.browser),
     os: text(raw.os, LIMITS.os),
     ip: text(raw.ip, LIMITS.ip),
@@ -109,6 +121,7 @@ export function serializeSessionsSearch(search: SessionsSearch): Record<string, 
   const out: Record<string, string> = {};
   if (search.q) out.q = search.q;
   if (search.status !== DEFAULT_STATUS) out.status = search.status;
+  if (search.kind) out.kind = search.kind;
   if (search.browser) out.browser = search.browser;
   if (search.os) out.os = search.os;
   if (search.ip) out.ip = search.ip;
@@ -129,6 +142,7 @@ export function serializeSessionsSearch(search: SessionsSearch): Record<string, 
 export const FILTER_KEYS = [
   "q",
   "status",
+  "kind",
   "browser",
   "os",
   "ip",
@@ -189,6 +203,7 @@ export function startOfLocalDay(day: string): Date {
 export function toSessionFilter(search: SessionsSearch): {
   email?: string;
   status: SessionStatusFilter;
+  kind?: SessionKind;
   browser?: string;
   os?: string;
   ip?: string;
@@ -197,6 +212,7 @@ export function toSessionFilter(search: SessionsSearch): {
 } {
   const filter: ReturnType<typeof toSessionFilter> = { status: search.status };
   if (search.q) filter.email = search.q;
+  if (search.kind) filter.kind = search.kind;
   if (search.browser) filter.browser = search.browser;
   if (search.os) filter.os = search.os;
   if (search.ip) filter.ip = search.ip;
@@ -224,6 +240,7 @@ export function toListInput(search: SessionsSearch) {
 export function describeFilter(search: SessionsSearch): string[] {
   const parts: string[] = [];
   parts.push(search.status === "all" ? "Any status" : `Status is ${search.status}`);
+  if (search.kind) parts.push(`${KIND_LABELS[search.kind]} only`);
   if (search.q) parts.push(`Email contains “${search.q}”`);
   if (search.browser) parts.push(`Browser is ${search.browser}`);
   if (search.os) parts.push(`OS is ${search.os}`);

@@ -194,6 +194,21 @@ function DrawerBody({ sessionId, onSelect }: { sessionId: string; onSelect: (id:
             <Field label="Token preview" mono>
               {s.tokenPreview}
             </Field>
+            <Field label="Kind">
+              {s.kind === "console" ? "Console sign-in (auth.login)" : "App session (issued by a service)"}
+            </Field>
+            {s.kind === "console" && (
+              <Field label="Password last confirmed">
+                {s.authenticatedAt ? (
+                  <>
+                    <RelativeTime date={s.authenticatedAt} />{" "}
+                    <span className="text-muted-foreground">· {formatDateTime(s.authenticatedAt)}</span>
+                  </>
+                ) : (
+                  "—"
+                )}
+              </Field>
+            )}
             <Field label="Created">
               {formatDateTime(s.createdAt)}{" "}
               <span className="text-muted-foreground">

@@ -15,6 +15,7 @@ import type { SessionSortKey } from "@sessions/core/vocab";
 import {
   Age,
   Avatar,
+  ConsoleBadge,
   DeviceIcon,
   deviceLabel,
   EmptyState,
@@ -204,6 +205,7 @@ function SessionCard({
           <span className="flex items-center gap-2">
             <span className="truncate text-sm font-medium">{session.user.email}</span>
             {session.isCurrent && <Badge variant="brand">This session</Badge>}
+            {session.kind === "console" && <ConsoleBadge />}
           </span>
           <span className="flex items-center gap-1.5 text-xs text-muted-foreground">
             <DeviceIcon type={session.deviceType} className="size-3.5" />
@@ -285,7 +287,10 @@ export function SessionsPage() {
           header: "Session",
           cell: ({ row }) => (
             <div className="leading-tight">
-              <code className="font-mono text-xs">{row.original.tokenPreview}</code>
+              <span className="flex items-center gap-1.5">
+                <code className="font-mono text-xs">{row.original.tokenPreview}</code>
+                {row.original.kind === "console" && <ConsoleBadge />}
+              </span>
               <div className="mt-0.5 font-mono text-[11px] text-muted-foreground">
                 {row.original.ip ?? "no IP"}
               </div>

@@ -5,6 +5,7 @@ import {
   BanIcon,
   CheckCircle2Icon,
   MonitorSmartphoneIcon,
+  ShieldIcon,
   UserRoundXIcon,
   UserXIcon,
 } from "lucide-react";
@@ -12,6 +13,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import {
   Avatar,
+  ConsoleBadge,
   CopyButton,
   DeviceIcon,
   deviceLabel,
@@ -38,6 +40,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { CurrentSessionLock } from "@/components/current-session-lock";
 import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
+import { useWithReauth } from "@/lib/reauth";
 import { formatDateTime, formatNumber, plural } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
@@ -54,6 +57,7 @@ import {
   useRefreshAfterRevoke,
 } from "@/features/sessions/revoke-dialogs";
 import { SessionDrawer } from "@/features/sessions/session-drawer";
+import { SetRoleDialog } from "./set-role-dialog";
 
 type SessionInfo = RouterOutputs["sessions"]["listForUser"]["items"][number];
 type User = NonNullable<RouterOutputs["users"]["get"]>;
@@ -73,27 +77,31 @@ function SetStatusDialog({
   const [reason, setReason] = useState("");
   const refresh = useRefreshAfterRevoke();
   const disabling = user.status === "active";
+  // Disabling an operator needs a recent sign-in; disabling an end user does not.
+  const withReauth = useWithReauth();
   const mutation = useMutation(
-    trpc.users.setStatus.mutationOptions({
-      onSuccess: async (result) => {
-        await refresh();
-        if (!result.ok) {
-          toast.error("User not found");
-        } else if (disabling) {
-          toast.success(`Disabled ${user.email}`, {
-            description:
-              result.revokedSessions === 0
-                ? "They had no active sessions."
-                : `Ended ${plural(result.revokedSessions, "session")}.`,
-          });
-        } else {
-          toast.success(`Enabled ${user.email}`, { description: "They can sign in again." });
-        }
-        setReason("");
-        onOpenChange(false);
-      },
-      onError: (error) => toast.error(errorMessage(error)),
-    }),
+    withReauth(
+      trpc.users.setStatus.mutationOptions({
+        onSuccess: async (result) => {
+          await refresh();
+          if (!result.ok) {
+            toast.error("User not found");
+          } else if (disabling) {
+            toast.success(`Disabled ${user.email}`, {
+              description:
+                result.revokedSessions === 0
+                  ? "They had no active sessions."
+                  : `Ended ${plural(result.revokedSessions, "session")}.`,
+            });
+          } else {
+            toast.success(`Enabled ${user.email}`, { description: "They can sign in again." });
+          }
+          setReason("");
+          onOpenChange(false);
+        },
+        onError: (error) => toast.error(errorMessage(error)),
+      }),
+    ),
   );
   return (
     <Dialog open={open} onOpenChange={(next) => !mutation.isPending && onOpenChange(next)}>
@@ -166,6 +174,7 @@ export function UserPage() {
   const [revoking, setRevoking] = useState<SessionInfo | null>(null);
   const [revokeAllOpen, setRevokeAllOpen] = useState(false);
   const [statusOpen, setStatusOpen] = useState(false);
+  const [roleOpen, setRoleOpen] = useState(false);
 
   const user = useQuery(trpc.users.get.queryOptions({ id: userId }, { refetchInterval }));
   const sessions = useInfiniteQuery(
@@ -235,6 +244,11 @@ export function UserPage() {
               >
                 <UserRoundXIcon /> Revoke all sessions
               </Button>
+              {!isSelf && (
+                <Button variant="outline" onClick={() => setRoleOpen(true)}>
+                  <ShieldIcon /> Change role
+                </Button>
+              )}
               {!isSelf &&
                 (u.status === "active" ? (
                   <Button variant="destructive" onClick={() => setStatusOpen(true)}>
@@ -299,6 +313,7 @@ export function UserPage() {
                         <span className="flex items-center gap-2">
                           <span className="truncate text-sm font-medium">{deviceLabel(s.browser, s.os)}</span>
                           {s.isCurrent && <Badge variant="brand">This session</Badge>}
+                          {s.kind === "console" && <ConsoleBadge />}
                         </span>
                         <span className="block truncate text-xs text-muted-foreground">
                           <span className="font-mono">{s.tokenPreview}</span> ·{" "}
@@ -397,6 +412,7 @@ export function UserPage() {
             onOpenChange={setRevokeAllOpen}
           />
           <SetStatusDialog user={u} open={statusOpen} onOpenChange={setStatusOpen} />
+          {!isSelf && <SetRoleDialog key={u.role} user={u} open={roleOpen} onOpenChange={setRoleOpen} />}
         </>
       )}
     </div>
