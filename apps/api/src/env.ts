@@ -110,6 +110,11 @@ const envSchema = z
         }
       }),
     /**
+     * How long a database call may take before the caller gets 503 (Postgres: the connect timeout
+     * and each call's deadline; SQLite: the wait for another process's write lock).
+     */
+    DATABASE_TIMEOUT: duration("5s").prefault("5s"),
+    /**
      * The server's public origin, e.g. https://sessions.example.com. The CSRF check's own origin;
      * when https, cookies are Secure with `__Host-` and HSTS is sent whatever the proxy headers say.
      */

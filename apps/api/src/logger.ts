@@ -19,6 +19,34 @@ export const REDACTED_PATHS = [
   "*.apiKey",
 ];
 
+/** Fields drivers put on errors that carry statement text or bound values (postgres.js, drizzle). */
+const STATEMENT_FIELDS = new Set(["query", "params", "parameters", "args", "types", "sql"]);
+
+/** drizzle's DrizzleQueryError message: "Failed query: <sql>\nparams: <values>". */
+const FAILED_QUERY = /Failed query: [\s\S]*?\nparams: [^\n]*/g;
+const scrub = (text: string) =>
+  text.replace(FAILED_QUERY, "Failed query (statement and parameters not logged)");
+
+/**
+ * pino's err serializer, minus statements and their parameters: a failed query's parameters can
+ * be a token's or an API key's hash, an email, a password hash. The driver's own message and code
+ * (ECONNREFUSED, SQLITE_FULL, 57P01) stay, down the cause chain, which is what a fault needs.
+ */
+export function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > 8) return error;
+  const out: Record<string, unknown> = {
+    type: error.constructor.name,
+    message: scrub(error.message),
+    stack: error.stack === undefined ? undefined : scrub(error.stack),
+  };
+  for (const [key, value] of Object.entries(error)) {
+    if (!STATEMENT_FIELDS.has(key) && key !== "cause" && key !== "message" && key !== "stack")
+      out[key] = value;
+  }
+  if (error.cause !== undefined) out.cause = serializeError(error.cause, depth + 1);
+  return out;
+}
+
 /**
  * Standard output, buffered: one write(2) per ~4 KiB of log lines instead of one per request line
  * (every request logs one). A quiet server still shows each line within FLUSH_INTERVAL_MS, and pino
@@ -34,6 +62,7 @@ export function createLogger(options: { level: LevelWithSilent; destination?: De
       level: options.level,
       base: { service: "sessions-api" },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination ??

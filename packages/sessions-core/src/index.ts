@@ -2,7 +2,7 @@ export { createSessionsService, actorLabel } from "./service/index.js";
 export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service/index.js";
 export type { BestEffortWrite } from "./service/context.js";
 export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
-export type { StoreTarget } from "./store/open.js";
+export type { StoreTarget, OpenStoreOptions } from "./store/open.js";
 export { openSqliteStore, createSqliteStore } from "./store/sqlite/store.js";
 export { openPostgresStore, postgresMigrationsFolder } from "./store/postgres/open.js";
 export { createPostgresStore } from "./store/postgres/store.js";
@@ -28,9 +28,11 @@ export {
   NotFoundError,
   ForbiddenError,
   ReauthRequiredError,
+  UnavailableError,
   ConfigError,
 } from "./domain/errors.js";
-export type { ErrorIssue } from "./domain/errors.js";
+export type { ErrorIssue, UnavailableReason } from "./domain/errors.js";
+export { faultReason } from "./store/faults.js";
 export * from "./domain/inputs.js";
 export * from "./domain/types.js";
 export * from "./vocab.js";

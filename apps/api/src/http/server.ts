@@ -6,18 +6,20 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { openStore, type SessionsStore } from "@sessions/core";
+import { dirname } from "node:path";
+import { openStore, parseDatabaseUrl, type SessionsStore } from "@sessions/core";
 import type { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createAppServices, type AppServicesOptions } from "../app-services.js";
 import { createRefusalLog } from "../refusal-log.js";
 import { appRouter } from "../router/index.js";
 import { createHttpContextFactory, type AppServices, type Context } from "../trpc/context.js";
-import { errorIdOf } from "../trpc/errors.js";
+import { errorIdOf, retryAfterOf } from "../trpc/errors.js";
 import { createTrpcHttpHandler } from "../trpc/http-handler.js";
+import { createUnavailableLog } from "../unavailable-log.js";
 import { answerCors } from "./cors.js";
 import { setSecurityHeaders } from "./headers.js";
-import { createHealthChecks } from "./health.js";
+import { createHealthChecks, freeBytesAt } from "./health.js";
 import { clientIp, isHttps } from "./request.js";
 import { createRequestLog } from "./request-log.js";
 import { sendJson } from "./send-json.js";
@@ -25,7 +27,7 @@ import { createGracefulShutdown } from "./shutdown.js";
 import { createStaticHandler } from "./static.js";
 
 export interface CreateAppOptions extends Omit<AppServicesOptions, "store"> {
-  /** Defaults to openStore(env.DATABASE_URL). The app closes it on close(). */
+  /** Defaults to openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT }). The app closes it on close(). */
   store?: SessionsStore;
 }
 
@@ -40,7 +42,7 @@ export interface App extends AppServices {
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { env } = options;
-  const store = options.store ?? (await openStore(env.DATABASE_URL));
+  const store = options.store ?? (await openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT }));
   const services = createAppServices({ ...options, store });
   const { logger, events } = services;
   // Changes made by other API instances on the same database reach this one's live subscribers.
@@ -57,6 +59,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     publicOrigin: env.PUBLIC_URL ?? null,
   });
   const logRefusal = createRefusalLog({ logger, now: () => services.clock.now().getTime() });
+  const logUnavailable = createUnavailableLog(logger);
   const onError = ({
     error,
     path,
@@ -68,7 +71,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     ctx?: Context | undefined;
     req: IncomingMessage;
   }) => {
-    if (error.code === "INTERNAL_SERVER_ERROR") {
+    if (error.code === "SERVICE_UNAVAILABLE") {
+      // A database fault: every call during an outage gets here, so the log says it a few times a
+      // second at most, with how many were answered 503 since the last line.
+      logUnavailable(error);
+    } else if (error.code === "INTERNAL_SERVER_ERROR") {
       logger.error(
         { errorId: errorIdOf(error), procedure: path, err: error.cause ?? error },
         "unexpected error",
@@ -103,6 +110,11 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     onError,
     maxBodySize: 1_000_000,
     maxBatchSize: 50,
+    // tRPC's own handler (streams, malformed calls): the same Retry-After on a database fault.
+    responseMeta: ({ errors }: { errors: TRPCError[] }) => {
+      const waits = errors.filter((e) => e.code === "SERVICE_UNAVAILABLE").map((e) => retryAfterOf(e) ?? 1);
+      return waits.length ? { headers: { "Retry-After": String(Math.max(...waits)) } } : {};
+    },
   };
   // Plain queries and mutations are served without tRPC's fetch-API adapter; subscriptions,
   // streaming and malformed calls go through tRPC's own handler (trpc/http-handler.ts), set up alike.
@@ -129,7 +141,18 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       await store.close();
     },
   });
-  const health = createHealthChecks({ store, logger, isShuttingDown: () => shutdown.shuttingDown });
+  const target = parseDatabaseUrl(env.DATABASE_URL);
+  const health = createHealthChecks({
+    store,
+    logger,
+    isShuttingDown: () => shutdown.shuttingDown,
+    freeBytes:
+      // The store is the one env.DATABASE_URL names (main.ts opens it from there); a missing
+      // directory (a test's in-memory store) is no answer, and no answer is not a refusal.
+      target.dialect === "sqlite" && target.filename !== ":memory:"
+        ? () => freeBytesAt(dirname(target.filename))
+        : undefined,
+  });
   // Slow clients cannot hold a connection open forever; SSE streams send pings well inside this.
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;

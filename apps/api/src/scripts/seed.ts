@@ -9,7 +9,7 @@ import { seedDemoData } from "../seed.js";
 try {
   const env = loadEnv(process.env);
   const logger = createLogger({ level: env.LOG_LEVEL });
-  const store = await openStore(env.DATABASE_URL);
+  const store = await openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT });
   try {
     const config = sessionsConfigFromEnv(env);
     await ensureFirstAdmin(createSessionsService({ store, config }), env, logger);

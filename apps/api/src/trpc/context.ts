@@ -2,7 +2,7 @@
 // already known (createCaller tests build it directly), and the outer one from an HTTP request, which
 // checks the request (POST + JSON + origin), reads the sign-in cookie and authenticates the caller.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApiKey, Clock, SessionsService, User } from "@sessions/core";
+import { UnavailableError, type ApiKey, type Clock, type SessionsService, type User } from "@sessions/core";
 import { TRPCError } from "@trpc/server";
 import type { CallerStreams } from "../caller-streams.js";
 import type { EventBus } from "../events.js";
@@ -11,6 +11,7 @@ import { checkOrigin, clientIp, isHttps, isJsonContentType, ownOrigin } from "..
 import type { Logger } from "../logger.js";
 import type { LoginRateLimits } from "../rate-limit.js";
 import { authenticate } from "./authenticate.js";
+import { domainTrpcError } from "./errors.js";
 
 /** Who is calling: a console sign-in (a session of a user in the same store), an API key, or nobody. */
 export type Caller =
@@ -132,6 +133,19 @@ export interface HttpOptions {
   rememberSignIn?: boolean;
 }
 
+/**
+ * Authentication reads the database before any procedure runs, so a fault there must become the
+ * same 503 a procedure's would (the procedures' middleware never sees it).
+ */
+async function authenticateOrUnavailable(...args: Parameters<typeof authenticate>): Promise<Caller> {
+  try {
+    return await authenticate(...args);
+  } catch (error) {
+    if (error instanceof UnavailableError) throw domainTrpcError(error);
+    throw error;
+  }
+}
+
 /** The outer context: checks the request (POST + JSON + origin) and authenticates its caller. */
 export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
   return async function createContext({
@@ -180,7 +194,7 @@ export function createHttpContextFactory(app: AppServices, http: HttpOptions) {
     };
     const authorization = req.headers.authorization;
     return createInnerContext(app, {
-      caller: await authenticate(app.service, authorization, token),
+      caller: await authenticateOrUnavailable(app.service, authorization, token),
       // Not a touch: an open stream is not activity, so it must not hold off the idle timeout.
       authenticateAgain: () => authenticate(app.service, authorization, token, { touch: false }),
       ip: clientIp(req, http.trustProxy),

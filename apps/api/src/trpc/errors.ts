@@ -3,7 +3,7 @@
 // under, and a stack trace only when exposeErrorDetails (NODE_ENV=development) says so. One file,
 // so what a client may learn from a failure is decided in one place.
 import { randomUUID } from "node:crypto";
-import { ReauthRequiredError, SessionsError, type ErrorIssue } from "@sessions/core";
+import { ReauthRequiredError, SessionsError, UnavailableError, type ErrorIssue } from "@sessions/core";
 import { TRPCError, type TRPCDefaultErrorShape } from "@trpc/server";
 import type { Context } from "./context.js";
 
@@ -23,15 +23,25 @@ const DOMAIN_CODES = {
   not_found: "NOT_FOUND",
   forbidden: "FORBIDDEN",
   config: "INTERNAL_SERVER_ERROR",
+  unavailable: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<SessionsError["code"], TRPCError["code"]>;
+
+/** The tRPC error for one of the service's errors (a database fault is SERVICE_UNAVAILABLE, 503). */
+export function domainTrpcError(cause: SessionsError): TRPCError {
+  return new TRPCError({ code: DOMAIN_CODES[cause.code], message: cause.message, cause });
+}
 
 /** Turns the service's errors into tRPC codes; anything else stays an INTERNAL_SERVER_ERROR. */
 export function mapDomainError<R extends { ok: true } | { ok: false; error: TRPCError }>(result: R): R {
-  if (!result.ok && result.error.cause instanceof SessionsError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: DOMAIN_CODES[cause.code], message: cause.message, cause });
-  }
+  if (!result.ok && result.error.cause instanceof SessionsError) throw domainTrpcError(result.error.cause);
   return result;
+}
+
+/** Seconds a client should wait before trying again: a rate limit's, or a database fault's. */
+export function retryAfterOf(error: TRPCError): number | null {
+  if (error instanceof RateLimitedError) return error.retryAfterSeconds;
+  if (error.cause instanceof UnavailableError) return error.cause.retryAfterSeconds;
+  return null;
 }
 
 const errorIds = new WeakMap<Error, string>();
@@ -111,7 +121,7 @@ export function formatError({
       path: shape.data.path ?? null,
       issues,
       errorId,
-      retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : null,
+      retryAfterSeconds: retryAfterOf(error),
       // The console answers this by asking for the password (auth.reauthenticate) and retrying.
       reauthRequired: error.cause instanceof ReauthRequiredError,
       ...(dev && error.stack ? { stack: error.stack } : {}),

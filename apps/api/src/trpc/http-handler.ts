@@ -18,6 +18,7 @@ import {
 import { getHTTPStatusCode } from "@trpc/server/http";
 import type { AppRouter } from "../router/index.js";
 import type { Context } from "./context.js";
+import { retryAfterOf } from "./errors.js";
 
 /**
  * The @trpc/server version this handler was last checked against. It leans on more than tRPC's
@@ -236,6 +237,8 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions) {
       ctxError = getTRPCErrorFromUnknown(cause);
     }
 
+    // A database fault tells the client when to come back (the longest wait of the batch's calls).
+    let retryAfter: number | null = null;
     const outcomes = await Promise.all(
       calls.map(async ({ path, procedure }, index): Promise<RpcResponse> => {
         try {
@@ -258,6 +261,8 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions) {
         } catch (cause) {
           const error = getTRPCErrorFromUnknown(cause);
           const input = parsedInputs?.[index];
+          if (error.code === "SERVICE_UNAVAILABLE")
+            retryAfter = Math.max(retryAfter ?? 0, retryAfterOf(error) ?? 1);
           options.onError({ error, path, input, ctx, type, req });
           return { error: getErrorShape({ config, ctx, error, input, path, type }) };
         }
@@ -276,6 +281,8 @@ export function createTrpcHttpHandler(options: TrpcHttpOptions) {
       text = JSON.stringify(transformTRPCResponse(config, body));
     }
     res.statusCode = getHTTPStatusCode(body);
+    if (retryAfter !== null && !res.hasHeader("retry-after"))
+      res.setHeader("Retry-After", String(retryAfter));
     res.setHeader("vary", "trpc-accept, accept");
     res.setHeader("content-type", "application/json");
     res.end(text);

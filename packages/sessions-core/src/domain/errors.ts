@@ -7,10 +7,11 @@ export interface ErrorIssue {
 
 export class SessionsError extends Error {
   constructor(
-    readonly code: "validation" | "conflict" | "not_found" | "forbidden" | "config",
+    readonly code: "validation" | "conflict" | "not_found" | "forbidden" | "config" | "unavailable",
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -53,6 +54,38 @@ export class ForbiddenError extends SessionsError {
  */
 export class ReauthRequiredError extends ForbiddenError {
   readonly reauthRequired = true;
+}
+
+/** Why the database cannot serve right now (store/faults.ts decides it from the driver's error). */
+export type UnavailableReason = "unreachable" | "timeout" | "busy" | "storage_full";
+
+const UNAVAILABLE: Record<UnavailableReason, { message: string; retryAfterSeconds: number }> = {
+  unreachable: {
+    message: "The database cannot be reached right now; try again shortly.",
+    retryAfterSeconds: 2,
+  },
+  timeout: { message: "The database did not answer in time; try again shortly.", retryAfterSeconds: 2 },
+  busy: { message: "The database is busy; try again shortly.", retryAfterSeconds: 1 },
+  storage_full: {
+    message: "The database has no space left for writes; reads still work. Try again later.",
+    retryAfterSeconds: 30,
+  },
+};
+
+/**
+ * The database could not do this now (down, too slow, locked, or out of disk): nothing about the
+ * call was wrong, and it may succeed when retried. The API answers 503 with Retry-After. A write
+ * refused this way on a timeout may still have been applied; every write is safe to send again.
+ */
+export class UnavailableError extends SessionsError {
+  readonly retryAfterSeconds: number;
+  constructor(
+    readonly reason: UnavailableReason,
+    options?: { cause?: unknown },
+  ) {
+    super("unavailable", UNAVAILABLE[reason].message, options);
+    this.retryAfterSeconds = UNAVAILABLE[reason].retryAfterSeconds;
+  }
 }
 
 /** A setting is wrong; raised before anything is opened. */

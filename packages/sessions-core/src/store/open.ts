@@ -40,9 +40,21 @@ export function parseDatabaseUrl(databaseUrl: string = DEFAULT_DATABASE_URL): St
   return { dialect: "sqlite", filename: resolve(url) };
 }
 
-export async function openStore(databaseUrl: string = DEFAULT_DATABASE_URL): Promise<SessionsStore> {
+export interface OpenStoreOptions {
+  /**
+   * DATABASE_TIMEOUT (default 5 s): Postgres' connect timeout and each ordinary call's deadline;
+   * SQLite's busy_timeout (the wait for another process's write lock). Past it the call is
+   * refused as unavailable (503), never left hanging.
+   */
+  timeoutMs?: number;
+}
+
+export async function openStore(
+  databaseUrl: string = DEFAULT_DATABASE_URL,
+  options: OpenStoreOptions = {},
+): Promise<SessionsStore> {
   const target = parseDatabaseUrl(databaseUrl);
-  if (target.dialect === "postgres") return openPostgresStore(target.url);
+  if (target.dialect === "postgres") return openPostgresStore(target.url, { timeoutMs: options.timeoutMs });
   if (target.filename !== ":memory:") mkdirSync(dirname(target.filename), { recursive: true });
-  return openSqliteStore(target.filename);
+  return openSqliteStore(target.filename, { busyTimeoutMs: options.timeoutMs });
 }

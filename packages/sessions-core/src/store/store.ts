@@ -11,6 +11,7 @@ import type {
   UserRole,
   UserStatus,
 } from "../domain/types.js";
+import type { FaultState } from "./faults.js";
 
 export interface UserRecord {
   id: string;
@@ -350,5 +351,7 @@ export interface SessionsStore {
 
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** Faults the store has seen (store/faults.ts): whether it can write, for /readyz. */
+  faultState(): FaultState;
   close(): Promise<void>;
 }

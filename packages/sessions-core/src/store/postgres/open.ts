@@ -14,23 +14,39 @@ export const postgresMigrationsFolder = migrationsFolderOf("postgres");
 // of them migrates while the others wait and then find nothing left to do.
 const MIGRATION_LOCK_ID = 4_242_001;
 
+const DEFAULT_TIMEOUT_MS = 5_000;
+
 export interface PostgresOptions {
   /** Connection pool size per process. */
   max?: number;
+  /**
+   * DATABASE_TIMEOUT: how long a connection attempt or an ordinary store call may take before the
+   * caller gets a 503 (default 5 s). Statements get a server-side statement_timeout of 6× that (at
+   * least 30 s), so a runaway statement frees its connection; bulk jobs have no client deadline.
+   */
+  timeoutMs?: number;
   /** Sees every statement the store runs (the query-plan test uses it). */
   logger?: Logger;
 }
 
 /** Connects with postgres.js, migrates under an advisory lock, and returns the store. */
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<SessionsStore> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   await migrateUnderLock(url);
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    // Whole seconds only in postgres.js; at least one.
+    connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+    connection: { statement_timeout: Math.max(30_000, timeoutMs * 6) },
+  });
   try {
     await client`select 1`;
     return createPostgresStore(
       drizzle(client, { schema, logger: options.logger ?? false }),
       () => client.end({ timeout: 5 }),
       createPostgresJsChangeFeed(client),
+      { deadlineMs: timeoutMs },
     );
   } catch (error) {
     await client.end({ timeout: 1 });

@@ -270,6 +270,7 @@ export function createPostgresStore(
   db: PgDb,
   close: () => Promise<void>,
   changeFeed: ChangeFeed | null = null,
+  options: { deadlineMs?: number | null } = {},
 ): SessionsStore {
   const t = sharedSchema(sharedTables(schema));
   // Statements are built on the transaction running them (or on db outside one).
@@ -298,6 +299,8 @@ export function createPostgresStore(
           accessMode: "read only",
         }),
     },
+    // A frozen or unreachable server must not hold a caller: each call answers within the deadline.
+    faults: { deadlineMs: options.deadlineMs ?? null },
     isUniqueViolation,
     own: {
       async insertSessionsBulk(batches) {

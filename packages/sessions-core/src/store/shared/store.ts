@@ -1,5 +1,6 @@
 // A SessionsStore from a dialect: the shared operations, run by the dialect's runner, plus the
 // methods that stay per dialect (the prepared hot-path lookups, bulk load, ping, close).
+import { guardStore, type FaultOptions } from "../faults.js";
 import type { ChangeFeed, Dialect, SessionsStore } from "../store.js";
 import type { Context } from "./context.js";
 import * as ops from "./operations.js";
@@ -34,6 +35,8 @@ export interface DialectStore {
   run: Runner;
   isUniqueViolation: (error: unknown) => boolean;
   own: OwnMethods;
+  /** Faults become UnavailableError (store/faults.ts); a deadline bounds each call where one is set. */
+  faults: FaultOptions;
 }
 
 export function createStore({
@@ -42,7 +45,18 @@ export function createStore({
   run,
   isUniqueViolation,
   own,
+  faults,
 }: DialectStore): SessionsStore {
+  return guardStore(storeOf({ dialect, changeFeed, run, isUniqueViolation, own }), faults);
+}
+
+function storeOf({
+  dialect,
+  changeFeed,
+  run,
+  isUniqueViolation,
+  own,
+}: Omit<DialectStore, "faults">): Omit<SessionsStore, "faultState"> {
   return {
     dialect,
     changeFeed,

@@ -48,6 +48,8 @@ const migrationsFolder = migrationsFolderOf("sqlite");
 export interface SqliteOptions {
   /** Sees every statement the store runs (the query-plan test uses it). */
   logger?: Logger;
+  /** How long a write waits for another process's write lock before it is refused as busy (503). */
+  busyTimeoutMs?: number;
 }
 
 /** Opens (creating if needed) a SQLite database file, or ":memory:", and migrates it. */
@@ -57,7 +59,7 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
     // WAL lets readers run while one writer commits; busy_timeout makes a second process wait for
     // the write lock instead of failing at once; foreign keys are off by default in SQLite.
     if (filename !== ":memory:") sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) =>
@@ -297,6 +299,9 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
       snapshot: async (operation) => inTransaction(operation),
     },
     isUniqueViolation,
+    // No deadline: every call is synchronous under the hood (a timer could not fire during it),
+    // and busy_timeout bounds the only wait, for another process's write lock.
+    faults: { deadlineMs: null },
     own: {
       async insertSessionsBulk(batches) {
         const sqlite = db.$client;
