@@ -59,11 +59,12 @@ export function faultReason(error: unknown): UnavailableReason | null {
   return null;
 }
 
-/** The error to throw for `error`: an UnavailableError when it is a fault, else itself. */
-export function asFault(error: unknown): unknown {
+/** The error to throw for `error`: an UnavailableError when it is a fault, else itself (as an Error). */
+export function asFault(error: unknown): Error {
   if (error instanceof UnavailableError) return error;
   const reason = faultReason(error);
-  return reason ? new UnavailableError(reason, { cause: error }) : error;
+  if (reason) return new UnavailableError(reason, { cause: error });
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /**
