@@ -27,6 +27,8 @@ import { createGracefulShutdown } from "./shutdown.js";
 import { createStaticHandler } from "./static.js";
 
 export interface CreateAppOptions extends Omit<AppServicesOptions, "store"> {
+  /** During shutdown, how long a keep-alive socket must sit idle before it is closed (shutdown.ts). */
+  drainIdleMs?: number;
   /** Defaults to openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT }). The app closes it on close(). */
   store?: SessionsStore;
 }
@@ -135,6 +137,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     server,
     logger,
     timeoutMs: env.SHUTDOWN_TIMEOUT,
+    drainIdleMs: options.drainIdleMs,
     endStreams: () => events.close(),
     release: async () => {
       await stopRelay?.();

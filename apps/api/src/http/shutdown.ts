@@ -1,9 +1,17 @@
-// Graceful shutdown. On close (SIGTERM in production): stop accepting, end live streams, close idle
-// keep-alive connections at once, let requests in flight finish within SHUTDOWN_TIMEOUT and close
-// their connections after them, then release the rest (the store). Connections and requests are
-// counted here because node:http alone cannot tell an idle keep-alive socket from a busy one.
+// Graceful shutdown. On close (SIGTERM in production): stop accepting, end live streams, let
+// requests in flight finish within SHUTDOWN_TIMEOUT, then release the rest (the store).
+//
+// Keep-alive connections are where a shutdown loses requests: a client may be sending its next
+// request on a socket the server sees as idle, and a socket closed under it resets that request
+// (ECONNRESET) with no way to tell whether it was applied. So nothing is closed under a client that
+// may be using it: every response from the moment shutdown starts says `Connection: close` (the
+// client then opens a new connection, which is refused: the listener is closed), a request that
+// arrives on an idle socket meanwhile is served the same way, and a socket is closed for idleness
+// only once it has carried no request for DRAIN_IDLE_MS. Node's own server.close() would close
+// idle sockets at once (the race above), so the listener is closed with net.Server's close.
+// Connections and requests are counted here because node:http does not say which are idle.
 import type { Server, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
+import { Server as NetServer, type Socket } from "node:net";
 import { flushLogger, type Logger } from "../logger.js";
 
 export interface GracefulShutdownOptions {
@@ -11,6 +19,11 @@ export interface GracefulShutdownOptions {
   logger: Logger;
   /** How long requests in flight get before their connections are cut. */
   timeoutMs: number;
+  /**
+   * During shutdown, a keep-alive socket idle this long is closed (default DRAIN_IDLE_MS): long
+   * enough that a client reusing it has sent its next request by then, which is then answered.
+   */
+  drainIdleMs?: number;
   /** Ends what would hold connections open forever (live event streams); called once connections stop. */
   endStreams(): void;
   /** Called once the server has stopped: closes what the requests used (relays, the store). */
@@ -28,18 +41,31 @@ export interface GracefulShutdown {
   close(): Promise<void>;
 }
 
+/** See drainIdleMs. A client reusing a socket sends within milliseconds of its last response. */
+export const DRAIN_IDLE_MS = 1_000;
+
 export function createGracefulShutdown(options: GracefulShutdownOptions): GracefulShutdown {
   const { server, logger } = options;
+  const drainIdleMs = options.drainIdleMs ?? DRAIN_IDLE_MS;
   let shuttingDown = false;
   let closing: Promise<void> | null = null;
   const inFlight = new Set<ServerResponse>();
-  /** Open connections and how many requests each is serving: idle ones are closed at shutdown. */
-  const connections = new Map<Socket, number>();
+  /** Open connections: how many requests each is serving, and since when it has served none. */
+  const connections = new Map<Socket, { requests: number; idleSince: number }>();
 
   server.on("connection", (socket: Socket) => {
-    connections.set(socket, 0);
+    connections.set(socket, { requests: 0, idleSince: Date.now() });
     socket.once("close", () => connections.delete(socket));
   });
+
+  /** Closes the sockets that have carried no request for drainIdleMs; true when none is left. */
+  function closeIdle(): boolean {
+    const now = Date.now();
+    for (const [socket, c] of connections) {
+      if (c.requests === 0 && now - c.idleSince >= drainIdleMs) socket.destroy();
+    }
+    return connections.size === 0;
+  }
 
   return {
     get shuttingDown() {
@@ -48,15 +74,19 @@ export function createGracefulShutdown(options: GracefulShutdownOptions): Gracef
 
     requestStarted(res, socket) {
       inFlight.add(res);
-      connections.set(socket, (connections.get(socket) ?? 0) + 1);
+      const c = connections.get(socket);
+      if (c) c.requests += 1;
     },
 
     requestDone(res, socket) {
       inFlight.delete(res);
-      const remaining = (connections.get(socket) ?? 1) - 1;
-      if (connections.has(socket)) connections.set(socket, remaining);
-      // During shutdown, keep-alive connections close as soon as their last request is done.
-      if (shuttingDown && remaining === 0) socket.end();
+      // A response that said Connection: close closes its socket itself (node:http); one whose
+      // headers went out before shutdown began left it open, and it is idle from now on.
+      const c = connections.get(socket);
+      if (c) {
+        c.requests = Math.max(0, c.requests - 1);
+        if (c.requests === 0) c.idleSince = Date.now();
+      }
     },
 
     close() {
@@ -64,21 +94,23 @@ export function createGracefulShutdown(options: GracefulShutdownOptions): Gracef
         shuttingDown = true;
         // Requests in flight finish, but their connections close afterwards instead of idling.
         for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+        // net.Server's close: stop listening and call back once every connection has closed,
+        // without node:http's closing of idle sockets (see the top of this file).
         const stopped = new Promise<void>((resolve) => {
           if (!server.listening) return resolve();
-          server.close(() => resolve());
+          NetServer.prototype.close.call(server, () => resolve());
         });
-        // Live streams end now (clients reconnect elsewhere); idle keep-alive sockets close now;
-        // requests in flight get the timeout to finish before their sockets are cut.
+        // Live streams end now (clients reconnect elsewhere); requests in flight get the timeout.
         options.endStreams();
-        // Connections with no request (keep-alive between requests, or opened and never used) close now.
-        for (const [socket, requests] of connections) if (requests === 0) socket.destroy();
+        const sweep = setInterval(closeIdle, Math.max(10, Math.min(100, drainIdleMs / 4)));
+        closeIdle();
         const force = setTimeout(() => {
           logger.warn("shutdown timeout: closing the remaining connections");
           server.closeAllConnections();
         }, options.timeoutMs);
         force.unref();
         await stopped;
+        clearInterval(sweep);
         clearTimeout(force);
         await options.release();
         logger.info("server stopped");

@@ -35,7 +35,8 @@ export async function startTestServer(
   options: { store: SessionsStore; env?: Record<string, string> } & Omit<CreateAppOptions, "env" | "store">,
 ): Promise<TestServer> {
   const { store, env, ...rest } = options;
-  const app = await createApp({ env: testEnv(env), store, statsDebounceMs: 0, ...rest });
+  // Test clients leave keep-alive sockets idle: close them on shutdown after a moment, not a second.
+  const app = await createApp({ env: testEnv(env), store, statsDebounceMs: 0, drainIdleMs: 20, ...rest });
   const adminEmail = "admin@example.com";
   const admin = await app.service.createUser({
     email: adminEmail,
