@@ -189,6 +189,21 @@ export const signInAttempts = sqliteTable(
   ],
 );
 
+/**
+ * SQLite's change feed between processes on one file (sqlite/change-feed.ts): each change message
+ * appended as a row, polled by the other processes by id, deleted after a minute. Postgres has
+ * LISTEN/NOTIFY instead and no such table, so it stays out of `schema` (the shared tables).
+ */
+export const changeLog = sqliteTable(
+  "change_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    message: text("message").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [index("change_log_at_idx").on(t.at)],
+);
+
 export const schema = {
   users,
   sessions,

@@ -32,7 +32,8 @@ import { lookupQueries, maintainedCounts } from "../shared/operations.js";
 import * as q from "../shared/query-parts.js";
 import { runSync, type Operation } from "../shared/steps.js";
 import { createStore } from "../shared/store.js";
-import type { SessionRecord, SessionsStore } from "../store.js";
+import type { ChangeFeed, SessionRecord, SessionsStore } from "../store.js";
+import { createSqliteChangeFeed, type SqliteChangeFeedOptions } from "./change-feed.js";
 import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
 
 type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -50,6 +51,8 @@ export interface SqliteOptions {
   logger?: Logger;
   /** How long a write waits for another process's write lock before it is refused as busy (503). */
   busyTimeoutMs?: number;
+  /** The change feed's batching, polling and retention (tests poll faster). */
+  changeFeed?: SqliteChangeFeedOptions;
 }
 
 /** Opens (creating if needed) a SQLite database file, or ":memory:", and migrates it. */
@@ -67,7 +70,16 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
     );
     const db = drizzle(sqlite, { schema, logger: options.logger ?? false });
     migrate(db, { migrationsFolder });
-    return createSqliteStore(db, () => sqlite.close());
+    // Only a file can be shared by processes; an in-memory database belongs to this one alone.
+    const changeFeed = filename === ":memory:" ? null : createSqliteChangeFeed(sqlite, options.changeFeed);
+    return createSqliteStore(
+      db,
+      () => {
+        changeFeed?.close();
+        sqlite.close();
+      },
+      changeFeed,
+    );
   } catch (error) {
     sqlite.close();
     throw error;
@@ -77,7 +89,11 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Database.SqliteError && error.code === "SQLITE_CONSTRAINT_UNIQUE";
 }
-export function createSqliteStore(db: Db, close: () => void): SessionsStore {
+export function createSqliteStore(
+  db: Db,
+  close: () => void,
+  changeFeed: ChangeFeed | null = null,
+): SessionsStore {
   const t = sharedSchema(schema);
   // The hot path runs prepared statements: no query building per call (building and preparing
   // cost ~90% of such a lookup). The definitions are shared; preparing is SQLite's own.
@@ -291,8 +307,8 @@ export function createSqliteStore(db: Db, close: () => void): SessionsStore {
 
   return createStore({
     dialect: "sqlite",
-    // One process owns a SQLite database: its API's in-process event bus already hears every change.
-    changeFeed: null,
+    // Other processes on the same file (a second API, the CLI) hear changes through change_log.
+    changeFeed,
     run: {
       direct: async (operation) => runSync(operation(context)),
       write: async (operation) => inWriteTransaction(operation),
