@@ -14,6 +14,7 @@ import {
   sessionFilterSchema,
 } from "../domain/inputs.js";
 import { localDate, localDays, statusScope, toSessionInfo } from "../domain/rules.js";
+import { inBatches } from "./batches.js";
 import type {
   CallContext,
   ListSessionsInput,
@@ -115,10 +116,11 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
     async revokeUserSessions(userId: string, opts: RevokeOptions = {}): Promise<number> {
       const id = parseInput(idSchema, userId, "userId");
       const reason = parseInput(reasonSchema, opts.reason, "reason");
-      const count = await store.revokeSessions(
-        { kind: "user", userId: id, exceptSessionId: opts.currentSessionId ?? null },
-        revocation(opts, reason),
-        auditEvent(opts, "user.sessions_revoked", { type: "user", id }, { reason }),
+      const audit = auditEvent(opts, "user.sessions_revoked", { type: "user", id }, { reason });
+      const selector = { kind: "user", userId: id, exceptSessionId: opts.currentSessionId ?? null } as const;
+      const how = revocation(opts, reason);
+      const count = await inBatches(store, audit, (batch) =>
+        store.revokeSessions(selector, how, audit, batch),
       );
       if (count > 0) emit({ type: "user.sessions_revoked", userId: id, count });
       return count;
@@ -154,10 +156,14 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
       ]);
       const sample = sampleRows.map((r) => toSessionInfo(r.session, r.user, scope, ctx?.currentSessionId));
       if (dryRun || matched === 0) return { matched, revoked: 0, sample };
-      const revoked = await store.revokeSessions(
-        { kind: "filter", filter: target, scope },
-        revocation(ctx, reason),
-        auditEvent(ctx, "sessions.revoked_many", null, { reason, data: { filter: serializeFilter(filter) } }),
+      const audit = auditEvent(ctx, "sessions.revoked_many", null, {
+        reason,
+        data: { filter: serializeFilter(filter) },
+      });
+      const how = revocation(ctx, reason);
+      // Batches, each its own transaction, yielding between them: validations keep being served.
+      const revoked = await inBatches(store, audit, (batch) =>
+        store.revokeSessions({ kind: "filter", filter: target, scope }, how, audit, batch),
       );
       if (revoked > 0) emit({ type: "sessions.revoked_many", count: revoked });
       return { matched, revoked, sample };

@@ -70,7 +70,7 @@ export function asFault(error: unknown): Error {
 /**
  * What each store method does, for the guard: reads; writes (whose storage_full faults make the
  * store report itself unwritable until a write succeeds again); and bulk writes that may rightly
- * run long (loads, prune, revocation by filter), which get no deadline, so a big but healthy job is
+ * run long (bulk loads), which get no deadline, so a big but healthy job is
  * not cut off (Postgres' statement_timeout still bounds each statement). Keyed by every method, so
  * a method added to SessionsStore does not compile until it says which it is.
  */
@@ -92,9 +92,10 @@ const METHOD_KINDS: Record<
   getSession: "read",
   listSessions: "read",
   countSessions: "read",
-  revokeSessions: "bulk",
+  // Bulk jobs call these a batch at a time (service/batches.ts), so each call is short.
+  revokeSessions: "write",
   sessionStats: "read",
-  prune: "bulk",
+  prune: "write",
   renewSessionAuthentication: "write",
   setPasswordHash: "write",
   countSignInAttempt: "write",

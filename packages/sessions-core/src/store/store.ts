@@ -182,6 +182,16 @@ export interface StatsRows {
 export type InsertSessionResult =
   { ok: true; user: UserRecord } | { ok: false; error: "user_not_found" | "user_disabled" };
 
+/**
+ * One batch of a bulk change (revocation by filter or by user, prune): at most `limit` rows in this
+ * call's transaction. `countBefore` is how many earlier batches changed; the batch that finds fewer
+ * than `limit` rows is the last, and writes the one audit event, with the whole count.
+ */
+export interface Batch {
+  limit: number;
+  countBefore: number;
+}
+
 export interface PruneCutoff {
   /** Expired or revoked before this instant. */
   before: Date;
@@ -284,12 +294,22 @@ export interface SessionsStore {
   countSessions(filter: SessionQueryFilter, scope: StatusScope): Promise<number>;
   /**
    * Revokes the selected sessions that are not revoked yet and, when any were, writes the audit
-   * event with count = the number revoked, in one transaction. Returns that number.
+   * event with count = the number revoked, in one transaction. Returns that number. With a batch,
+   * revokes at most batch.limit of them, and only the last batch writes the audit event (with
+   * countBefore + this batch's count).
    */
-  revokeSessions(selector: RevokeSelector, revocation: Revocation, audit: AuditRecord): Promise<number>;
+  revokeSessions(
+    selector: RevokeSelector,
+    revocation: Revocation,
+    audit: AuditRecord,
+    batch?: Batch,
+  ): Promise<number>;
   sessionStats(query: StatsQuery): Promise<StatsRows>;
-  /** Deletes the sessions that ended before the cutoff, with one audit event carrying the count. */
-  prune(cutoff: PruneCutoff, audit: AuditRecord): Promise<number>;
+  /**
+   * Deletes the sessions that ended before the cutoff, with one audit event carrying the count;
+   * with a batch, at most batch.limit of them, audited as revokeSessions' batches are.
+   */
+  prune(cutoff: PruneCutoff, audit: AuditRecord, batch?: Batch): Promise<number>;
   /**
    * Records that a console session's password was checked again at `at` (authenticatedAt), with its
    * audit event, while the session is an unrevoked, unexpired console sign-in. False when it is not.

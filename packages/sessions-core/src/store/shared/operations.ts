@@ -29,6 +29,7 @@ import type {
   PruneCutoff,
   Revocation,
   RevokeSelector,
+  Batch,
   SessionQuery,
   SessionQueryFilter,
   SessionRecord,
@@ -188,7 +189,7 @@ export function* setUserStatus(
   if (!user) return { ok: false, error: "not_found" };
   let revokedSessions = 0;
   if (revocation) {
-    const revoked = yield* revokeWhere(x, { kind: "user", userId }, revocation);
+    const revoked = yield* revokeWhere(x, { kind: "user", userId }, revocation, undefined);
     yield* call(() => h.countRevoked(revoked, []));
     revokedSessions = revoked.length;
   }
@@ -355,15 +356,40 @@ export function* countSessions(
   return row?.n ?? 0;
 }
 
-function revokeWhere(x: Context, selector: RevokeSelector, revocation: Revocation) {
+/**
+ * At most `limit` of the sessions matching `condition` (all of them without a limit). The condition
+ * stays on the outer statement too: on Postgres a row that a concurrent transaction changed is
+ * re-checked against the outer WHERE only (the subquery's ids are not re-read), so without it two
+ * concurrent revocations would both revoke, and both count, the same rows.
+ */
+function limited({ on, t }: Context, condition: SQL, limit: number | undefined): SQL {
+  if (limit === undefined) return condition;
+  const ids = on.select({ id: t.sessions.id }).from(t.sessions).where(condition).limit(limit);
+  return and(condition, inArray(t.sessions.id, ids))!;
+}
+
+function revokeWhere(
+  x: Context,
+  selector: RevokeSelector,
+  revocation: Revocation,
+  limit: number | undefined,
+) {
   const { on, t } = x;
+  const condition = q.revokeSelectorCondition(t.sessions, t.users, selector, idsMatching(x));
   return all(
     on
       .update(t.sessions)
       .set({ revokedAt: revocation.at, revokedBy: revocation.by, revokeReason: revocation.reason })
-      .where(q.revokeSelectorCondition(t.sessions, t.users, selector, idsMatching(x)))
+      .where(limited(x, condition, limit))
       .returning(t.revokedColumns),
   );
+}
+
+/** The one audit event of a bulk change goes with its last batch (or its only run), counting all. */
+function finalCount(batch: Batch | undefined, changed: number): number | null {
+  const total = (batch?.countBefore ?? 0) + changed;
+  const last = !batch || changed < batch.limit;
+  return last && total > 0 ? total : null;
 }
 
 export function* revokeSessions(
@@ -371,26 +397,40 @@ export function* revokeSessions(
   selector: RevokeSelector,
   revocation: Revocation,
   audit: AuditRecord,
+  batch?: Batch,
 ): Operation<number> {
-  const revoked = yield* revokeWhere(x, selector, revocation);
+  const revoked = yield* revokeWhere(x, selector, revocation, batch?.limit);
   // The audit event is written as given (its target chosen by the service), counting what changed.
-  const along =
-    revoked.length > 0 ? [x.on.insert(x.t.auditEvents).values({ ...audit, count: revoked.length })] : [];
+  const total = finalCount(batch, revoked.length);
+  const along = total !== null ? [x.on.insert(x.t.auditEvents).values({ ...audit, count: total })] : [];
   yield* call(() => x.h.countRevoked(revoked, along));
   return revoked.length;
 }
 
-export function* prune(x: Context, cutoff: PruneCutoff, audit: AuditRecord): Operation<number> {
+export function* prune(
+  x: Context,
+  cutoff: PruneCutoff,
+  audit: AuditRecord,
+  batch?: Batch,
+): Operation<number> {
   const { on, t, h } = x;
   let removed = 0;
   for (const condition of q.pruneConditions(t.sessions, cutoff)) {
-    const deleted = yield* all(on.delete(t.sessions).where(condition).returning(t.deletedColumns));
+    const room = batch ? batch.limit - removed : undefined;
+    if (room === 0) break;
+    const deleted = yield* all(
+      on
+        .delete(t.sessions)
+        .where(limited(x, condition, room))
+        .returning(t.deletedColumns),
+    );
     // A user's live_until stays right: a deleted live session had expired, so a user still
     // holding an active session keeps its (later) latest expiry, and the others stay in the past.
     yield* call(() => h.countDeleted(deleted));
     removed += deleted.length;
   }
-  if (removed > 0) yield* run(on.insert(t.auditEvents).values({ ...audit, count: removed }));
+  const total = finalCount(batch, removed);
+  if (total !== null) yield* run(on.insert(t.auditEvents).values({ ...audit, count: total }));
   return removed;
 }
 

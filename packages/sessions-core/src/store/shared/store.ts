@@ -82,11 +82,11 @@ function storeOf({
     insertSession: (session, audit) => run.write((x) => ops.insertSession(x, session, audit)),
     listSessions: (query) => run.direct((x) => ops.listSessions(x, query)),
     countSessions: (filter, scope) => run.direct((x) => ops.countSessions(x, filter, scope)),
-    revokeSessions: (selector, revocation, audit) =>
-      run.write((x) => ops.revokeSessions(x, selector, revocation, audit)),
+    revokeSessions: (selector, revocation, audit, batch) =>
+      run.write((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
     // One snapshot for every figure, so they agree with each other.
     sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
-    prune: (cutoff, audit) => run.write((x) => ops.prune(x, cutoff, audit)),
+    prune: (cutoff, audit, batch) => run.write((x) => ops.prune(x, cutoff, audit, batch)),
     renewSessionAuthentication: (sessionId, at, audit) =>
       run.write((x) => ops.renewSessionAuthentication(x, sessionId, at, audit)),
 

@@ -5,6 +5,7 @@ import { describe } from "vitest";
 import type { StoreKind } from "../stores.js";
 import { apiKeysContract } from "./api-keys.js";
 import { auditContract } from "./audit.js";
+import { batchesContract } from "./batches.js";
 import { bestEffortContract } from "./best-effort.js";
 import { changeFeedContract } from "./change-feed.js";
 import { badInputContract } from "./bad-input.js";
@@ -49,6 +50,7 @@ export const CONTRACT_MODULES = [
   kindsContract,
   reauthContract,
   bestEffortContract,
+  batchesContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
