@@ -13,6 +13,7 @@ import {
   type Task,
   type TimingPlan,
 } from "./measure.js";
+import { validateDuringRevokeMany } from "./long-writes.js";
 import type { ListShape, Target } from "./targets.js";
 
 export interface OpResult {
@@ -423,6 +424,42 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   });
 
   await target.raw.cleanupFloorRows();
+
+  // ---- validations during a long write: destructive (revokes ~20% of the sessions), so last but prune ----
+  options.progress(`${target.dialect}: validateSession during revokeMany`);
+  const long = await validateDuringRevokeMany({
+    service,
+    store: target.store,
+    token: fresh,
+    nowMs,
+    sessions: n,
+  });
+  options.progress("");
+  options.log(
+    `revokeMany while validating: one transaction revoked ${long.oneTransaction.revoked.toLocaleString("en-US")} in ${long.oneTransaction.jobMs.toFixed(0)} ms, batched ${long.batched.revoked.toLocaleString("en-US")} in ${long.batched.jobMs.toFixed(0)} ms`,
+  );
+  const asOp = (op: string, sample: Sample, floor?: Sample): OpResult => ({
+    op,
+    dialect: target.dialect,
+    n,
+    medianUs: sample.medianUs,
+    p99Us: sample.p99Us,
+    opsPerSec: sample.opsPerSec,
+    iterations: sample.iterations,
+    rounds: [sample],
+    ...(floor
+      ? { floorUs: floor.medianUs, ratioToFloor: sample.p99Us / floor.p99Us, floorRounds: [floor] }
+      : {}),
+  });
+  results.push(
+    asOp("validateSession (arrivals, idle)", long.idle),
+    asOp("validateSession during revokeMany (one transaction, before)", long.oneTransaction, long.idle),
+    asOp("validateSession during revokeMany", long.batched, long.idle),
+  );
+  // The HTTP part validates tokens that must still be valid: drop the ones just revoked.
+  const stillValid: string[] = [];
+  for (const token of pools.freshTokens) if (await service.validateSession(token)) stillValid.push(token);
+  pools.freshTokens = stillValid;
 
   // ---- prune: destructive, so it runs once, last, on the whole data set (10% of rows due) ----
   const before = await target.raw.countList({ sort: "createdAt" }, new Date(0));

@@ -205,6 +205,11 @@ export type SetUserStatusResult =
   { ok: true; user: User; revokedSessions: number } | { ok: false; error: "not_found" };
 
 export interface RevokeManyResult {
+  /**
+   * How many sessions the filter matches. A dry run counts them; a revocation reports how many it
+   * revoked (every match), without a separate count: counting a large match is itself a scan that
+   * would hold the database before the batches even start.
+   */
   matched: number;
   revoked: number;
   /** Up to 10 of the matching sessions, as they were before the revoke. */

@@ -145,7 +145,8 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
       };
       if (target.status === "revoked") return { matched: 0, revoked: 0, sample: [] };
       const [matched, sampleRows] = await Promise.all([
-        store.countSessions(target, scope),
+        // Counted for a dry run only (see RevokeManyResult.matched).
+        dryRun ? store.countSessions(target, scope) : null,
         store.listSessions({
           filter: target,
           scope,
@@ -155,7 +156,8 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
         }),
       ]);
       const sample = sampleRows.map((r) => toSessionInfo(r.session, r.user, scope, ctx?.currentSessionId));
-      if (dryRun || matched === 0) return { matched, revoked: 0, sample };
+      if (matched !== null) return { matched, revoked: 0, sample };
+      if (sampleRows.length === 0) return { matched: 0, revoked: 0, sample };
       const audit = auditEvent(ctx, "sessions.revoked_many", null, {
         reason,
         data: { filter: serializeFilter(filter) },
@@ -166,7 +168,7 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
         store.revokeSessions({ kind: "filter", filter: target, scope }, how, audit, batch),
       );
       if (revoked > 0) emit({ type: "sessions.revoked_many", count: revoked });
-      return { matched, revoked, sample };
+      return { matched: revoked, revoked, sample };
     },
 
     /** Number of active sessions, optionally narrowed by the same filters as the list. */

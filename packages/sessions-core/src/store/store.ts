@@ -183,13 +183,17 @@ export type InsertSessionResult =
   { ok: true; user: UserRecord } | { ok: false; error: "user_not_found" | "user_disabled" };
 
 /**
- * One batch of a bulk change (revocation by filter or by user, prune): at most `limit` rows in this
- * call's transaction. `countBefore` is how many earlier batches changed; the batch that finds fewer
- * than `limit` rows is the last, and writes the one audit event, with the whole count.
+ * The batches of one bulk change (revocation by filter or by user, prune), one object passed to each
+ * call in turn: at most `limit` rows in that call's transaction. The caller keeps `countBefore` (how
+ * many earlier batches changed); the store moves `after` on (where the next batch starts) and sets
+ * `done` when a batch found fewer than `limit` rows: that batch is the last, and it writes the one
+ * audit event, with the whole count.
  */
 export interface Batch {
   limit: number;
   countBefore: number;
+  after: KeysetPosition | null;
+  done: boolean;
 }
 
 export interface PruneCutoff {
