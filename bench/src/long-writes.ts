@@ -37,7 +37,7 @@ async function arrivals(
   let i = 0;
   // Until the job is over, and then the validations that fell due while it ran (a job that holds
   // the event loop from start to end is seen only here).
-  for (let over = false; !over; ) {
+  for (let over = false; !over;) {
     await nextTick();
     over = done;
     const now = performance.now();
