@@ -193,6 +193,8 @@ export interface Batch {
   limit: number;
   countBefore: number;
   after: KeysetPosition | null;
+  /** prune: which of its conditions the next batch works on (the store moves it on). */
+  stage?: number;
   done: boolean;
 }
 

@@ -9,6 +9,7 @@ import {
   gt,
   gte,
   inArray,
+  type Column,
   isNotNull,
   isNull,
   lt,
@@ -359,23 +360,26 @@ export function* countSessions(
 /**
  * The next batch's sessions: at most batch.limit ids matching `condition`, read before they are
  * changed, so the batch knows it is the last when it finds fewer (a count of rows changed could
- * fall short because a concurrent change got some first, and end the job early). `ordered` walks
- * (createdAt, id) from batch.after, which every sessions index ends with: a revocation's earlier
- * batches leave their rows in the index (now revoked), and starting each batch where the last
- * stopped keeps it from stepping over them again (without it, batch k reads k × limit rows first).
+ * fall short because a concurrent change got some first, and end the job early). It walks
+ * (order, id) from batch.after, an order an index serves (revocations: createdAt, which every
+ * sessions index ends with; prune: the column of its condition): a revocation's earlier batches
+ * leave their rows in the index (now revoked), Postgres keeps deleted rows in its indexes until
+ * vacuum, and starting each batch where the last stopped keeps it from stepping over them again
+ * (without it, batch k reads k × limit rows first).
  */
-function* pick(x: Context, condition: SQL, batch: Batch, ordered: boolean): Operation<string[]> {
+function* pick(x: Context, condition: SQL, batch: Batch, order: Column): Operation<string[]> {
   const s = x.t.sessions;
   const rows = yield* all(
     x.on
-      .select({ id: s.id, createdAt: s.createdAt })
+      // mapWith(order): the column's own mapping, so the cursor is the Date the row holds.
+      .select({ id: s.id, value: sql<Date | null>`${order}`.mapWith(order) })
       .from(s)
-      .where(and(condition, ordered ? q.keysetAfter(s.createdAt, s.id, "asc", batch.after) : undefined))
-      .orderBy(...(ordered ? q.keysetOrder(s.createdAt, s.id, "asc") : []))
+      .where(and(condition, q.keysetAfter(order, s.id, "asc", batch.after)))
+      .orderBy(...q.keysetOrder(order, s.id, "asc"))
       .limit(batch.limit),
   );
   const last = rows.at(-1);
-  if (ordered && last) batch.after = { value: last.createdAt, id: last.id };
+  if (last && last.value instanceof Date) batch.after = { value: last.value, id: last.id };
   return rows.map((r) => r.id);
 }
 
@@ -406,7 +410,7 @@ function* revokeWhere(
   const condition = q.revokeSelectorCondition(t.sessions, t.users, selector, idsMatching(x));
   let where = condition;
   if (batch) {
-    const ids = yield* pick(x, pickCondition(x, selector, batch, condition), batch, true);
+    const ids = yield* pick(x, pickCondition(x, selector, batch, condition), batch, t.sessions.createdAt);
     batch.done = ids.length < batch.limit;
     if (ids.length === 0) return [];
     // By id alone (a primary-key lookup each), plus "not revoked": on Postgres a row a concurrent
@@ -453,16 +457,26 @@ export function* prune(
   batch?: Batch,
 ): Operation<number> {
   const { on, t, h } = x;
+  const conditions = q.pruneConditions(t.sessions, cutoff);
   let removed = 0;
-  let picked = 0;
-  for (const condition of q.pruneConditions(t.sessions, cutoff)) {
+  let room = batch?.limit ?? Infinity;
+  // With a batch: the conditions one after another (batch.stage), each walked in its own column's
+  // index order from batch.after, so no batch reads what an earlier one deleted (Postgres keeps
+  // deleted rows in its indexes until vacuum; reading past them again made each batch slower).
+  for (let stage = batch?.stage ?? 0; stage < conditions.length && room > 0; stage++) {
+    const { condition, column } = conditions[stage]!;
     let where: SQL = condition;
     if (batch) {
-      const room = batch.limit - picked;
-      if (room === 0) break;
-      // Deleted rows leave every index, so no cursor is needed: each batch finds the next ones.
-      const ids = yield* pick(x, condition, { ...batch, limit: room }, false);
-      picked += ids.length;
+      // A copy with the room left as its limit; the cursor it moves is copied back.
+      const step = { ...batch, limit: room };
+      const ids = yield* pick(x, condition, step, column);
+      batch.after = step.after;
+      room -= ids.length;
+      if (ids.length === 0 || room > 0) {
+        // This condition has nothing left: the next one starts from its beginning.
+        batch.stage = stage + 1;
+        batch.after = null;
+      }
       if (ids.length === 0) continue;
       // By id alone: picked in this transaction, and a row deleted meanwhile is simply not there.
       where = inArray(t.sessions.id, ids);
@@ -472,8 +486,9 @@ export function* prune(
     // holding an active session keeps its (later) latest expiry, and the others stay in the past.
     yield* call(() => h.countDeleted(deleted));
     removed += deleted.length;
+    if (batch && room === 0) break;
   }
-  if (batch) batch.done = picked < batch.limit;
+  if (batch) batch.done = (batch.stage ?? 0) >= conditions.length;
   const total = finalCount(batch, removed);
   if (total !== null) yield* run(on.insert(t.auditEvents).values({ ...audit, count: total }));
   return removed;

@@ -263,11 +263,16 @@ export function revokeSelectorCondition(
  * condition per way of ending, each a range on its own index, run as separate DELETEs: one OR of
  * all three leaves SQLite's planner (no statistics) guessing a full scan is cheaper.
  */
-export function pruneConditions(s: SessionColumns, cutoff: PruneCutoff): SQL[] {
+export function pruneConditions(
+  s: SessionColumns,
+  cutoff: PruneCutoff,
+): { condition: SQL; column: Column }[] {
   return [
-    lt(s.expiresAt, cutoff.before),
-    and(isNotNull(s.revokedAt), lt(s.revokedAt, cutoff.before))!,
-    ...(cutoff.lastSeenBefore ? [lt(s.lastSeenAt, cutoff.lastSeenBefore)] : []),
+    { condition: lt(s.expiresAt, cutoff.before), column: s.expiresAt },
+    { condition: and(isNotNull(s.revokedAt), lt(s.revokedAt, cutoff.before))!, column: s.revokedAt },
+    ...(cutoff.lastSeenBefore
+      ? [{ condition: lt(s.lastSeenAt, cutoff.lastSeenBefore), column: s.lastSeenAt }]
+      : []),
   ];
 }
 
