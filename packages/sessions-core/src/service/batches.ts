@@ -11,9 +11,9 @@ import { performance } from "node:perf_hooks";
 import type { AuditRecord, Batch, SessionsStore } from "../store/store.js";
 
 /**
- * Batch sizes adapt to how long a batch takes: each next batch is sized to take about
- * BATCH_TARGET_MS (so the longest an event loop waits for one is a few milliseconds on any machine
- * and at any table size), starting at BULK_BATCH rows and kept within BATCH_MIN..BATCH_MAX. At 1M
+ * Batch sizes adapt to how long a batch takes: on SQLite, whose calls hold the event loop, each
+ * next batch is sized to take about BATCH_TARGET_MS (so the longest a request waits for one is a few
+ * milliseconds on any machine and at any table size), starting at BULK_BATCH rows and kept within BATCH_MIN..BATCH_MAX. At 1M
  * sessions on SQLite a revoked row costs some 20-40 µs (the row, four indexes, the maintained
  * figures), so batches settle around a hundred or two (bench op "validateSession during revokeMany").
  */
@@ -21,6 +21,13 @@ export const BULK_BATCH = 200;
 export const BATCH_MIN = 25;
 export const BATCH_MAX = 5_000;
 export const BATCH_TARGET_MS = 4;
+/**
+ * Postgres batches wait on the network without holding the event loop, and each costs a few round
+ * trips whatever its size: sized to BATCH_TARGET_MS they shrink to BATCH_MIN rows and a 100k-row
+ * prune took 25 s (0.8 s in one statement). There a batch's size only bounds how long its
+ * transaction holds its rows' locks, so it is sized to this instead.
+ */
+export const BATCH_TARGET_MS_ASYNC = 100;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -30,6 +37,7 @@ export async function inBatches(
   step: (batch: Batch) => Promise<number>,
 ): Promise<number> {
   let total = 0;
+  const targetMs = store.dialect === "sqlite" ? BATCH_TARGET_MS : BATCH_TARGET_MS_ASYNC;
   const batch: Batch = { limit: BULK_BATCH, countBefore: 0, after: null, done: false };
   for (;;) {
     let changed: number;
@@ -49,7 +57,7 @@ export async function inBatches(
     if (batch.done) return total;
     const tookMs = Math.max(0.05, performance.now() - started);
     // Halfway to the size that would have taken the target: steady, and quick to shrink.
-    const ideal = (batch.limit * BATCH_TARGET_MS) / tookMs;
+    const ideal = (batch.limit * targetMs) / tookMs;
     batch.limit = Math.round(Math.min(BATCH_MAX, Math.max(BATCH_MIN, (batch.limit + ideal) / 2)));
     await yieldToEventLoop();
   }
