@@ -152,6 +152,39 @@ function StatusTabs({
   );
 }
 
+/** One filter as a native select: "all" (no filter) first, then the choices. */
+function FilterSelect({
+  label,
+  all,
+  value,
+  options,
+  onChange,
+  className,
+}: {
+  label: string;
+  all: string;
+  value: string | undefined;
+  options: { value: string; label: string }[];
+  onChange: (value: string | undefined) => void;
+  className: string;
+}) {
+  return (
+    <NativeSelect
+      aria-label={label}
+      value={value ?? ""}
+      onChange={(e) => onChange(e.target.value || undefined)}
+      className={className}
+    >
+      <option value="">{all}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </NativeSelect>
+  );
+}
+
 function optionsWith(names: string[], current: string | undefined): string[] {
   return current && !names.includes(current) ? [current, ...names] : names;
 }
@@ -188,45 +221,30 @@ export function FiltersBar({
         </div>
       </div>
       <div className="flex flex-wrap items-end gap-2">
-        <NativeSelect
-          aria-label="Kind"
-          value={search.kind ?? ""}
-          onChange={(e) => onChange({ kind: e.target.value || undefined })}
+        <FilterSelect
+          label="Kind"
+          all="All kinds"
+          value={search.kind}
+          options={SESSION_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))}
+          onChange={(kind) => onChange({ kind })}
           className="w-full sm:w-44"
-        >
-          <option value="">All kinds</option>
-          {SESSION_KINDS.map((kind) => (
-            <option key={kind} value={kind}>
-              {KIND_LABELS[kind]}
-            </option>
-          ))}
-        </NativeSelect>
-        <NativeSelect
-          aria-label="Browser"
-          value={search.browser ?? ""}
-          onChange={(e) => onChange({ browser: e.target.value || undefined })}
+        />
+        <FilterSelect
+          label="Browser"
+          all="All browsers"
+          value={search.browser}
+          options={browsers.map((name) => ({ value: name, label: name }))}
+          onChange={(browser) => onChange({ browser })}
           className="w-[calc(50%-0.25rem)] sm:w-40"
-        >
-          <option value="">All browsers</option>
-          {browsers.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </NativeSelect>
-        <NativeSelect
-          aria-label="Operating system"
-          value={search.os ?? ""}
-          onChange={(e) => onChange({ os: e.target.value || undefined })}
+        />
+        <FilterSelect
+          label="Operating system"
+          all="All systems"
+          value={search.os}
+          options={systems.map((name) => ({ value: name, label: name }))}
+          onChange={(os) => onChange({ os })}
           className="w-[calc(50%-0.25rem)] sm:w-40"
-        >
-          <option value="">All systems</option>
-          {systems.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </NativeSelect>
+        />
         <div className="grid w-full grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)] items-center gap-2 sm:flex sm:w-auto">
           <label htmlFor="created-from" className="text-[13px] text-muted-foreground">
             Created
