@@ -7,34 +7,22 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { ReauthDialog } from "@/components/reauth-dialog";
 import { isReauthRequired } from "./errors";
 
-/** Resolves once the password is confirmed; rejects when the prompt is dismissed. */
-type Confirm = () => Promise<void>;
+/** Resolves true once the password is confirmed, false when the prompt is dismissed. */
+type Confirm = () => Promise<boolean>;
 
 const ReauthContext = createContext<Confirm | null>(null);
-
-class ReauthDismissed extends Error {
-  constructor() {
-    super("The password prompt was dismissed.");
-  }
-}
 
 /** Holds the one password prompt of a signed-in console (components/app-shell.tsx). */
 export function ReauthProvider({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
   // Two changes refused at once share one prompt: both wait on the same confirmation.
-  const pending = useRef<{ promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | null>(
-    null,
-  );
+  const pending = useRef<{ promise: Promise<boolean>; resolve: (confirmed: boolean) => void } | null>(null);
 
   const confirm = useCallback<Confirm>(() => {
     if (!pending.current) {
-      let resolve!: () => void;
-      let reject!: (e: Error) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      pending.current = { promise, resolve, reject };
+      let resolve!: (confirmed: boolean) => void;
+      const promise = new Promise<boolean>((res) => (resolve = res));
+      pending.current = { promise, resolve };
       setOpen(true);
     }
     return pending.current.promise;
@@ -44,8 +32,7 @@ export function ReauthProvider({ children }: { children: ReactNode }) {
     const current = pending.current;
     pending.current = null;
     setOpen(false);
-    if (confirmed) current?.resolve();
-    else current?.reject(new ReauthDismissed());
+    current?.resolve(confirmed);
   }, []);
 
   return (
@@ -75,12 +62,8 @@ export function useWithReauth() {
           try {
             return await run(...args);
           } catch (error) {
-            if (!isReauthRequired(error)) throw error;
-            try {
-              await confirm();
-            } catch {
-              throw error;
-            }
+            // Dismissed: the API's refusal stands, and onError says nothing was changed.
+            if (!isReauthRequired(error) || !(await confirm())) throw error;
             // Once: a second refusal (the window is shorter than the round trip) is shown as is.
             return run(...args);
           }
