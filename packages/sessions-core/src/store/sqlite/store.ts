@@ -33,6 +33,7 @@ import * as q from "../shared/query-parts.js";
 import { runSync, type Operation } from "../shared/steps.js";
 import { createStore } from "../shared/store.js";
 import type { ChangeFeed, SessionRecord, SessionsStore } from "../store.js";
+import { startCheckpointer } from "./checkpointer.js";
 import { createSqliteChangeFeed, type SqliteChangeFeedOptions } from "./change-feed.js";
 import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
 
@@ -53,6 +54,11 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
   /** The change feed's batching, polling and retention (tests poll faster). */
   changeFeed?: SqliteChangeFeedOptions;
+  /**
+   * Where WAL checkpoints run: "background" (default for a file) in a worker thread, so no commit
+   * stalls the event loop copying the log; "inline" in whichever commit fills the log (SQLite's own).
+   */
+  checkpoints?: "background" | "inline";
 }
 
 /** Opens (creating if needed) a SQLite database file, or ":memory:", and migrates it. */
@@ -72,10 +78,16 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
     migrate(db, { migrationsFolder });
     // Only a file can be shared by processes; an in-memory database belongs to this one alone.
     const changeFeed = filename === ":memory:" ? null : createSqliteChangeFeed(sqlite, options.changeFeed);
+    const checkpointer =
+      filename === ":memory:" || options.checkpoints === "inline"
+        ? null
+        : startCheckpointer(sqlite, filename);
     return createSqliteStore(
       db,
-      () => {
+      async () => {
         changeFeed?.close();
+        // The worker first: closing the last connection then checkpoints and removes the log.
+        await checkpointer?.close();
         sqlite.close();
       },
       changeFeed,
@@ -91,7 +103,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 export function createSqliteStore(
   db: Db,
-  close: () => void,
+  close: () => void | Promise<void>,
   changeFeed: ChangeFeed | null = null,
 ): SessionsStore {
   const t = sharedSchema(schema);
@@ -366,7 +378,7 @@ export function createSqliteStore(
         db.run(sql`select 1`);
       },
       async close() {
-        close();
+        await close();
       },
     },
   });
