@@ -163,7 +163,8 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await expect.poll(() => matchingCount(page)).toBe(1);
     await page.getByRole("radio", { name: "Expired" }).click();
     await page.waitForURL(/status=expired/);
-    await waitForRows(page, 1);
+    // Expired 10 days ago, and the one past the retention that cleanup deletes later.
+    await waitForRows(page, 1 + seeded.due);
     await page.getByRole("radio", { name: "Active" }).click();
     await page.waitForURL((url) => url.search === "");
   });
@@ -410,6 +411,33 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await events.first().waitFor();
     await page.screenshot({ path: join(shots, "audit.png"), fullPage: false });
     expect(lookups).toEqual([]);
+  });
+
+  it("cleans up sessions past their retention from the overview, after a confirmation", async () => {
+    await page.goto(at("/"));
+    const card = page.getByTestId("cleanup-card");
+    await expect
+      .poll(() => card.getByTestId("cleanup-due").textContent())
+      .toBe("1 session is due for deletion.");
+    expect(await card.textContent()).toContain("more than 30d ago");
+    // A viewer sees the count, not the button.
+    await viewerPage.goto(at("/"));
+    await viewerPage.getByTestId("cleanup-due").waitFor();
+    expect(await viewerPage.getByRole("button", { name: "Clean up now" }).count()).toBe(0);
+
+    await card.getByRole("button", { name: "Clean up now" }).click();
+    const dialog = page.getByTestId("cleanup-dialog");
+    expect(await dialog.textContent()).toContain("permanently deletes 1 session");
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await expect
+      .poll(() => card.getByTestId("cleanup-due").textContent())
+      .toBe("0 sessions are due for deletion.");
+    expect(await card.getByRole("button", { name: "Clean up now" }).isDisabled()).toBe(true);
+    await page.goto(at("/sessions?status=expired"));
+    await waitForRows(page, 1);
+    await page.goto(at("/audit"));
+    await expect.poll(() => page.locator("tbody").textContent()).toContain("Old sessions pruned");
   });
 
   it("signs out from the header", async () => {

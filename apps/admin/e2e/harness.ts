@@ -102,6 +102,8 @@ export async function startApi(options: {
       ADMIN_PASSWORD: options.adminPassword,
       CONSOLE_DIR: DIST_DIR,
       LOG_LEVEL: "warn",
+      // The seeded rows stay put unless a test cleans up itself ("Clean up now").
+      PRUNE_INTERVAL: "off",
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -26,6 +26,8 @@ export interface Seeded {
   aliceSessions: number;
   bobSessions: number;
   oldestEmail: string;
+  /** Sessions past the retention, due for cleanup. */
+  due: number;
 }
 
 export async function seed(databaseUrl: string): Promise<Seeded> {
@@ -58,6 +60,9 @@ export async function seed(databaseUrl: string): Promise<Seeded> {
     // An expired one (70 days old) and a revoked one, for the status filter.
     at(70 * DAY);
     await service.createSession({ userId: people.carol.id, ip: "198.51.100.10", userAgent: UA.chromeMac });
+    // Expired 40 days ago: past the 30-day retention, what "Clean up now" deletes.
+    at(100 * DAY);
+    await service.createSession({ userId: people.carol.id, ip: "198.51.100.12", userAgent: UA.edgeWindows });
     at(3 * DAY);
     const revoked = await service.createSession({
       userId: people.carol.id,
@@ -96,7 +101,7 @@ export async function seed(databaseUrl: string): Promise<Seeded> {
       });
       active++;
     }
-    return { active, aliceSessions: 3, bobSessions: 2, oldestEmail: people.oldest.email };
+    return { active, aliceSessions: 3, bobSessions: 2, oldestEmail: people.oldest.email, due: 1 };
   } finally {
     await store.close();
   }

@@ -34,8 +34,8 @@ const duration = (example: string) =>
     return ms;
   });
 
-/** "off" or a duration: a session unused this long stops being valid. */
-const idleTimeout = (fallback: string) =>
+/** "off" or a duration (an idle timeout, a retention, a job's interval), null for off. */
+const offOrDuration = (fallback: string) =>
   z
     .string()
     .default(fallback)
@@ -136,10 +136,10 @@ const envSchema = z
     ALLOWED_ORIGINS: originList.optional(),
     SESSION_LIFETIME: duration("60d").prefault("60d"),
     /** "off" (default) or a duration: sessions unused this long stop being valid. */
-    IDLE_TIMEOUT: idleTimeout("off"),
+    IDLE_TIMEOUT: offOrDuration("off"),
     /** Console sign-ins have their own, shorter policy (issue 10): 12 h absolute, 30 min idle. */
     CONSOLE_SESSION_LIFETIME: duration("12h").prefault("12h"),
-    CONSOLE_IDLE_TIMEOUT: idleTimeout("30m"),
+    CONSOLE_IDLE_TIMEOUT: offOrDuration("30m"),
     /** How recent the password check must be for dangerous changes (keys, operators). */
     CONSOLE_REAUTH_WINDOW: duration("10m").prefault("10m"),
     /** true: the console cookie outlives the browser (Max-Age); default: a browser-session cookie. */
@@ -152,6 +152,12 @@ const envSchema = z
     /** Where the built console is; served only if the folder exists. */
     CONSOLE_DIR: z.string().min(1).default(DEFAULT_CONSOLE_DIR),
     SHUTDOWN_TIMEOUT: duration("10s").prefault("10s"),
+    /** How often the cleanup job runs (jobs/cleanup.ts); "off": never (run `sessions prune` instead). */
+    PRUNE_INTERVAL: offOrDuration("1h"),
+    /** How long sessions that ended (expired, idled out, revoked) are kept before cleanup deletes them. */
+    SESSION_RETENTION: duration("30d").prefault("30d"),
+    /** "off" (default) or a duration: cleanup also deletes audit events older than this. */
+    AUDIT_RETENTION: offOrDuration("off"),
     /** IANA timezone where "today" starts for the statistics. */
     TIMEZONE: z.string().min(1).default("UTC"),
   })
@@ -196,6 +202,8 @@ export function sessionsConfigFromEnv(
     | "CONSOLE_SESSION_LIFETIME"
     | "CONSOLE_IDLE_TIMEOUT"
     | "CONSOLE_REAUTH_WINDOW"
+    | "SESSION_RETENTION"
+    | "AUDIT_RETENTION"
   >,
 ): Partial<SessionsConfig> {
   return {
@@ -205,5 +213,7 @@ export function sessionsConfigFromEnv(
     consoleLifetimeMs: env.CONSOLE_SESSION_LIFETIME,
     consoleIdleTimeoutMs: env.CONSOLE_IDLE_TIMEOUT,
     consoleReauthWindowMs: env.CONSOLE_REAUTH_WINDOW,
+    retentionMs: env.SESSION_RETENTION,
+    auditRetentionMs: env.AUDIT_RETENTION,
   };
 }

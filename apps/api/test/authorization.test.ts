@@ -123,6 +123,13 @@ const MATRIX: Record<ProcedurePath, Row> = {
 
   "audit.list": { allow: readers("audit:read"), call: (api) => api.audit.list({}) },
 
+  "maintenance.cleanupPreview": {
+    allow: readers("sessions:read"),
+    call: (api) => api.maintenance.cleanupPreview(),
+  },
+  // Deleting history is an operator's decision: no key scope reaches it.
+  "maintenance.cleanUp": { allow: ["admin"], call: (api) => api.maintenance.cleanUp() },
+
   // Key management is admin-only in the console (viewers do not see keys).
   "keys.create": {
     allow: admins("keys:manage"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, loadEnv, parseDuration } from "../src/env.js";
+import { EnvError, loadEnv, parseDuration, sessionsConfigFromEnv } from "../src/env.js";
 
 function problems(source: Record<string, string>): string[] {
   try {
@@ -21,6 +21,9 @@ describe("env", () => {
       DATABASE_URL: "file:./data/sessions.db",
       SESSION_LIFETIME: 60 * 86_400_000,
       IDLE_TIMEOUT: null,
+      PRUNE_INTERVAL: 3_600_000,
+      SESSION_RETENTION: 30 * 86_400_000,
+      AUDIT_RETENTION: null,
       LOG_LEVEL: "info",
       TRUST_PROXY: false,
       TIMEZONE: "UTC",
@@ -74,6 +77,8 @@ describe("env", () => {
       ALLOWED_ORIGINS: "console.example.com",
       SESSION_LIFETIME: "forever",
       IDLE_TIMEOUT: "-5",
+      PRUNE_INTERVAL: "hourly",
+      AUDIT_RETENTION: "a year",
       LOG_LEVEL: "loud",
       ADMIN_PASSWORD: "short",
       ADMIN_EMAIL: "not-an-email",
@@ -84,15 +89,30 @@ describe("env", () => {
         "ADMIN_EMAIL",
         "ADMIN_PASSWORD",
         "ALLOWED_ORIGINS",
+        "AUDIT_RETENTION",
         "DATABASE_URL",
         "IDLE_TIMEOUT",
         "LOG_LEVEL",
         "PORT",
+        "PRUNE_INTERVAL",
         "SESSION_LIFETIME",
       ].sort(),
     );
     expect(found.find((p) => p.startsWith("DATABASE_URL"))).toContain("mysql");
     expect(new EnvError(found).message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+
+  it("the cleanup job's settings: off, or durations", () => {
+    const env = loadEnv({ PRUNE_INTERVAL: "off", SESSION_RETENTION: "7d", AUDIT_RETENTION: "365d" });
+    expect(env).toMatchObject({
+      PRUNE_INTERVAL: null,
+      SESSION_RETENTION: 7 * 86_400_000,
+      AUDIT_RETENTION: 365 * 86_400_000,
+    });
+    expect(sessionsConfigFromEnv(env)).toMatchObject({
+      retentionMs: 7 * 86_400_000,
+      auditRetentionMs: 365 * 86_400_000,
+    });
   });
 
   it("parses durations", () => {

@@ -1,5 +1,7 @@
 export { createSessionsService, actorLabel } from "./service/index.js";
 export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service/index.js";
+export { CLEANUP_JOB } from "./service/maintenance.js";
+export type { CleanupOptions, CleanupPreview, CleanupResult } from "./service/maintenance.js";
 export type { BestEffortWrite } from "./service/context.js";
 export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
 export type { StoreTarget, OpenStoreOptions } from "./store/open.js";

@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   "user.sessions_revoked",
   "sessions.revoked_many",
   "sessions.pruned",
+  "audit.pruned",
   "user.created",
   "user.disabled",
   "user.enabled",

@@ -14,6 +14,7 @@ describe("resolveConfig", () => {
       touchIntervalMs: 60_000,
       timezone: "UTC",
       retentionMs: 30 * DAY,
+      auditRetentionMs: null,
       consoleLifetimeMs: 12 * 60 * 60 * 1000,
       consoleIdleTimeoutMs: 30 * 60 * 1000,
       consoleReauthWindowMs: 10 * 60 * 1000,
@@ -30,6 +31,7 @@ describe("resolveConfig", () => {
         idleTimeoutMs: 1000,
         touchIntervalMs: 0,
         retentionMs: 0,
+        auditRetentionMs: 90 * DAY,
         lifetimeMs: 1,
         consoleLifetimeMs: 2,
         consoleIdleTimeoutMs: null,
@@ -40,6 +42,7 @@ describe("resolveConfig", () => {
       idleTimeoutMs: 1000,
       touchIntervalMs: 0,
       retentionMs: 0,
+      auditRetentionMs: 90 * DAY,
       lifetimeMs: 1,
       consoleLifetimeMs: 2,
       consoleIdleTimeoutMs: null,
@@ -63,6 +66,7 @@ describe("resolveConfig", () => {
     ["idleTimeoutMs", 0],
     ["touchIntervalMs", -1],
     ["retentionMs", -5],
+    ["auditRetentionMs", 0],
     ["retentionMs", Number.NaN],
   ] as const)("rejects %s = %s, naming it", (key, value) => {
     expect(() => resolveConfig({ [key]: value })).toThrow(ConfigError);

@@ -16,6 +16,7 @@ import { appRouter } from "../router/index.js";
 import { createHttpContextFactory, type AppServices, type Context } from "../trpc/context.js";
 import { errorIdOf, retryAfterOf } from "../trpc/errors.js";
 import { createTrpcHttpHandler } from "../trpc/http-handler.js";
+import { startCleanupJob } from "../jobs/cleanup.js";
 import { createUnavailableLog } from "../unavailable-log.js";
 import { answerCors } from "./cors.js";
 import { setSecurityHeaders } from "./headers.js";
@@ -133,13 +134,23 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       else res.destroy();
     });
   });
+  // Housekeeping in this process, in batches between requests (jobs/cleanup.ts).
+  const cleanup =
+    env.PRUNE_INTERVAL === null
+      ? null
+      : startCleanupJob({ service: services.service, logger, intervalMs: env.PRUNE_INTERVAL });
   const shutdown = createGracefulShutdown({
     server,
     logger,
     timeoutMs: env.SHUTDOWN_TIMEOUT,
     drainIdleMs: options.drainIdleMs,
-    endStreams: () => events.close(),
+    endStreams: () => {
+      // A cleanup in progress stops after its current batch (awaited before the store closes).
+      void cleanup?.stop();
+      events.close();
+    },
     release: async () => {
+      await cleanup?.stop();
       await stopRelay?.();
       await store.close();
     },

@@ -4,6 +4,7 @@ import { auditRouter } from "./audit.js";
 import { authRouter } from "./auth.js";
 import { eventsProcedure } from "./events.js";
 import { keysRouter } from "./keys.js";
+import { maintenanceRouter } from "./maintenance.js";
 import { sessionsRouter } from "./sessions.js";
 import { usersRouter } from "./users.js";
 import { router } from "../trpc/procedures.js";
@@ -14,6 +15,7 @@ export const appRouter = router({
   users: usersRouter,
   audit: auditRouter,
   keys: keysRouter,
+  maintenance: maintenanceRouter,
   events: eventsProcedure,
 });
 

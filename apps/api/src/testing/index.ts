@@ -14,6 +14,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     PORT: "0",
     CONSOLE_DIR: join(tmpdir(), "sessions-no-console"),
     SHUTDOWN_TIMEOUT: "5s",
+    // Tests that want the cleanup job turn it on; the others must not find their rows deleted.
+    PRUNE_INTERVAL: "off",
     ...overrides,
   });
 }

@@ -15,6 +15,8 @@ export interface SessionsConfig {
   timezone: string;
   /** prune() deletes sessions that ended (expired or revoked) longer ago than this, in ms. */
   retentionMs: number;
+  /** The cleanup job deletes audit events older than this, in ms; null = keep them all. */
+  auditRetentionMs: number | null;
   /**
    * Console sign-ins (auth.login) have their own, shorter policy than the app sessions services
    * issue: an operator's session is worth more to an attacker than an end user's.
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: SessionsConfig = {
   touchIntervalMs: MINUTE,
   timezone: "UTC",
   retentionMs: 30 * DAY,
+  auditRetentionMs: null,
   consoleLifetimeMs: 12 * 60 * MINUTE,
   consoleIdleTimeoutMs: 30 * MINUTE,
   consoleReauthWindowMs: 10 * MINUTE,
@@ -56,6 +59,7 @@ const configSchema = z.object({
   touchIntervalMs: z.number().int().nonnegative(),
   timezone: z.string().refine(isTimezone, "must be an IANA timezone such as UTC or Europe/Berlin"),
   retentionMs: z.number().int().nonnegative(),
+  auditRetentionMs: z.number().int().positive().nullable(),
   consoleLifetimeMs: z.number().int().positive(),
   consoleIdleTimeoutMs: z.number().int().positive().nullable(),
   consoleReauthWindowMs: z.number().int().positive(),

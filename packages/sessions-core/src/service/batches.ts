@@ -37,6 +37,8 @@ export async function inBatches(
   store: SessionsStore,
   audit: AuditRecord,
   step: (batch: Batch) => Promise<number>,
+  /** Stops the job between batches (a shutting-down process); what was done is audited. */
+  signal?: AbortSignal,
 ): Promise<number> {
   let total = 0;
   const targetMs = store.dialect === "sqlite" ? BATCH_TARGET_MS : BATCH_TARGET_MS_ASYNC;
@@ -45,17 +47,17 @@ export async function inBatches(
     // Before every batch, the first too: the caller has usually just run a query of its own (a
     // sample, a count) and requests due meanwhile go first.
     await yieldToEventLoop();
+    if (signal?.aborted) {
+      if (total > 0) await interrupted(store, audit, total);
+      return total;
+    }
     let changed: number;
     batch.countBefore = total;
     const started = performance.now();
     try {
       changed = await step(batch);
     } catch (error) {
-      if (total > 0) {
-        await store
-          .insertAuditEvent({ ...audit, count: total, data: { ...audit.data, interrupted: true } })
-          .catch(() => {});
-      }
+      if (total > 0) await interrupted(store, audit, total).catch(() => {});
       throw error;
     }
     total += changed;
@@ -65,4 +67,9 @@ export async function inBatches(
     const ideal = (batch.limit * targetMs) / tookMs;
     batch.limit = Math.round(Math.min(BATCH_MAX, Math.max(BATCH_MIN, (batch.limit + ideal) / 2)));
   }
+}
+
+/** A job stopped part way: what its batches did is audited all the same, marked interrupted. */
+function interrupted(store: SessionsStore, audit: AuditRecord, total: number) {
+  return store.insertAuditEvent({ ...audit, count: total, data: { ...audit.data, interrupted: true } });
 }

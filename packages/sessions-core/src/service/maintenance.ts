@@ -1,28 +1,102 @@
-// Housekeeping that no user asks for: pruning sessions that ended long ago (and stale sign-in
-// counters). Separate so the
-// retention rule (how long an ended session stays visible) has one home, ready for a periodic job.
+// Housekeeping that no user asks for: deleting sessions that ended long ago (SESSION_RETENTION),
+// audit events past AUDIT_RETENTION when one is set, and stale sign-in counters. The API runs
+// cleanUp() every PRUNE_INTERVAL, admins run it from the console and operators from the CLI; it
+// works in batches that yield to the event loop, and only one caller at a time runs it, across
+// every process on the database (store.tryJobLock).
 import { inBatches } from "./batches.js";
 import { SIGN_IN_LIMITS } from "../domain/sign-in.js";
 import type { CallContext } from "../domain/types.js";
+import type { PruneCutoff } from "../store/store.js";
 import type { ServiceContext } from "./context.js";
 
+/** The job name every caller of cleanUp() takes (one at a time per database). */
+export const CLEANUP_JOB = "cleanup";
+
+export interface CleanupOptions {
+  /** Stops between batches (a shutting-down process); what was deleted is still audited. */
+  signal?: AbortSignal;
+}
+
+export interface CleanupResult {
+  /** Sessions deleted: ended (expired, idled out or revoked) longer ago than the retention. */
+  sessions: number;
+  /** Audit events deleted (0 with no audit retention set). */
+  auditEvents: number;
+}
+
+export interface CleanupPreview {
+  /** Sessions a cleanup would delete now. */
+  sessions: number;
+  /** The retention settings, for the console to say what "old" means. */
+  retentionMs: number;
+  auditRetentionMs: number | null;
+}
+
 export function maintenance({ store, config, now, emit, auditEvent }: ServiceContext) {
+  const sessionCutoff = (): PruneCutoff => {
+    const before = new Date(now().getTime() - config.retentionMs);
+    return {
+      before,
+      lastSeenBefore:
+        config.idleTimeoutMs === null ? null : new Date(before.getTime() - config.idleTimeoutMs),
+    };
+  };
+
+  async function prune(ctx?: CallContext, options: CleanupOptions = {}): Promise<number> {
+    const audit = auditEvent(ctx, "sessions.pruned", null, {
+      data: { retentionDays: config.retentionMs / 86_400_000 },
+    });
+    // In batches that yield between them (service/batches.ts): prune never stalls the API.
+    const count = await inBatches(
+      store,
+      audit,
+      (batch) => store.prune(sessionCutoff(), audit, batch),
+      options.signal,
+    );
+    if (count > 0) emit({ type: "sessions.pruned", count });
+    // Sign-in counters past every window hold nothing a limit reads; bounded per run.
+    await store.pruneSignInAttempts(new Date(now().getTime() - SIGN_IN_LIMITS.keepMs), 10_000);
+    return count;
+  }
+
+  async function pruneAudit(ctx?: CallContext, options: CleanupOptions = {}): Promise<number> {
+    if (config.auditRetentionMs === null) return 0;
+    const before = new Date(now().getTime() - config.auditRetentionMs);
+    const audit = auditEvent(ctx, "audit.pruned", null, {
+      data: { retentionDays: config.auditRetentionMs / 86_400_000, before: before.toISOString() },
+    });
+    return inBatches(store, audit, (batch) => store.pruneAudit(before, audit, batch), options.signal);
+  }
+
   return {
     /** Deletes sessions that expired or were revoked longer than the retention period ago. */
-    async prune(ctx?: CallContext): Promise<number> {
-      const before = new Date(now().getTime() - config.retentionMs);
-      const cutoff = {
-        before,
-        lastSeenBefore:
-          config.idleTimeoutMs === null ? null : new Date(before.getTime() - config.idleTimeoutMs),
+    prune,
+    /** Deletes audit events older than the audit retention (none when it is off). */
+    pruneAudit,
+
+    /** What a cleanup would delete now. */
+    async cleanupPreview(): Promise<CleanupPreview> {
+      return {
+        sessions: await store.countPrunable(sessionCutoff()),
+        retentionMs: config.retentionMs,
+        auditRetentionMs: config.auditRetentionMs,
       };
-      const audit = auditEvent(ctx, "sessions.pruned", null);
-      // In batches that yield between them (service/batches.ts): prune never stalls the API.
-      const count = await inBatches(store, audit, (batch) => store.prune(cutoff, audit, batch));
-      if (count > 0) emit({ type: "sessions.pruned", count });
-      // Sign-in counters past every window hold nothing a limit reads; bounded per run.
-      await store.pruneSignInAttempts(new Date(now().getTime() - SIGN_IN_LIMITS.keepMs), 10_000);
-      return count;
+    },
+
+    /**
+     * Prunes sessions, then audit events, holding the cleanup job: null when another caller (this
+     * process or another) is running it, so two never delete side by side.
+     */
+    async cleanUp(ctx?: CallContext, options: CleanupOptions = {}): Promise<CleanupResult | null> {
+      const lock = await store.tryJobLock(CLEANUP_JOB);
+      if (!lock) return null;
+      try {
+        const sessions = await prune(ctx, options);
+        const auditEvents = options.signal?.aborted ? 0 : await pruneAudit(ctx, options);
+        return { sessions, auditEvents };
+      } finally {
+        await lock.release();
+      }
     },
   };
 }

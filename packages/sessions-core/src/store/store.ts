@@ -198,6 +198,11 @@ export interface Batch {
   done: boolean;
 }
 
+/** A periodic job held by one caller (SessionsStore.tryJobLock) until released. */
+export interface JobLock {
+  release(): Promise<void>;
+}
+
 export interface PruneCutoff {
   /** Expired or revoked before this instant. */
   before: Date;
@@ -316,6 +321,19 @@ export interface SessionsStore {
    * with a batch, at most batch.limit of them, audited as revokeSessions' batches are.
    */
   prune(cutoff: PruneCutoff, audit: AuditRecord, batch?: Batch): Promise<number>;
+  /** How many sessions prune(cutoff) would delete now. */
+  countPrunable(cutoff: PruneCutoff): Promise<number>;
+  /**
+   * Deletes audit events older than `before`, with one audit event carrying the count; with a
+   * batch, at most batch.limit of them, audited as prune's batches are.
+   */
+  pruneAudit(before: Date, audit: AuditRecord, batch?: Batch): Promise<number>;
+  /**
+   * Takes the job `name` for this caller alone, across every process on the database, or answers
+   * null while another holds it (SQLite: a lease row; Postgres: an advisory lock). Held until
+   * released, or until its holder dies.
+   */
+  tryJobLock(name: string): Promise<JobLock | null>;
   /**
    * Records that a console session's password was checked again at `at` (authenticatedAt), with its
    * audit event, while the session is an unrevoked, unexpired console sign-in. False when it is not.

@@ -26,6 +26,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "user.sessions_revoked": "User's sessions revoked",
   "sessions.revoked_many": "Bulk revoke",
   "sessions.pruned": "Old sessions pruned",
+  "audit.pruned": "Old audit events deleted",
   "user.created": "User created",
   "user.disabled": "User disabled",
   "user.enabled": "User enabled",

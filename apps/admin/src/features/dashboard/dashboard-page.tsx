@@ -18,6 +18,7 @@ import { formatNumber } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
+import { CleanupCard } from "./cleanup-card";
 
 // The chart (uPlot) loads after the numbers are on screen.
 const SessionsChart = lazy(() => import("./sessions-chart"));
@@ -317,6 +318,7 @@ export function DashboardPage() {
               filterKey="os"
             />
           </div>
+          <CleanupCard />
         </div>
       )}
     </div>

@@ -1,17 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { AlertTriangleIcon, Loader2Icon } from "lucide-react";
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useEffect, useId, useState } from "react";
 import { toast } from "sonner";
 import { Avatar, DeviceIcon, deviceLabel, RelativeTime } from "@/components/bits";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Input, Label, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/errors";
@@ -62,64 +53,6 @@ function ReasonField({ value, onChange }: { value: string; onChange: (value: str
       />
       {error && <p className="text-xs text-destructive">{error}</p>}
     </div>
-  );
-}
-
-function ConfirmDialog({
-  open,
-  onOpenChange,
-  title,
-  description,
-  children,
-  confirmLabel,
-  confirmDisabled = false,
-  pending,
-  onConfirm,
-  testId,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  title: string;
-  description: ReactNode;
-  children?: ReactNode;
-  confirmLabel: string;
-  confirmDisabled?: boolean;
-  pending: boolean;
-  onConfirm: () => void;
-  testId?: string;
-}) {
-  return (
-    <Dialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
-      <DialogContent data-testid={testId} className="sm:max-w-[480px]">
-        <DialogHeader>
-          <div className="mb-2 flex size-10 items-center justify-center rounded-full bg-destructive/10">
-            <AlertTriangleIcon className="size-5 text-destructive" aria-hidden="true" />
-          </div>
-          <DialogTitle>{title}</DialogTitle>
-          <DialogDescription asChild>
-            <div className="text-sm text-muted-foreground">{description}</div>
-          </DialogDescription>
-        </DialogHeader>
-        <form
-          className="space-y-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!confirmDisabled && !pending) onConfirm();
-          }}
-        >
-          {children}
-          <DialogFooter>
-            <Button variant="outline" onClick={() => onOpenChange(false)} disabled={pending}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="destructive" disabled={confirmDisabled || pending}>
-              {pending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
-              {confirmLabel}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
   );
 }
 

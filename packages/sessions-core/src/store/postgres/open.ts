@@ -6,6 +6,7 @@ import { migrationsFolderOf } from "../migrations.js";
 import type { SessionsStore } from "../store.js";
 import { schema } from "./schema.js";
 import { createPostgresJsChangeFeed } from "./change-feed.js";
+import { advisoryJobLocks } from "./job-locks.js";
 import { createPostgresStore } from "./store.js";
 
 export const postgresMigrationsFolder = migrationsFolderOf("postgres");
@@ -46,7 +47,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       drizzle(client, { schema, logger: options.logger ?? false }),
       () => client.end({ timeout: 5 }),
       createPostgresJsChangeFeed(client),
-      { deadlineMs: timeoutMs },
+      { deadlineMs: timeoutMs, tryJobLock: advisoryJobLocks(client) },
     );
   } catch (error) {
     await client.end({ timeout: 1 });

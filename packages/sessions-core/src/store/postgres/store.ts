@@ -30,8 +30,9 @@ import { lookupQueries } from "../shared/operations.js";
 import * as q from "../shared/query-parts.js";
 import { runAsync, type Operation } from "../shared/steps.js";
 import { createStore } from "../shared/store.js";
-import type { ChangeFeed, SessionRecord, SessionsStore } from "../store.js";
+import type { ChangeFeed, JobLock, SessionRecord, SessionsStore } from "../store.js";
 import { prepareNamed, sharedDb, sharedTables } from "./as-shared.js";
+import { inProcessJobLocks } from "./job-locks.js";
 import {
   apiKeys,
   auditEvents,
@@ -270,8 +271,13 @@ export function createPostgresStore(
   db: PgDb,
   close: () => Promise<void>,
   changeFeed: ChangeFeed | null = null,
-  options: { deadlineMs?: number | null } = {},
+  options: {
+    deadlineMs?: number | null;
+    /** How a job is held across instances (openPostgresStore: advisory locks on the server). */
+    tryJobLock?: (name: string) => Promise<JobLock | null>;
+  } = {},
 ): SessionsStore {
+  const tryJobLock = options.tryJobLock ?? inProcessJobLocks();
   const t = sharedSchema(sharedTables(schema));
   // Statements are built on the transaction running them (or on db outside one).
   const contextOn = (on: PgDb): Context => ({ on: sharedDb(on), t, h: hooksOn(on) });
@@ -343,6 +349,7 @@ export function createPostgresStore(
       async ping() {
         await db.execute(sql`select 1`);
       },
+      tryJobLock,
       close,
     },
   });

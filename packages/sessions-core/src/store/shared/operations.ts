@@ -14,6 +14,7 @@ import {
   isNull,
   lt,
   lte,
+  not,
   notExists,
   or,
   sql,
@@ -493,6 +494,63 @@ export function* prune(
   const total = finalCount(batch, removed);
   if (total !== null) yield* run(on.insert(t.auditEvents).values({ ...audit, count: total }));
   return removed;
+}
+
+/**
+ * How many sessions prune would delete now (the console's "Clean up now" and a dry run). A session
+ * can match two conditions (revoked, then expired), so each condition counts only what no earlier
+ * one does: still a range on each condition's own index, never one OR that SQLite would scan.
+ */
+export function* countPrunable(x: Context, cutoff: PruneCutoff): Operation<number> {
+  const conditions = q.pruneConditions(x.t.sessions, cutoff).map((c) => c.condition);
+  let total = 0;
+  for (const [i, condition] of conditions.entries()) {
+    total += yield* countWhere(x, and(condition, ...conditions.slice(0, i).map((earlier) => not(earlier))));
+  }
+  return total;
+}
+
+/**
+ * Deletes audit events older than `before` (AUDIT_RETENTION), oldest first along (at, id), with
+ * the one audit event of the whole job written by the last batch, as prune's. The job's own event
+ * is dated now, after the cutoff, so no later batch deletes it.
+ */
+export function* pruneAudit(x: Context, before: Date, audit: AuditRecord, batch?: Batch): Operation<number> {
+  const { on, t } = x;
+  const a = t.auditEvents;
+  let where: SQL = lt(a.at, before);
+  if (batch) {
+    const rows = yield* all(
+      on
+        .select({ id: a.id, at: a.at })
+        .from(a)
+        .where(and(where, q.keysetAfter(a.at, a.id, "asc", batch.after)))
+        .orderBy(...q.keysetOrder(a.at, a.id, "asc"))
+        .limit(batch.limit),
+    );
+    const last = rows.at(-1);
+    if (last) batch.after = { value: last.at, id: last.id };
+    batch.done = rows.length < batch.limit;
+    // By id: picked in this transaction (a row deleted meanwhile is simply not there).
+    where = inArray(
+      a.id,
+      rows.map((r) => r.id),
+    );
+    if (rows.length === 0) return yield* auditPruned(x, batch, 0, audit);
+  }
+  const deleted = yield* all(on.delete(a).where(where).returning({ id: a.id }));
+  return yield* auditPruned(x, batch, deleted.length, audit);
+}
+
+function* auditPruned(
+  x: Context,
+  batch: Batch | undefined,
+  deleted: number,
+  audit: AuditRecord,
+): Operation<number> {
+  const total = finalCount(batch, deleted);
+  if (total !== null) yield* run(x.on.insert(x.t.auditEvents).values({ ...audit, count: total }));
+  return deleted;
 }
 
 // ---- statistics ----

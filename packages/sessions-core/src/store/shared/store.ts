@@ -26,6 +26,7 @@ export type OwnMethods = Pick<
   | "getSession"
   | "findApiKeyByHash"
   | "ping"
+  | "tryJobLock"
   | "close"
 >;
 
@@ -87,6 +88,8 @@ function storeOf({
     // One snapshot for every figure, so they agree with each other.
     sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
     prune: (cutoff, audit, batch) => run.write((x) => ops.prune(x, cutoff, audit, batch)),
+    countPrunable: (cutoff) => run.snapshot((x) => ops.countPrunable(x, cutoff)),
+    pruneAudit: (before, audit, batch) => run.write((x) => ops.pruneAudit(x, before, audit, batch)),
     renewSessionAuthentication: (sessionId, at, audit) =>
       run.write((x) => ops.renewSessionAuthentication(x, sessionId, at, audit)),
 

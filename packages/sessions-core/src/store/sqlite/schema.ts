@@ -204,6 +204,17 @@ export const changeLog = sqliteTable(
   (t) => [index("change_log_at_idx").on(t.at)],
 );
 
+/**
+ * Which process runs a periodic job (sqlite/job-locks.ts): one row per job while a process holds
+ * it, with a lease that lapses if that process dies. Postgres uses advisory locks instead, so this
+ * table too stays out of `schema`.
+ */
+export const jobLocks = sqliteTable("job_locks", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  until: ts("until").notNull(),
+});
+
 export const schema = {
   users,
   sessions,

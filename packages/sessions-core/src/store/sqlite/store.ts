@@ -34,6 +34,7 @@ import { runSync, type Operation } from "../shared/steps.js";
 import { createStore } from "../shared/store.js";
 import type { ChangeFeed, SessionRecord, SessionsStore } from "../store.js";
 import { startCheckpointer } from "./checkpointer.js";
+import { createSqliteJobLocks } from "./job-locks.js";
 import { createSqliteChangeFeed, type SqliteChangeFeedOptions } from "./change-feed.js";
 import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
 
@@ -107,6 +108,7 @@ export function createSqliteStore(
   changeFeed: ChangeFeed | null = null,
 ): SessionsStore {
   const t = sharedSchema(schema);
+  const jobLocks = createSqliteJobLocks(db.$client);
   // The hot path runs prepared statements: no query building per call (building and preparing
   // cost ~90% of such a lookup). The definitions are shared; preparing is SQLite's own.
   const lookups = lookupQueries({ on: db, t });
@@ -376,6 +378,9 @@ export function createSqliteStore(
       },
       async ping() {
         db.run(sql`select 1`);
+      },
+      async tryJobLock(name) {
+        return jobLocks.tryJobLock(name);
       },
       async close() {
         await close();

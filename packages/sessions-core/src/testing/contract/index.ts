@@ -8,6 +8,7 @@ import { auditContract } from "./audit.js";
 import { batchesContract } from "./batches.js";
 import { bestEffortContract } from "./best-effort.js";
 import { changeFeedContract } from "./change-feed.js";
+import { cleanupContract } from "./cleanup.js";
 import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
 import { useContractContext } from "./context.js";
@@ -40,6 +41,7 @@ export const CONTRACT_MODULES = [
   auditContract,
   apiKeysContract,
   pruneContract,
+  cleanupContract,
   secretsContract,
   badInputContract,
   changeFeedContract,
