@@ -1,5 +1,6 @@
 export { createSessionsService, actorLabel } from "./service/index.js";
 export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service/index.js";
+export { MigrationsPendingError } from "./store/migration-state.js";
 export { CLEANUP_JOB } from "./service/maintenance.js";
 export type { CleanupOptions, CleanupPreview, CleanupResult } from "./service/maintenance.js";
 export type { BestEffortWrite } from "./service/context.js";

@@ -62,6 +62,7 @@ export const AUDIT_ACTIONS = [
   "auth.reauthenticated",
   "auth.reauth_failed",
   "user.password_rehashed",
+  "user.password_reset",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /**
@@ -71,7 +72,8 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
  */
 export type AuditActionFilter = AuditAction | (string & {});
 
-export const AUDIT_ACTOR_TYPES = ["user", "api_key", "system"] as const;
+/** Who acted: a console user, a service's API key, the server itself (jobs), or the ops CLI on the host. */
+export const AUDIT_ACTOR_TYPES = ["user", "api_key", "system", "cli"] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 export const AUDIT_TARGET_TYPES = ["session", "user", "api_key"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

@@ -44,7 +44,10 @@ export type {
 
 /** Who performs a change; recorded on revocations and in every audit event. */
 export type Actor =
-  { type: "user"; id: string } | { type: "api_key"; id: string } | { type: "system"; id?: undefined };
+  | { type: "user"; id: string }
+  | { type: "api_key"; id: string }
+  | { type: "system"; id?: undefined }
+  | { type: "cli"; id?: undefined };
 
 /** Caller facts an operation needs besides its input: for auditing and for isCurrent. */
 export interface CallContext {

@@ -89,9 +89,9 @@ export function actorOf(ctx: CallContext | undefined): Actor {
   return ctx?.actor ?? { type: "system" };
 }
 
-/** How an actor is written in revoked_by: "user:<id>", "api_key:<id>" or "system". */
+/** How an actor is written in revoked_by: "user:<id>", "api_key:<id>", "system" or "cli". */
 export function actorLabel(actor: Actor): string {
-  return actor.type === "system" ? "system" : `${actor.type}:${actor.id}`;
+  return actor.type === "system" || actor.type === "cli" ? actor.type : `${actor.type}:${actor.id}`;
 }
 
 /** A user as the service returns it: never the password hash. */
@@ -170,7 +170,7 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
         id: newId(),
         at: now(),
         actorType: actor.type,
-        actor: actor.type === "system" ? "system" : actor.id,
+        actor: actor.type === "system" || actor.type === "cli" ? actor.type : actor.id,
         action,
         targetType: target?.type ?? null,
         target: target?.id ?? null,

@@ -14,6 +14,7 @@ import {
   idSchema,
   listUsersSchema,
   parseInput,
+  passwordSchema,
   reasonSchema,
 } from "../domain/inputs.js";
 import { hashPassword } from "../domain/password.js";
@@ -32,6 +33,7 @@ import type {
 } from "../domain/types.js";
 import { USER_ROLES } from "../vocab.js";
 import type { OperatorGuard, UserChangeRefusal, UserRecord } from "../store/store.js";
+import { inBatches } from "./batches.js";
 import { actorOf, toUser, type RevokeOptions, type ServiceContext } from "./context.js";
 
 /** What a refusal of the store's guard means to the caller. */
@@ -116,6 +118,49 @@ export function users({
       if (!record) return null;
       const counts = await store.countActiveSessionsByUser([record.id], statusScope(now(), config));
       return { ...toUser(record), activeSessions: counts.get(record.id) ?? 0 };
+    },
+
+    /**
+     * A new password for an operator who lost theirs, and an end to every session they hold (a
+     * reset usually follows a lost or shared password): the ops CLI's recovery path
+     * (`sessions admin reset-password`). Only the CLI (or the system) may: it runs on the host, with
+     * the database in reach anyway; nothing over HTTP sets a password this way.
+     */
+    async resetPassword(
+      email: string,
+      password: string,
+      ctx?: CallContext,
+    ): Promise<{ ok: true; user: User; endedSessions: number } | { ok: false; error: "not_found" }> {
+      const type = actorOf(ctx).type;
+      if (type !== "cli" && type !== "system") {
+        throw new ForbiddenError("Passwords are reset with the ops CLI (`sessions admin reset-password`).");
+      }
+      const parsedEmail = parseInput(emailSchema, email, "email");
+      const parsedPassword = parseInput(passwordSchema, password, "password");
+      const record = await store.getUserByEmail(parsedEmail);
+      if (!record) return { ok: false, error: "not_found" };
+      if (record.role === "user")
+        throw new ValidationError("Only operators (admins and viewers) have passwords.");
+      const hash = await hashPassword(parsedPassword, hashing);
+      const at = now();
+      const target = { type: "user", id: record.id } as const;
+      const changed = await store.setPasswordHash(
+        record.id,
+        record.passwordHash,
+        hash,
+        at,
+        auditEvent(ctx, "user.password_reset", target),
+      );
+      if (!changed) throw new ConflictError("The password changed meanwhile; run the reset again.");
+      const reason = "password reset";
+      const audit = auditEvent(ctx, "user.sessions_revoked", target, { reason });
+      const how = revocation(ctx, reason);
+      const selector = { kind: "user", userId: record.id, exceptSessionId: null } as const;
+      const endedSessions = await inBatches(store, audit, (batch) =>
+        store.revokeSessions(selector, how, audit, batch),
+      );
+      if (endedSessions > 0) emit({ type: "user.sessions_revoked", userId: record.id, count: endedSessions });
+      return { ok: true, user: toUser({ ...record, passwordHash: hash, updatedAt: at }), endedSessions };
     },
 
     async findUserByEmail(email: string): Promise<User | null> {

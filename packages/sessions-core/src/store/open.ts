@@ -47,6 +47,11 @@ export interface OpenStoreOptions {
    * refused as unavailable (503), never left hanging.
    */
   timeoutMs?: number;
+  /**
+   * false: never change the schema; refuse with MigrationsPendingError when the database lacks a
+   * migration (the ops CLI, except `migrate`). Default true: apply what is pending (the API).
+   */
+  migrate?: boolean;
 }
 
 export async function openStore(
@@ -54,7 +59,8 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<SessionsStore> {
   const target = parseDatabaseUrl(databaseUrl);
-  if (target.dialect === "postgres") return openPostgresStore(target.url, { timeoutMs: options.timeoutMs });
+  const { timeoutMs, migrate } = options;
+  if (target.dialect === "postgres") return openPostgresStore(target.url, { timeoutMs, migrate });
   if (target.filename !== ":memory:") mkdirSync(dirname(target.filename), { recursive: true });
-  return openSqliteStore(target.filename, { busyTimeoutMs: options.timeoutMs });
+  return openSqliteStore(target.filename, { busyTimeoutMs: timeoutMs, migrate });
 }

@@ -346,7 +346,8 @@ export interface SessionsStore {
    */
   setPasswordHash(
     userId: string,
-    previous: string,
+    /** null: the user had no password yet. */
+    previous: string | null,
     hash: string,
     at: Date,
     audit: AuditRecord | null,

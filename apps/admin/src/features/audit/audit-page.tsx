@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { createColumnHelper, useTable } from "@tanstack/react-table";
-import { BotIcon, KeyRoundIcon, ScrollTextIcon, SearchXIcon, XIcon } from "lucide-react";
+import { BotIcon, KeyRoundIcon, ScrollTextIcon, SearchXIcon, TerminalIcon, XIcon } from "lucide-react";
 import { useMemo, useState, type FormEvent } from "react";
 import { AUDIT_ACTIONS } from "@sessions/core/vocab";
 import { EmptyState, ErrorState, PageHeader, RelativeTime } from "@/components/bits";
@@ -77,10 +77,16 @@ export function AuditPage() {
       header: "Actor",
       cell: ({ row }) => {
         const e = row.original;
-        if (e.actorType === "system") {
+        if (e.actorType === "system" || e.actorType === "cli") {
+          // The server's own jobs, or an operator at the host's shell (`pnpm sessions`).
           return (
             <span className="flex items-center gap-1.5 text-muted-foreground">
-              <BotIcon className="size-3.5" /> System
+              {e.actorType === "cli" ? (
+                <TerminalIcon className="size-3.5" />
+              ) : (
+                <BotIcon className="size-3.5" />
+              )}
+              {e.actorType === "cli" ? "CLI" : "System"}
             </span>
           );
         }

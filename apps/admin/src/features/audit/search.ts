@@ -27,6 +27,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "sessions.revoked_many": "Bulk revoke",
   "sessions.pruned": "Old sessions pruned",
   "audit.pruned": "Old audit events deleted",
+  "user.password_reset": "Password reset",
   "user.created": "User created",
   "user.disabled": "User disabled",
   "user.enabled": "User enabled",

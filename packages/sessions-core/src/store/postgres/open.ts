@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { migrationsFolderOf } from "../migrations.js";
+import { MigrationsPendingError, pendingMigrations } from "../migration-state.js";
 import type { SessionsStore } from "../store.js";
 import { schema } from "./schema.js";
 import { createPostgresJsChangeFeed } from "./change-feed.js";
@@ -28,12 +29,15 @@ export interface PostgresOptions {
   timeoutMs?: number;
   /** Sees every statement the store runs (the query-plan test uses it). */
   logger?: Logger;
+  /** false: refuse (MigrationsPendingError) instead of migrating a database that lacks a migration. */
+  migrate?: boolean;
 }
 
 /** Connects with postgres.js, migrates under an advisory lock, and returns the store. */
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<SessionsStore> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  await migrateUnderLock(url);
+  if (options.migrate === false) await refuseIfBehind(url);
+  else await migrateUnderLock(url);
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
@@ -65,6 +69,26 @@ async function migrateUnderLock(url: string): Promise<void> {
     } finally {
       await single`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
     }
+  } finally {
+    await single.end({ timeout: 5 });
+  }
+}
+
+/** Throws MigrationsPendingError when the database lacks a migration of this build. */
+async function refuseIfBehind(url: string): Promise<void> {
+  const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    const [row] = await single<{ exists: boolean }[]>`
+      select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
+    const last = row?.exists
+      ? (
+          await single<
+            { at: string | null }[]
+          >`select max(created_at)::text as at from drizzle.__drizzle_migrations`
+        )[0]?.at
+      : null;
+    const pending = pendingMigrations(postgresMigrationsFolder, last == null ? null : Number(last));
+    if (pending > 0) throw new MigrationsPendingError(pending);
   } finally {
     await single.end({ timeout: 5 });
   }

@@ -224,7 +224,7 @@ export function* setUserRole(
 export function* setPasswordHash(
   { on, t }: Context,
   userId: string,
-  previous: string,
+  previous: string | null,
   hash: string,
   at: Date,
   audit: AuditRecord | null,
@@ -234,7 +234,7 @@ export function* setPasswordHash(
     on
       .update(u)
       .set({ passwordHash: hash, updatedAt: at })
-      .where(and(eq(u.id, userId), eq(u.passwordHash, previous)))
+      .where(and(eq(u.id, userId), previous === null ? isNull(u.passwordHash) : eq(u.passwordHash, previous)))
       .returning({ id: u.id }),
   );
   if (!row) return false;

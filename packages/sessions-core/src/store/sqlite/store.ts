@@ -20,6 +20,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { migrationsFolderOf } from "../migrations.js";
+import { MigrationsPendingError, pendingMigrations } from "../migration-state.js";
 import {
   sharedSchema,
   type Context,
@@ -60,6 +61,8 @@ export interface SqliteOptions {
    * stalls the event loop copying the log; "inline" in whichever commit fills the log (SQLite's own).
    */
   checkpoints?: "background" | "inline";
+  /** false: refuse (MigrationsPendingError) instead of migrating a database that lacks a migration. */
+  migrate?: boolean;
 }
 
 /** Opens (creating if needed) a SQLite database file, or ":memory:", and migrates it. */
@@ -76,7 +79,22 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
       typeof value === "string" ? value.toLowerCase() : value,
     );
     const db = drizzle(sqlite, { schema, logger: options.logger ?? false });
-    migrate(db, { migrationsFolder });
+    if (options.migrate === false) {
+      const table = sqlite
+        .prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
+        .get();
+      const last = table
+        ? (
+            sqlite.prepare("select max(created_at) as at from __drizzle_migrations").get() as {
+              at: number | null;
+            }
+          ).at
+        : null;
+      const pending = pendingMigrations(migrationsFolder, last === null ? null : Number(last));
+      if (pending > 0) throw new MigrationsPendingError(pending);
+    } else {
+      migrate(db, { migrationsFolder });
+    }
     // Only a file can be shared by processes; an in-memory database belongs to this one alone.
     const changeFeed = filename === ":memory:" ? null : createSqliteChangeFeed(sqlite, options.changeFeed);
     const checkpointer =
