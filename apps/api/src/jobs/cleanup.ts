@@ -10,8 +10,6 @@ import type { Logger } from "../logger.js";
 export const FIRST_RUN_MAX_DELAY_MS = 60_000;
 
 export interface CleanupJob {
-  /** Runs now unless a run is in progress; resolves when it is over. */
-  runNow(): Promise<void>;
   /** No more runs; a run in progress stops after its current batch. */
   stop(): Promise<void>;
 }
@@ -64,7 +62,6 @@ export function startCleanupJob(options: {
   schedule(options.firstDelayMs ?? Math.random() * Math.min(intervalMs, FIRST_RUN_MAX_DELAY_MS));
 
   return {
-    runNow: runOnce,
     async stop() {
       controller.abort();
       if (timer) clearTimeout(timer);
