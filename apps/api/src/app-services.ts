@@ -15,6 +15,7 @@ import { createCallerStreams, type CallerStreamsOptions } from "./caller-streams
 import { sessionsConfigFromEnv, type Env } from "./env.js";
 import { createEventBus } from "./events.js";
 import { createLogger, type Logger } from "./logger.js";
+import { createAppMetrics } from "./metrics.js";
 import { createLoginRateLimits, type LoginRateLimits } from "./rate-limit.js";
 import type { AppServices } from "./trpc/context.js";
 
@@ -41,10 +42,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const events = createEventBus({ now: () => clock.now(), statsDebounceMs: options.statsDebounceMs });
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   const instanceId = randomUUID();
+  // The gauges read the service when scraped; it exists by then (the closure binds it late).
+  const metrics = createAppMetrics({
+    figures: async () => {
+      const stats = await service.getSessionStats();
+      return { active: stats.totalActive, users: stats.uniqueUsers };
+    },
+    subscribers: () => events.subscriberCount,
+  });
   const service: SessionsService = createSessionsService({
     store,
     clock,
     random: options.random,
+    metrics: metrics.service,
     config: { ...sessionsConfigFromEnv(env), ...options.config },
     onEvent: (event) => {
       // This process's subscribers hear it at once; other instances on the same Postgres through
@@ -67,6 +77,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events,
     streams: createCallerStreams(options.streams),
     logger,
+    metrics,
     instanceId,
     loginLimits: options.loginLimits ?? createLoginRateLimits(() => clock.now().getTime()),
     exposeErrorDetails: env.NODE_ENV === "development",

@@ -3,7 +3,7 @@ export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./s
 export { MigrationsPendingError } from "./store/migration-state.js";
 export { CLEANUP_JOB } from "./service/maintenance.js";
 export type { CleanupOptions, CleanupPreview, CleanupResult } from "./service/maintenance.js";
-export type { BestEffortWrite } from "./service/context.js";
+export type { BestEffortWrite, ServiceMetrics } from "./service/context.js";
 export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
 export type { StoreTarget, OpenStoreOptions } from "./store/open.js";
 export { openSqliteStore, createSqliteStore } from "./store/sqlite/store.js";

@@ -39,9 +39,36 @@ export const API_KEY_SCOPES = [
   "users:read",
   "users:write",
   "audit:read",
+  /** GET /metrics (Prometheus): counts only, never a session, user or token. */
+  "metrics:read",
   "keys:manage",
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * What a sessions.validate call found, for metrics: valid, or why not. unknown covers every token no
+ * app session has (malformed, never issued, pruned, or a console sign-in's).
+ */
+export const VALIDATION_RESULTS = [
+  "valid",
+  "unknown",
+  "expired",
+  "idle",
+  "revoked",
+  "user_disabled",
+] as const;
+export type ValidationResult = (typeof VALIDATION_RESULTS)[number];
+
+/** Why sessions ended, for metrics: the operation that ended them. */
+export const SESSION_END_REASONS = [
+  "logout",
+  "revoked",
+  "user_revoked",
+  "bulk_revoked",
+  "user_disabled",
+  "password_reset",
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 /** Every action the service writes to the audit log. */
 export const AUDIT_ACTIONS = [

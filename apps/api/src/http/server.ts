@@ -21,6 +21,7 @@ import { createUnavailableLog } from "../unavailable-log.js";
 import { answerCors } from "./cors.js";
 import { setSecurityHeaders } from "./headers.js";
 import { createHealthChecks, freeBytesAt } from "./health.js";
+import { createMetricsEndpoint } from "./metrics-endpoint.js";
 import { clientIp, isHttps } from "./request.js";
 import { createRequestLog } from "./request-log.js";
 import { sendJson } from "./send-json.js";
@@ -72,7 +73,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     error: TRPCError;
     path: string | undefined;
     ctx?: Context | undefined;
-    req: IncomingMessage;
+    req: IncomingMessage | undefined;
   }) => {
     if (error.code === "SERVICE_UNAVAILABLE") {
       // A database fault: every call during an outage gets here, so the log says it a few times a
@@ -89,7 +90,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       path !== "auth.login"
     ) {
       // ctx is missing when the request was refused before it had one (the CSRF check).
-      const ip = ctx ? ctx.ip : clientIp(req, env.TRUST_PROXY);
+      const ip = ctx ? ctx.ip : req ? clientIp(req, env.TRUST_PROXY) : null;
       const caller = ctx?.caller;
       logRefusal({
         code: error.code,
@@ -122,6 +123,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   // Plain queries and mutations are served without tRPC's fetch-API adapter; subscriptions,
   // streaming and malformed calls go through tRPC's own handler (trpc/http-handler.ts), set up alike.
   const trpcHandler = createTrpcHttpHandler({ ...trpcOptions, fallback: createHTTPHandler(trpcOptions) });
+  const serveMetrics = createMetricsEndpoint({
+    createContext,
+    onError: (error, ctx) => onError({ error, path: "metrics", ctx, req: undefined }),
+  });
   const logRequest = createRequestLog(logger);
   const serveConsole = createStaticHandler(env.CONSOLE_DIR);
   if (serveConsole) logger.info({ dir: env.CONSOLE_DIR }, "serving the console");
@@ -179,17 +184,27 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     if (shutdown.shuttingDown) res.setHeader("Connection", "close");
     const isTrpc = pathname.startsWith("/trpc/");
     const socket = req.socket;
+    // The http_request_duration_seconds label: a fixed set of values, never the raw path.
+    let route = "not_found";
     shutdown.requestStarted(res, socket);
     res.once("close", () => {
       logRequest(req, res, pathname, isTrpc, started);
+      services.metrics.observeRequest(route, res.statusCode, (performance.now() - started) / 1000);
       shutdown.requestDone(res, socket);
     });
 
+    if (pathname === "/healthz" || pathname === "/readyz" || pathname === "/metrics") route = pathname;
     if (pathname === "/healthz") return health.live(res);
     if (pathname === "/readyz") return health.ready(res);
-    if (isTrpc) return serveTrpc(req, res, pathname, search);
+    if (pathname === "/metrics") return serveMetrics(req, res);
+    if (isTrpc) {
+      route = trpcRoute(pathname);
+      return serveTrpc(req, res, pathname, search);
+    }
     if (serveConsole && (req.method === "GET" || req.method === "HEAD")) {
+      route = "console";
       if (await serveConsole(req, res, pathname)) return;
+      route = "not_found";
     }
     sendJson(res, 404, { error: "Not found" });
   }
@@ -229,6 +244,15 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
     close: () => shutdown.close(),
   };
+}
+
+const procedurePaths = new Set(Object.keys(appRouter._def.procedures));
+
+/** A tRPC request's metrics label: its procedure, "batch" for several, "unknown" for no procedure. */
+function trpcRoute(pathname: string): string {
+  const path = pathname.slice("/trpc/".length);
+  if (path.includes(",")) return "batch";
+  return procedurePaths.has(path) ? path : "unknown";
 }
 
 /** The normalized path (dot segments resolved) and the query string without "?". */

@@ -9,6 +9,7 @@ import type { EventBus } from "../events.js";
 import { clearedSessionCookie, readSessionToken, sessionCookie } from "../http/cookies.js";
 import { checkOrigin, clientIp, isHttps, isJsonContentType, ownOrigin } from "../http/request.js";
 import type { Logger } from "../logger.js";
+import type { AppMetrics } from "../metrics.js";
 import type { LoginRateLimits } from "../rate-limit.js";
 import { authenticate } from "./authenticate.js";
 import { domainTrpcError } from "./errors.js";
@@ -44,6 +45,8 @@ export interface AppServices {
   streams: CallerStreams;
   loginLimits: LoginRateLimits;
   logger: Logger;
+  /** This app's Prometheus registry and counters (GET /metrics). */
+  metrics: AppMetrics;
   /** NODE_ENV=development: error responses carry stack traces and internal messages. */
   exposeErrorDetails: boolean;
   /** Tells this process's own changes apart from other instances' on the shared change feed. */
@@ -112,6 +115,7 @@ export function createInnerContext(app: AppServices, options: InnerContextOption
     streams: app.streams,
     loginLimits: app.loginLimits,
     logger: app.logger,
+    metrics: app.metrics,
     exposeErrorDetails: app.exposeErrorDetails,
     instanceId: app.instanceId,
     caller,

@@ -127,7 +127,7 @@ function plainCalls(
 }
 
 /** The raw request body as text, or a TRPCError (too large, unreadable, or the client went away). */
-function readBody(req: IncomingMessage, maxBodySize: number): Promise<string | TRPCError> {
+export function readBody(req: IncomingMessage, maxBodySize: number): Promise<string | TRPCError> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -19,13 +19,25 @@ export function statusScope(now: Date, config: SessionsConfig): StatusScope {
   };
 }
 
-/** A session is valid strictly before its expiry instant: at expiresAt exactly it has expired. */
-export function sessionStatus(session: SessionRecord, scope: StatusScope): SessionStatus {
+/**
+ * Why a session is not active, or null when it is; "idle" is an expiry by inactivity, which
+ * sessionStatus reports as expired (metrics tell the two apart).
+ */
+export function inactiveReason(
+  session: SessionRecord,
+  scope: StatusScope,
+): "revoked" | "expired" | "idle" | null {
   if (session.revokedAt) return "revoked";
   if (session.expiresAt.getTime() <= scope.now.getTime()) return "expired";
   const idleCutoff = session.kind === "console" ? scope.consoleIdleCutoff : scope.idleCutoff;
-  if (idleCutoff && session.lastSeenAt.getTime() <= idleCutoff.getTime()) return "expired";
-  return "active";
+  if (idleCutoff && session.lastSeenAt.getTime() <= idleCutoff.getTime()) return "idle";
+  return null;
+}
+
+/** A session is valid strictly before its expiry instant: at expiresAt exactly it has expired. */
+export function sessionStatus(session: SessionRecord, scope: StatusScope): SessionStatus {
+  const reason = inactiveReason(session, scope);
+  return reason === null ? "active" : reason === "idle" ? "expired" : reason;
 }
 
 export function toSessionInfo(

@@ -10,6 +10,7 @@ import { resolveConfig, type SessionsConfig } from "../domain/config.js";
 import { PASSWORD_HASHING, type ScryptParams } from "../domain/password.js";
 import { defaultRandom, type RandomSource } from "../domain/tokens.js";
 import type { Actor, AuditAction, AuditEvent, CallContext, SessionsEvent, User } from "../domain/types.js";
+import type { SessionEndReason, SessionKind, ValidationResult } from "../vocab.js";
 import type { AuditRecord, Revocation, SessionsStore, UserRecord } from "../store/store.js";
 
 export interface SessionsServiceOptions {
@@ -33,7 +34,27 @@ export interface SessionsServiceOptions {
    * an unreachable database): the caller's read still answers. For the log; must not throw.
    */
   onBestEffortFailure?: (failure: { write: BestEffortWrite; error: unknown }) => void;
+  /** Counters for metrics (apps/api's /metrics); none by default. */
+  metrics?: ServiceMetrics;
 }
+
+/**
+ * What the service counts as it works, for a metrics exporter. Called on the hot path
+ * (sessionValidated on every validation): implementations must be cheap and must not throw.
+ */
+export interface ServiceMetrics {
+  sessionCreated(kind: SessionKind): void;
+  /** An app session's validation (sessions.validate) and how long it took, in seconds. */
+  sessionValidated(result: ValidationResult, seconds: number): void;
+  /** `count` sessions ended (revoked or logged out) by one operation. */
+  sessionsEnded(reason: SessionEndReason, count: number): void;
+}
+
+const noMetrics: ServiceMetrics = {
+  sessionCreated: () => {},
+  sessionValidated: () => {},
+  sessionsEnded: () => {},
+};
 
 /** The writes a read may make on the side and skip when they fail. */
 export type BestEffortWrite = "touchSession" | "touchApiKey";
@@ -57,6 +78,8 @@ export interface ServiceContext {
   newId: () => string;
   /** Tells the listener about a committed change; a throwing listener is ignored. */
   emit: (event: SessionsEvent) => void;
+  /** The metrics counters (a no-op set unless the caller gave some). */
+  metrics: ServiceMetrics;
   /** The audit row a change commits with (same transaction), attributed to the caller (default: system). */
   auditEvent: (
     ctx: CallContext | undefined,
@@ -151,6 +174,7 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
       }
     },
     random: options.random ?? defaultRandom,
+    metrics: options.metrics ?? noMetrics,
     hashing: options.passwordHashing ?? PASSWORD_HASHING,
     wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now,

@@ -4,7 +4,8 @@
 // from a session id, and because validateSession's cost is measured: add nothing per call here.
 import { ForbiddenError, NotFoundError } from "../domain/errors.js";
 import { createSessionSchema, parseInput } from "../domain/inputs.js";
-import { sessionStatus, statusScope, toSessionInfo } from "../domain/rules.js";
+import { performance } from "node:perf_hooks";
+import { inactiveReason, statusScope, toSessionInfo } from "../domain/rules.js";
 import { generateToken, hashToken, looksLikeToken } from "../domain/tokens.js";
 import type {
   CallContext,
@@ -13,6 +14,7 @@ import type {
   SessionKind,
   ValidatedSession,
 } from "../domain/types.js";
+import type { ValidationResult } from "../vocab.js";
 import { parseUserAgent } from "../domain/user-agent.js";
 import type { SessionRecord } from "../store/store.js";
 import { toUser, type ServiceContext } from "./context.js";
@@ -27,6 +29,7 @@ export function sessionLifecycle({
   auditEvent,
   revocation,
   bestEffort,
+  metrics,
 }: ServiceContext) {
   // Each kind's own policy. A session's kind is fixed when it is issued and checked on every use,
   // so a token issued by a service (app) can never authenticate the console, and a console token
@@ -72,21 +75,32 @@ export function sessionLifecycle({
       throw new ForbiddenError("This user is disabled; it cannot get new sessions.");
     }
     const user = inserted.user;
+    metrics.sessionCreated(kind);
     emit({ type: "session.created", sessionId: record.id, userId: user.id });
     return { token, session: toSessionInfo(record, user, statusScope(at, config), ctx?.currentSessionId) };
+  }
+
+  /** An app session's validation, counted by result and timed (sessions_validated_total and its histogram). */
+  async function validateApp(token: string, options?: { touch?: boolean }) {
+    const started = performance.now();
+    const { result, session } = await validate("app", token, options);
+    metrics.sessionValidated(result, (performance.now() - started) / 1000);
+    return session;
   }
 
   async function validate(
     kind: SessionKind,
     token: string,
     options: { touch?: boolean } | undefined,
-  ): Promise<ValidatedSession | null> {
-    if (typeof token !== "string" || !looksLikeToken(token)) return null;
+  ): Promise<{ result: ValidationResult; session: ValidatedSession | null }> {
+    if (typeof token !== "string" || !looksLikeToken(token)) return { result: "unknown", session: null };
     const row = await store.findSessionByTokenHash(hashToken(token));
-    if (!row || row.session.kind !== kind) return null;
+    if (!row || row.session.kind !== kind) return { result: "unknown", session: null };
     const at = now();
     const scope = statusScope(at, config);
-    if (sessionStatus(row.session, scope) !== "active" || row.user.status !== "active") return null;
+    const inactive = inactiveReason(row.session, scope);
+    if (inactive) return { result: inactive, session: null };
+    if (row.user.status !== "active") return { result: "user_disabled", session: null };
     let session = row.session;
     const staleBefore = new Date(at.getTime() - config.touchIntervalMs);
     // Strictly older than the interval, the same comparison the store's conditional UPDATE makes, so
@@ -101,7 +115,10 @@ export function sessionLifecycle({
     ) {
       session = { ...session, lastSeenAt: at };
     }
-    return { session: toSessionInfo(session, row.user, scope, session.id), user: toUser(row.user) };
+    return {
+      result: "valid",
+      session: { session: toSessionInfo(session, row.user, scope, session.id), user: toUser(row.user) },
+    };
   }
 
   /** Ends (logs out) the session of `kind` a raw token belongs to. */
@@ -117,7 +134,10 @@ export function sessionLifecycle({
       revocation(actorCtx, "logout"),
       auditEvent(actorCtx, "session.ended", { type: "session", id: row.session.id }, { reason: "logout" }),
     );
-    if (ended > 0) emit({ type: "session.revoked", sessionId: row.session.id, userId: row.user.id });
+    if (ended > 0) {
+      metrics.sessionsEnded("logout", ended);
+      emit({ type: "session.revoked", sessionId: row.session.id, userId: row.user.id });
+    }
     return { ok: ended > 0 };
   }
 
@@ -132,10 +152,10 @@ export function sessionLifecycle({
      * per touch interval; `touch: false` (an open event stream re-checking its caller) leaves it
      * alone: being connected is not being active, and a stream must not keep a session from idling out.
      */
-    validateSession: (token: string, options?: { touch?: boolean }) => validate("app", token, options),
+    validateSession: validateApp,
     /** validateSession for the console's cookie: only console sign-ins, under the console policy. */
-    validateConsoleSession: (token: string, options?: { touch?: boolean }) =>
-      validate("console", token, options),
+    validateConsoleSession: async (token: string, options?: { touch?: boolean }) =>
+      (await validate("console", token, options)).session,
     /** Ends (logs out) the app session a raw token belongs to; a console token ends nothing. */
     endSession: (token: string, ctx?: CallContext) => end("app", token, ctx),
     /** Ends the console sign-in a raw token belongs to (auth.logout, a repeated auth.login). */

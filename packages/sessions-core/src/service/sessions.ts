@@ -50,7 +50,7 @@ function serializeFilter(filter: SessionFilter): Record<string, unknown> {
   );
 }
 
-export function sessions({ store, config, now, emit, auditEvent, revocation }: ServiceContext) {
+export function sessions({ store, config, now, emit, auditEvent, revocation, metrics }: ServiceContext) {
   async function listSessions(
     filter: SessionFilter,
     sort: { by: "createdAt" | "lastSeenAt" | "expiresAt"; dir: "asc" | "desc" },
@@ -108,6 +108,7 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
         auditEvent(opts, "session.revoked", { type: "session", id: sessionId }, { reason }),
       );
       if (revoked === 0) return { ok: false, error: "not_found" };
+      metrics.sessionsEnded("revoked", revoked);
       emit({ type: "session.revoked", sessionId, userId: null });
       return { ok: true };
     },
@@ -122,7 +123,10 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
       const count = await inBatches(store, audit, (batch) =>
         store.revokeSessions(selector, how, audit, batch),
       );
-      if (count > 0) emit({ type: "user.sessions_revoked", userId: id, count });
+      if (count > 0) {
+        metrics.sessionsEnded("user_revoked", count);
+        emit({ type: "user.sessions_revoked", userId: id, count });
+      }
       return count;
     },
 
@@ -167,7 +171,10 @@ export function sessions({ store, config, now, emit, auditEvent, revocation }: S
       const revoked = await inBatches(store, audit, (batch) =>
         store.revokeSessions({ kind: "filter", filter: target, scope }, how, audit, batch),
       );
-      if (revoked > 0) emit({ type: "sessions.revoked_many", count: revoked });
+      if (revoked > 0) {
+        metrics.sessionsEnded("bulk_revoked", revoked);
+        emit({ type: "sessions.revoked_many", count: revoked });
+      }
       return { matched: revoked, revoked, sample };
     },
 

@@ -68,6 +68,7 @@ export function users({
   now,
   newId,
   emit,
+  metrics,
   auditEvent,
   revocation,
   requireRecentSignIn,
@@ -159,7 +160,10 @@ export function users({
       const endedSessions = await inBatches(store, audit, (batch) =>
         store.revokeSessions(selector, how, audit, batch),
       );
-      if (endedSessions > 0) emit({ type: "user.sessions_revoked", userId: record.id, count: endedSessions });
+      if (endedSessions > 0) {
+        metrics.sessionsEnded("password_reset", endedSessions);
+        emit({ type: "user.sessions_revoked", userId: record.id, count: endedSessions });
+      }
       return { ok: true, user: toUser({ ...record, passwordHash: hash, updatedAt: at }), endedSessions };
     },
 
@@ -234,6 +238,7 @@ export function users({
         return refused(result.error);
       }
       const { revokedSessions } = result;
+      if (revokedSessions > 0) metrics.sessionsEnded("user_disabled", revokedSessions);
       emit({ type: "user.status_changed", userId, status, revokedSessions });
       return { ok: true, user: toUser(result.user), revokedSessions };
     },

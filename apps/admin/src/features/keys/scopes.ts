@@ -11,6 +11,7 @@ const DESCRIPTIONS: Record<ApiKeyScope, string> = {
   "users:read": "List and look up users.",
   "users:write": "Create users and enable or disable them.",
   "audit:read": "Read the audit log.",
+  "metrics:read": "Scrape /metrics (Prometheus): counts only.",
   "keys:manage": "Create, list and revoke API keys. Grant sparingly.",
 };
 

@@ -15,6 +15,7 @@ import { useContractContext } from "./context.js";
 import { idsContract } from "./ids.js";
 import { kindsContract } from "./kinds.js";
 import { listsContract } from "./lists.js";
+import { metricsContract } from "./metrics.js";
 import { operatorsContract } from "./operators.js";
 import { paginationContract } from "./pagination.js";
 import { pruneContract } from "./prune.js";
@@ -53,6 +54,7 @@ export const CONTRACT_MODULES = [
   reauthContract,
   bestEffortContract,
   batchesContract,
+  metricsContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {
