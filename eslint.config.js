@@ -8,6 +8,7 @@ export default tseslint.config(
       "**/dist/**",
       "**/node_modules/**",
       "**/migrations/**",
+      "**/test/generated/**",
       "**/.turbo/**",
       "**/coverage/**",
       "**/test-results/**",

@@ -4,6 +4,7 @@ export { MigrationsPendingError } from "./store/migration-state.js";
 export { CLEANUP_JOB } from "./service/maintenance.js";
 export type { CleanupOptions, CleanupPreview, CleanupResult } from "./service/maintenance.js";
 export type { BestEffortWrite, ServiceMetrics } from "./service/context.js";
+export type { ExportRecord } from "./service/audit.js";
 export { openStore, parseDatabaseUrl, DEFAULT_DATABASE_URL } from "./store/open.js";
 export type { StoreTarget, OpenStoreOptions } from "./store/open.js";
 export { openSqliteStore, createSqliteStore } from "./store/sqlite/store.js";

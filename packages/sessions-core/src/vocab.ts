@@ -79,6 +79,8 @@ export const AUDIT_ACTIONS = [
   "sessions.revoked_many",
   "sessions.pruned",
   "audit.pruned",
+  "sessions.exported",
+  "audit.exported",
   "user.created",
   "user.disabled",
   "user.enabled",

@@ -24,7 +24,7 @@ import {
 } from "@sessions/core";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadEnv, sessionsConfigFromEnv, EnvError } from "../env.js";
-import { AUDIT_COLUMNS, exportLines, SESSION_COLUMNS, walkPages, type ExportFormat } from "./export.js";
+import { AUDIT_COLUMNS, exportLines, SESSION_COLUMNS, walkPages, type ExportFormat } from "../export.js";
 
 export interface CliIo {
   stdout: { write(text: string): unknown };

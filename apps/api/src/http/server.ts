@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { dirname } from "node:path";
 import { openStore, parseDatabaseUrl, type SessionsStore } from "@sessions/core";
-import type { TRPCError } from "@trpc/server";
+import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { createAppServices, type AppServicesOptions } from "../app-services.js";
 import { createRefusalLog } from "../refusal-log.js";
@@ -22,6 +22,10 @@ import { answerCors } from "./cors.js";
 import { setSecurityHeaders } from "./headers.js";
 import { createHealthChecks, freeBytesAt } from "./health.js";
 import { createMetricsEndpoint } from "./metrics-endpoint.js";
+import { createApiDocs } from "./api-docs.js";
+import { createRestHandler, matchRoute, REST_BASE } from "../rest/handler.js";
+import { createExportHandler, exportAt } from "../rest/export.js";
+import { sendRestError } from "../rest/errors.js";
 import { clientIp, isHttps } from "./request.js";
 import { createRequestLog } from "./request-log.js";
 import { sendJson } from "./send-json.js";
@@ -127,6 +131,17 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     createContext,
     onError: (error, ctx) => onError({ error, path: "metrics", ctx, req: undefined }),
   });
+  const serveRest = createRestHandler({
+    createContext,
+    maxBodySize: trpcOptions.maxBodySize,
+    onError: (error, ctx, path) => onError({ error, path, ctx, req: undefined }),
+  });
+  const serveExport = createExportHandler({
+    createContext,
+    now: () => services.clock.now(),
+    onError: (error, ctx, path) => onError({ error, path, ctx, req: undefined }),
+  });
+  const serveDocs = createApiDocs();
   const logRequest = createRequestLog(logger);
   const serveConsole = createStaticHandler(env.CONSOLE_DIR);
   if (serveConsole) logger.info({ dir: env.CONSOLE_DIR }, "serving the console");
@@ -200,6 +215,40 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     if (isTrpc) {
       route = trpcRoute(pathname);
       return serveTrpc(req, res, pathname, search);
+    }
+    if (pathname === REST_BASE || pathname.startsWith(`${REST_BASE}/`)) {
+      const exported = exportAt(pathname);
+      if (exported) {
+        route = `${exported.what}.export`;
+        return serveExport(req, res, exported, search);
+      }
+      const match = matchRoute(req.method, pathname);
+      if ("compiled" in match) {
+        route = match.compiled.route.operationId;
+        return serveRest(req, res, match, search);
+      }
+      route = "rest_unmatched";
+      res.setHeader("Cache-Control", "no-store");
+      if (match.status === 405) res.setHeader("Allow", match.allow.join(", "));
+      return sendRestError(
+        res,
+        new TRPCError({
+          code: match.status === 405 ? "METHOD_NOT_SUPPORTED" : "NOT_FOUND",
+          message:
+            match.status === 405
+              ? `Use ${match.allow.join(" or ")} for ${pathname}.`
+              : `No such endpoint: ${req.method} ${pathname} (see /api/openapi.json).`,
+        }),
+        undefined,
+        undefined,
+      );
+    }
+    if (pathname === "/api" || pathname.startsWith("/api/")) {
+      route = "api_docs";
+      if (await serveDocs(req, res, pathname)) return;
+      // Never the console's index.html: a mistyped API path is an API 404.
+      route = "not_found";
+      return sendJson(res, 404, { error: "Not found (the API is under /api/v1; see /api/openapi.json)." });
     }
     if (serveConsole && (req.method === "GET" || req.method === "HEAD")) {
       route = "console";

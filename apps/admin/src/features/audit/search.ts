@@ -27,6 +27,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "sessions.revoked_many": "Bulk revoke",
   "sessions.pruned": "Old sessions pruned",
   "audit.pruned": "Old audit events deleted",
+  "sessions.exported": "Sessions exported",
+  "audit.exported": "Audit log exported",
   "user.password_reset": "Password reset",
   "user.created": "User created",
   "user.disabled": "User disabled",

@@ -1,0 +1,204 @@
+// The REST API (/api/v1): a plain-JSON door to the procedures services call, for languages without
+// a tRPC client. Each route names one procedure (its operationId is the procedure's path) and runs
+// it through tRPC's own caller, so authentication, scopes, input schemas, audit and errors are the
+// procedure's and are never written twice; the route only says where its input comes from (path,
+// query, body) and how the result is shaped as JSON.
+import type { z } from "zod";
+import {
+  auditPageJson,
+  countJson,
+  createdSessionJson,
+  endedJson,
+  okJson,
+  revokedCountJson,
+  sessionJson,
+  sessionPageJson,
+  statsJson,
+  statusChangedJson,
+  userJson,
+  userPageJson,
+  userWithSessionsJson,
+  validationJson,
+} from "./schemas.js";
+
+/** A result that answers 404 with this message instead of 200. */
+export const NOT_FOUND = Symbol("not found");
+
+export interface RestRoute {
+  /** The procedure's path: also the OpenAPI operationId. */
+  operationId: string;
+  method: "GET" | "POST";
+  /** OpenAPI path template under /api/v1; each {param} is an input field of the same name. */
+  path: string;
+  summary: string;
+  /** Who may call, in the words of the README's procedure table. */
+  access: string;
+  tag: "sessions" | "users" | "audit";
+  /**
+   * GET only: nested input objects whose fields are flat query parameters, each with the prefix
+   * given ("" = none): { filter: "", sort: "sort" } reads ?email=…&sortBy=… into filter.email, sort.by.
+   */
+  flatten?: Record<string, string>;
+  /** 201 for creations. */
+  status?: 200 | 201;
+  response: z.ZodType;
+  /** The procedure's result as JSON; NOT_FOUND for a 404 (with notFound as its message). */
+  present?: (data: unknown) => unknown;
+  notFound?: string;
+}
+
+const nullIsNotFound = (data: unknown) => data ?? NOT_FOUND;
+const okOrNotFound = (data: unknown) =>
+  typeof data === "object" && data !== null && "ok" in data && data.ok === false ? NOT_FOUND : data;
+
+export const REST_ROUTES: readonly RestRoute[] = [
+  {
+    operationId: "sessions.create",
+    method: "POST",
+    path: "/sessions",
+    tag: "sessions",
+    summary: "Issue an app session for a user; the raw token is in this response only",
+    access: "admin / sessions:issue",
+    status: 201,
+    response: createdSessionJson,
+  },
+  {
+    operationId: "sessions.validate",
+    method: "POST",
+    path: "/sessions/validate",
+    tag: "sessions",
+    summary: "Check a session token: the session and its user while it is valid (moves lastSeenAt)",
+    access: "admin / sessions:issue",
+    response: validationJson,
+    present: (data) => (data ? { valid: true, ...data } : { valid: false }),
+  },
+  {
+    operationId: "sessions.end",
+    method: "POST",
+    path: "/sessions/end",
+    tag: "sessions",
+    summary: "End (log out) the session a token belongs to",
+    access: "admin / sessions:issue",
+    response: endedJson,
+  },
+  {
+    operationId: "sessions.listActive",
+    method: "GET",
+    path: "/sessions",
+    tag: "sessions",
+    summary: "List sessions matching a filter (default: active), newest first, a page at a time",
+    access: "viewer / sessions:read",
+    flatten: { filter: "", sort: "sort" },
+    response: sessionPageJson,
+  },
+  {
+    operationId: "sessions.count",
+    method: "GET",
+    path: "/sessions/count",
+    tag: "sessions",
+    summary: "Count active sessions, or those matching the same filter as the list",
+    access: "viewer / sessions:read",
+    flatten: { filter: "" },
+    response: countJson,
+    present: (count) => ({ count }),
+  },
+  {
+    operationId: "sessions.stats",
+    method: "GET",
+    path: "/sessions/stats",
+    tag: "sessions",
+    summary: "The overview's statistics",
+    access: "viewer / sessions:read",
+    response: statsJson,
+  },
+  {
+    operationId: "sessions.get",
+    method: "GET",
+    path: "/sessions/{id}",
+    tag: "sessions",
+    summary: "One session by id",
+    access: "viewer / sessions:read",
+    response: sessionJson,
+    present: nullIsNotFound,
+    notFound: "No session with this id.",
+  },
+  {
+    operationId: "sessions.revoke",
+    method: "POST",
+    path: "/sessions/{id}/revoke",
+    tag: "sessions",
+    summary: "Revoke one live session",
+    access: "admin / sessions:revoke",
+    response: okJson,
+    present: okOrNotFound,
+    notFound: "No live session with this id.",
+  },
+  {
+    operationId: "sessions.listForUser",
+    method: "GET",
+    path: "/users/{userId}/sessions",
+    tag: "sessions",
+    summary: "A user's sessions (default: all statuses), newest first",
+    access: "viewer / sessions:read",
+    response: sessionPageJson,
+  },
+  {
+    operationId: "sessions.revokeForUser",
+    method: "POST",
+    path: "/users/{userId}/sessions/revoke",
+    tag: "sessions",
+    summary: "Revoke every live session of a user",
+    access: "admin / sessions:revoke",
+    response: revokedCountJson,
+  },
+  {
+    operationId: "users.create",
+    method: "POST",
+    path: "/users",
+    tag: "users",
+    summary: "Create a user",
+    access: "admin / users:write",
+    status: 201,
+    response: userJson,
+  },
+  {
+    operationId: "users.list",
+    method: "GET",
+    path: "/users",
+    tag: "users",
+    summary: "List users, each with its active session count",
+    access: "viewer / users:read",
+    response: userPageJson,
+  },
+  {
+    operationId: "users.get",
+    method: "GET",
+    path: "/users/{id}",
+    tag: "users",
+    summary: "One user by id",
+    access: "viewer / users:read",
+    response: userWithSessionsJson,
+    present: nullIsNotFound,
+    notFound: "No user with this id.",
+  },
+  {
+    operationId: "users.setStatus",
+    method: "POST",
+    path: "/users/{id}/status",
+    tag: "users",
+    summary: "Enable or disable a user; disabling revokes their sessions in the same transaction",
+    access: "admin / users:write (a key: not an operator)",
+    response: statusChangedJson,
+    present: okOrNotFound,
+    notFound: "No user with this id.",
+  },
+  {
+    operationId: "audit.list",
+    method: "GET",
+    path: "/audit",
+    tag: "audit",
+    summary: "The audit log, newest first",
+    access: "viewer / audit:read",
+    response: auditPageJson,
+  },
+];

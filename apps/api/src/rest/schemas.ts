@@ -1,0 +1,160 @@
+// What the REST API answers, as zod schemas of the JSON on the wire (dates as ISO-8601 strings): the
+// OpenAPI document's response schemas. Inputs need none here: each route's input is its procedure's
+// own zod schema (routes.ts). The REST suite parses every answer it gets with these (strict, so a
+// field the service adds and this file lacks fails the test rather than going undocumented).
+import {
+  AUDIT_ACTOR_TYPES,
+  AUDIT_TARGET_TYPES,
+  SESSION_KINDS,
+  SESSION_STATUSES,
+  USER_ROLES,
+  USER_STATUSES,
+} from "@sessions/core";
+import { z } from "zod";
+
+/** Every named schema, by its name under #/components/schemas in the OpenAPI document. */
+export const components = z.registry<{ id: string }>();
+
+const instant = z.iso.datetime({ offset: true });
+
+export const userJson = z
+  .strictObject({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(USER_ROLES),
+    status: z.enum(USER_STATUSES),
+    confirmedAt: instant.nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .register(components, { id: "User" });
+
+export const userWithSessionsJson = userJson
+  .extend({ activeSessions: z.number().int() })
+  .register(components, { id: "UserWithSessionCount" });
+
+export const sessionJson = z
+  .strictObject({
+    id: z.string().meta({ description: "The session's public id. Never the token." }),
+    tokenPreview: z.string().meta({ description: "First 8 hex characters of SHA-256(token)." }),
+    kind: z.enum(SESSION_KINDS),
+    user: z.strictObject({
+      id: z.string(),
+      email: z.string(),
+      name: z.string().nullable(),
+      status: z.enum(USER_STATUSES),
+      role: z.enum(USER_ROLES),
+    }),
+    createdAt: instant,
+    expiresAt: instant,
+    lastSeenAt: instant,
+    authenticatedAt: instant.nullable(),
+    ageSeconds: z.number().int(),
+    status: z.enum(SESSION_STATUSES),
+    isValid: z.boolean(),
+    isCurrent: z.boolean(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    browser: z.string().nullable(),
+    os: z.string().nullable(),
+    deviceType: z.string().nullable(),
+    revokedAt: instant.nullable(),
+    revokedBy: z.string().nullable(),
+    revokeReason: z.string().nullable(),
+  })
+  .register(components, { id: "Session" });
+
+export const auditEventJson = z
+  .strictObject({
+    id: z.string(),
+    at: instant,
+    actorType: z.enum(AUDIT_ACTOR_TYPES),
+    actor: z.string(),
+    action: z.string(),
+    targetType: z.enum(AUDIT_TARGET_TYPES).nullable(),
+    target: z.string().nullable(),
+    ip: z.string().nullable(),
+    reason: z.string().nullable(),
+    count: z.number().int().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    actorName: z.string().nullable(),
+    targetName: z.string().nullable(),
+  })
+  .register(components, { id: "AuditEvent" });
+
+const page = <T extends z.ZodType>(item: T, id: string) =>
+  z
+    .strictObject({
+      items: z.array(item),
+      nextCursor: z
+        .string()
+        .nullable()
+        .meta({ description: "Pass as `cursor` for the next page; null on the last one." }),
+    })
+    .register(components, { id });
+
+export const sessionPageJson = page(sessionJson, "SessionPage");
+export const userPageJson = page(userWithSessionsJson, "UserPage");
+export const auditPageJson = page(auditEventJson, "AuditPage");
+
+export const createdSessionJson = z
+  .strictObject({
+    token: z.string().meta({ description: "The raw session token: in this response only, never again." }),
+    session: sessionJson,
+  })
+  .register(components, { id: "CreatedSession" });
+
+export const validationJson = z
+  .discriminatedUnion("valid", [
+    z.strictObject({ valid: z.literal(true), session: sessionJson, user: userJson }),
+    z.strictObject({ valid: z.literal(false) }),
+  ])
+  .meta({
+    description:
+      "valid: false for any token that does not authenticate now (unknown, expired, idle, revoked, its user disabled).",
+  })
+  .register(components, { id: "Validation" });
+
+export const endedJson = z
+  .strictObject({ ok: z.boolean().meta({ description: "false when the token had no live session." }) })
+  .register(components, { id: "Ended" });
+export const okJson = z.strictObject({ ok: z.literal(true) }).register(components, { id: "Ok" });
+export const revokedCountJson = z
+  .strictObject({ revoked: z.number().int() })
+  .register(components, { id: "RevokedCount" });
+export const countJson = z.strictObject({ count: z.number().int() }).register(components, { id: "Count" });
+export const statusChangedJson = z
+  .strictObject({ ok: z.literal(true), user: userJson, revokedSessions: z.number().int() })
+  .register(components, { id: "StatusChanged" });
+
+const byName = z.array(z.strictObject({ name: z.string(), count: z.number().int() }));
+export const statsJson = z
+  .strictObject({
+    totalActive: z.number().int(),
+    uniqueUsers: z.number().int(),
+    expiredSessions: z.number().int(),
+    sessionsToday: z.number().int(),
+    revokedToday: z.number().int(),
+    byBrowser: byName,
+    byOs: byName,
+    createdPerDay: z.array(z.strictObject({ date: z.string(), count: z.number().int() })),
+    timezone: z.string(),
+    generatedAt: instant,
+  })
+  .register(components, { id: "SessionStats" });
+
+export const errorJson = z
+  .strictObject({
+    error: z.strictObject({
+      code: z
+        .string()
+        .meta({ description: "tRPC's error code: BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND…" }),
+      message: z.string(),
+      issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).nullable(),
+      errorId: z.string().nullable(),
+      retryAfterSeconds: z.number().int().nullable(),
+      reauthRequired: z.boolean(),
+    }),
+  })
+  .register(components, { id: "Error" });
