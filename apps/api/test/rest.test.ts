@@ -62,10 +62,12 @@ describe("the OpenAPI document", () => {
     );
     expect(operationIds.sort()).toEqual(
       [
+        "audit.export",
         "audit.list",
         "sessions.count",
         "sessions.create",
         "sessions.end",
+        "sessions.export",
         "sessions.get",
         "sessions.listActive",
         "sessions.listForUser",

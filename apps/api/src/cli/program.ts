@@ -281,13 +281,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         out?: string;
       }) => {
         const filter = { status: o.status, ...(o.email ? { email: o.email } : {}) };
-        const count = await withService((s) =>
-          writeExport(
+        const count = await withService(async (s) => {
+          const rows = await writeExport(
             o.out,
             exportLines(o.format, SESSION_COLUMNS),
             walkPages((cursor) => s.listActiveSessions({ filter, limit: PAGE, cursor })),
-          ),
-        );
+          );
+          // Audited as the REST export is: data leaving the system is what investigations ask about.
+          await s.recordExport({ what: "sessions", format: o.format, filter, rows, complete: true }, CLI);
+          return rows;
+        });
         if (o.out) report(`Wrote ${count} sessions to ${o.out}.`, { rows: count, out: o.out });
       },
     );
@@ -312,7 +315,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             yield e;
           }
         }
-        return writeExport(o.out, exportLines(o.format, AUDIT_COLUMNS), events());
+        const rows = await writeExport(o.out, exportLines(o.format, AUDIT_COLUMNS), events());
+        const filter = {
+          ...(o.action ? { action: o.action } : {}),
+          ...(o.since ? { since: o.since.toISOString() } : {}),
+        };
+        await s.recordExport({ what: "audit", format: o.format, filter, rows, complete: true }, CLI);
+        return rows;
       });
       if (o.out) report(`Wrote ${count} audit events to ${o.out}.`, { rows: count, out: o.out });
     });

@@ -222,8 +222,9 @@ export function createExportHandler(options: ExportHandlerOptions) {
         if (gone || !page.nextCursor) break;
         page = await readPage(page.nextCursor);
       }
-      if (!gone) res.end();
+      // Recorded before the last byte, so whoever has the whole file can find its audit event.
       await record(!gone);
+      if (!gone) res.end();
     } catch (cause) {
       const error = cause instanceof SessionsError ? domainTrpcError(cause) : getTRPCErrorFromUnknown(cause);
       options.onError(error, ctx, operationId);

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { REST_BASE, COMPILED_ROUTES, type CompiledRoute } from "./handler.js";
 import type { JsonSchema } from "./input-schema.js";
+import { EXPORTS } from "./export.js";
 import { components, errorJson } from "./schemas.js";
 
 const ERRORS: Record<string, string> = {
@@ -81,12 +82,58 @@ function operation(compiled: CompiledRoute) {
 /** The REST API's own version: /api/v1 changes only compatibly while this stays 1.x. */
 export const REST_API_VERSION = "1.0.0";
 
+function exportOperation(kind: (typeof EXPORTS)[number]) {
+  const errors = Object.fromEntries(
+    Object.entries(ERRORS)
+      .filter(([code]) => code !== "404")
+      .map(([code, description]) => [
+        code,
+        { description, content: { "application/json": { schema: ref(errorJson) } } },
+      ]),
+  );
+  const what = kind.what === "sessions" ? "sessions" : "audit events";
+  return {
+    operationId: `${kind.what}.export`,
+    summary: `Export every matching ${what} as CSV or JSON lines, streamed`,
+    description:
+      `Who may call: ${kind.access.role} / ${kind.access.scope}. The same filter as the list, as flat query ` +
+      "parameters; streamed row by row (constant memory on the server). CSV cells that a spreadsheet would run " +
+      "as a formula get a leading apostrophe. Each export is an audit event with its filter and row count.",
+    tags: [kind.what],
+    parameters: [
+      {
+        name: "format",
+        in: "query",
+        required: false,
+        schema: { type: "string", enum: ["csv", "jsonl"], default: "csv" },
+      },
+      ...[...kind.list.query, ...kind.extra].map((p) => ({
+        name: p.name,
+        in: "query",
+        required: false,
+        schema: p.schema,
+      })),
+    ],
+    responses: {
+      "200": {
+        description: `The ${what}, newest first: CSV with a header row, or one JSON object per line`,
+        content: {
+          "text/csv": { schema: { type: "string" } },
+          "application/jsonl": { schema: { type: "string" } },
+        },
+      },
+      ...errors,
+    },
+  };
+}
+
 export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const compiled of COMPILED_ROUTES) {
     const path = `${REST_BASE}${compiled.route.path}`;
     (paths[path] ??= {})[compiled.route.method.toLowerCase()] = operation(compiled);
   }
+  for (const kind of EXPORTS) paths[kind.path] = { get: exportOperation(kind) };
   return {
     openapi: "3.1.0",
     info: {
