@@ -48,7 +48,7 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
       expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="sessions-.*\.csv"$/);
-      const rows = parse<string[]>(await res.text());
+      const rows = parse<string[]>(await res.text(), {});
       expect(rows[0]).toEqual(SESSION_COLUMNS.header);
       const body = rows.slice(1);
       expect(body).toHaveLength(n + 1);
@@ -99,7 +99,7 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
       const future = await fetch(`${s.url}/api/v1/audit/export?since=2999-01-01T00:00:00Z`, {
         headers: { authorization: `Bearer ${reader.key}` },
       });
-      const csv = parse<string[]>(await future.text());
+      const csv = parse<string[]>(await future.text(), {});
       expect(csv).toHaveLength(1); // the header only
       const recorded = (await service.listAudit({ action: "audit.exported" })).items;
       expect(recorded.map((e) => e.count)).toEqual([0, 3]);
