@@ -9,6 +9,9 @@ import { SESSION_COLUMNS } from "../src/export.js";
 import { EXPORT_PAGE } from "../src/rest/export.js";
 import { startTestServer, type TestServer } from "../src/testing/index.js";
 
+/** Every record of a CSV text, header included, each a list of cells. */
+const csvRows = (text: string): string[][] => parse(text, { columns: false });
+
 for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
   describe(`exports (${kind})`, () => {
     let harness: StoreHarness;
@@ -48,7 +51,7 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
       expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="sessions-.*\.csv"$/);
-      const rows = parse<string[]>(await res.text(), {});
+      const rows = csvRows(await res.text());
       expect(rows[0]).toEqual(SESSION_COLUMNS.header);
       const body = rows.slice(1);
       expect(body).toHaveLength(n + 1);
@@ -99,7 +102,7 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
       const future = await fetch(`${s.url}/api/v1/audit/export?since=2999-01-01T00:00:00Z`, {
         headers: { authorization: `Bearer ${reader.key}` },
       });
-      const csv = parse<string[]>(await future.text(), {});
+      const csv = csvRows(await future.text());
       expect(csv).toHaveLength(1); // the header only
       const recorded = (await service.listAudit({ action: "audit.exported" })).items;
       expect(recorded.map((e) => e.count)).toEqual([0, 3]);
