@@ -18,6 +18,7 @@ export default defineConfig({
     strictPort: true,
     proxy: {
       "/trpc": { target: apiTarget, changeOrigin: false, ws: false },
+      "/api": apiTarget,
       "/healthz": apiTarget,
       "/readyz": apiTarget,
     },

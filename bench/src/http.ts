@@ -75,7 +75,7 @@ export interface HttpPlan {
 export const FULL_HTTP: HttpPlan = { warmupMs: 1500, roundMs: 4000, rounds: 3, concurrency: [1, 8, 32] };
 export const QUICK_HTTP: HttpPlan = { warmupMs: 200, roundMs: 300, rounds: 3, concurrency: [1, 8, 32] };
 
-const API_DIR = fileURLToPath(new URL("../../apps/api/", import.meta.url));
+export const API_DIR = fileURLToPath(new URL("../../apps/api/", import.meta.url));
 
 /** User + system CPU time of a process so far, in µs, from /proc (Linux). */
 export function cpuTimeUs(pid: number): number {
@@ -100,7 +100,7 @@ export function memoryOf(pid: number): { peakMiB: number; rssMiB: number } | nul
   }
 }
 
-async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+export async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${stderr()}`);

@@ -1,6 +1,6 @@
 // The console end to end, in a real browser: playwright-core driving Debian's Chromium against the
 // built console served by the API process on a temp SQLite database.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppRouter } from "@sessions/api/router";
@@ -147,6 +147,31 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await page.reload();
     await waitForRows(page, seeded.aliceSessions);
     expect(await page.getByLabel("Search by email").inputValue()).toBe("alice");
+  });
+
+  it("exports exactly the filtered sessions as CSV, and the export is in the audit log", async () => {
+    // Still filtered to alice (the previous step).
+    await page.getByRole("button", { name: "Export" }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("menuitem", { name: "CSV (spreadsheets)" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^sessions-.*\.csv$/);
+    const text = readFileSync(await download.path(), "utf8");
+    const lines = text.trim().split("\n");
+    expect(lines[0]).toMatch(/^id,kind,status,user_id,email,/);
+    expect(lines.slice(1)).toHaveLength(seeded.aliceSessions);
+    for (const line of lines.slice(1)) expect(line).toContain("alice@acme.test");
+    // Read back over REST with the console's own cookie (a same-origin GET).
+    const audit = await page.evaluate(async () => {
+      const res = await fetch("/api/v1/audit?action=sessions.exported");
+      return (await res.json()) as { items: { actorType: string; count: number; data: unknown }[] };
+    });
+    expect(audit.items[0]).toMatchObject({
+      actorType: "user",
+      count: seeded.aliceSessions,
+      data: { format: "csv", filter: { email: "alice", status: "active" }, complete: true },
+    });
   });
 
   it("filters by browser and status", async () => {

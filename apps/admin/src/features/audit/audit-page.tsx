@@ -5,6 +5,7 @@ import { BotIcon, KeyRoundIcon, ScrollTextIcon, SearchXIcon, TerminalIcon, XIcon
 import { useMemo, useState, type FormEvent } from "react";
 import { AUDIT_ACTIONS } from "@sessions/core/vocab";
 import { EmptyState, ErrorState, PageHeader, RelativeTime } from "@/components/bits";
+import { ExportMenu } from "@/components/export-menu";
 import { DataTable, tableCore } from "@/components/data-table";
 import { Pager, useCursorPages } from "@/components/pager";
 import { Badge } from "@/components/ui/badge";
@@ -12,6 +13,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { errorMessage } from "@/lib/errors";
+import { exportUrl } from "@/lib/export-url";
 import { formatNumber, shortId } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
@@ -219,6 +221,13 @@ export function AuditPage() {
       <PageHeader
         title="Audit log"
         description="Who did what to which session or user, when, from where, and why."
+        actions={
+          <ExportMenu
+            href={(format) =>
+              exportUrl("/api/v1/audit/export", format, { action: search.action, actor: actorId })
+            }
+          />
+        }
       />
       <Card className="overflow-hidden">
         <div className="flex flex-col gap-3 border-b p-3 sm:flex-row sm:items-center sm:p-4">

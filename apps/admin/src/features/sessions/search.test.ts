@@ -14,6 +14,7 @@ import {
   toListInput,
   toSessionFilter,
   updateSessionsSearch,
+  sessionsExportUrl,
 } from "./search";
 
 describe("parseSessionsSearch", () => {
@@ -264,5 +265,36 @@ describe("the kind filter", () => {
     expect(next.kind).toBe("app");
     expect(next.cursor).toBeUndefined();
     expect(describeFilter(view)).toEqual(["Status is active", "Console sign-ins only"]);
+  });
+});
+
+describe("the export link", () => {
+  it("carries exactly the view's filter and order as flat query parameters", () => {
+    const view = parseSessionsSearch({
+      q: "ann",
+      status: "all",
+      os: "macOS",
+      sort: "lastSeenAt",
+      dir: "asc",
+      cursor: "c2",
+    });
+    const url = new URL(sessionsExportUrl(view, "csv"), "http://x");
+    expect(url.pathname).toBe("/api/v1/sessions/export");
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      format: "csv",
+      email: "ann",
+      status: "all",
+      os: "macOS",
+      sortBy: "lastSeenAt",
+      sortDir: "asc",
+    });
+    const dated = new URL(
+      sessionsExportUrl(parseSessionsSearch({ from: "2026-03-01", to: "2026-03-02" }), "jsonl"),
+      "http://x",
+    );
+    expect(dated.searchParams.get("createdFrom")).toBe(
+      toSessionFilter(parseSessionsSearch({ from: "2026-03-01" })).createdFrom?.toISOString(),
+    );
+    expect(dated.searchParams.has("cursor")).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import {
   type SessionStatusFilter,
   type SortDirection,
 } from "@sessions/core/vocab";
+import { exportUrl, type ExportFormat } from "@/lib/export-url";
 
 /** Page sizes the pager offers; each within the API's page size limit (LIMITS.pageSize.max). */
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
@@ -249,4 +250,14 @@ export function describeFilter(search: SessionsSearch): string[] {
   else if (search.from) parts.push(`Created on or after ${search.from}`);
   else if (search.to) parts.push(`Created on or before ${search.to}`);
   return parts;
+}
+
+/** The REST export of exactly this view: its filter and its order, every page. */
+export function sessionsExportUrl(search: SessionsSearch, format: ExportFormat): string {
+  const filter = toSessionFilter(search);
+  return exportUrl("/api/v1/sessions/export", format, {
+    ...filter,
+    sortBy: search.sort,
+    sortDir: search.dir,
+  });
 }

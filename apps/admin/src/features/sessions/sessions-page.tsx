@@ -24,6 +24,7 @@ import {
   RelativeTime,
   StatusBadge,
 } from "@/components/bits";
+import { ExportMenu } from "@/components/export-menu";
 import { DataTable, tableCore } from "@/components/data-table";
 import { Pager, useCursorPages } from "@/components/pager";
 import { Badge } from "@/components/ui/badge";
@@ -49,6 +50,7 @@ import {
   PAGE_SIZES,
   parseSessionsSearch,
   serializeSessionsSearch,
+  sessionsExportUrl,
   toListInput,
   toSessionFilter,
   updateSessionsSearch,
@@ -399,22 +401,25 @@ export function SessionsPage() {
           </span>
         }
         actions={
-          viewer.canManage && (
-            <Tooltip
-              content={bulk.allowed ? "Preview and revoke every session the filter matches" : bulk.message}
-            >
-              <span tabIndex={bulk.allowed ? undefined : 0}>
-                <Button
-                  variant="outline"
-                  onClick={() => setBulkOpen(true)}
-                  disabled={!bulk.allowed}
-                  className="text-destructive hover:text-destructive"
-                >
-                  <Trash2Icon /> Revoke matching…
-                </Button>
-              </span>
-            </Tooltip>
-          )
+          <>
+            <ExportMenu href={(format) => sessionsExportUrl(search, format)} />
+            {viewer.canManage && (
+              <Tooltip
+                content={bulk.allowed ? "Preview and revoke every session the filter matches" : bulk.message}
+              >
+                <span tabIndex={bulk.allowed ? undefined : 0}>
+                  <Button
+                    variant="outline"
+                    onClick={() => setBulkOpen(true)}
+                    disabled={!bulk.allowed}
+                    className="text-destructive hover:text-destructive"
+                  >
+                    <Trash2Icon /> Revoke matching…
+                  </Button>
+                </span>
+              </Tooltip>
+            )}
+          </>
         }
       />
       <Card className="overflow-hidden">
