@@ -1,4 +1,4 @@
-// pnpm --filter @sessions/bench operate [--sessions N] [--json FILE]
+// pnpm --filter @sessions/bench operate [--sessions N] [--callers C] [--json FILE]
 // The operator's figures (issue 12), on SQLite over real HTTP against the production build:
 // 1. sessions.validate p99 while the cleanup job runs in the API process (the data set's 10% of
 //    sessions that ended long ago are due: 100k of 1M), next to its p99 with no job, same load;
@@ -24,7 +24,7 @@ const arg = (name: string) => {
 };
 const SESSIONS = Number(arg("--sessions") ?? 1_000_000);
 const JSON_OUT = arg("--json");
-const CALLERS = 8;
+const CALLERS = Number(arg("--callers") ?? 8);
 const ADMIN = { email: "bench-admin@example.com", password: "bench-admin-password" };
 const log = (line: string) => console.log(line);
 

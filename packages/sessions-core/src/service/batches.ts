@@ -39,6 +39,11 @@ export async function inBatches(
   step: (batch: Batch) => Promise<number>,
   /** Stops the job between batches (a shutting-down process); what was done is audited. */
   signal?: AbortSignal,
+  /**
+   * Housekeeping nobody waits for: after each batch, rest this many times as long as it took, so
+   * requests get the database (and, on SQLite, the event loop) to themselves most of the time.
+   */
+  pace = 0,
 ): Promise<number> {
   let total = 0;
   const targetMs = store.dialect === "sqlite" ? BATCH_TARGET_MS : BATCH_TARGET_MS_ASYNC;
@@ -63,6 +68,7 @@ export async function inBatches(
     total += changed;
     if (batch.done) return total;
     const tookMs = Math.max(0.05, performance.now() - started);
+    if (pace > 0) await new Promise<void>((resolve) => setTimeout(resolve, tookMs * pace));
     // Halfway to the size that would have taken the target: steady, and quick to shrink.
     const ideal = (batch.limit * targetMs) / tookMs;
     batch.limit = Math.round(Math.min(BATCH_MAX, Math.max(BATCH_MIN, (batch.limit + ideal) / 2)));
