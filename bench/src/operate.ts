@@ -133,8 +133,18 @@ try {
         performance.now() > end
     )(performance.now() + 2_000),
   );
+  const noJob = await validateUntil(
+    calm.url,
+    key,
+    run.liveTokens,
+    (
+      (end) => () =>
+        performance.now() > end
+    )(performance.now() + 15_000),
+  );
   const idleRss = rssMiB(calm.pid);
-  // 2. Export every session while nothing else runs: rows/s and RSS growth over idle.
+  // 2. Export every session while nothing else runs (after the no-job figure: its garbage must not
+  // land in that window): rows/s and RSS growth over idle.
   let peak = idleRss;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(calm.pid))), 50);
   const t0 = performance.now();
@@ -154,15 +164,7 @@ try {
   log(
     `export: ${exported.toLocaleString("en-US")} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB in ${exportSeconds.toFixed(1)} s = ${Math.round(exported / exportSeconds).toLocaleString("en-US")} rows/s; API RSS ${idleRss.toFixed(0)} MiB idle, peak ${peak.toFixed(0)} MiB (+${(peak - idleRss).toFixed(0)} MiB, target ≤ 50)`,
   );
-  const noJob = await validateUntil(
-    calm.url,
-    key,
-    run.liveTokens,
-    (
-      (end) => () =>
-        performance.now() > end
-    )(performance.now() + 15_000),
-  );
+
   await calm.stop();
 
   // 3. The cleanup job's run (cleanUp, what PRUNE_INTERVAL runs), started as "Clean up now" once the
