@@ -3,32 +3,21 @@
 // neutralised; viewers and read-scoped keys may export, others not; a bad filter is a JSON 400
 // before any byte; each export is an audit event with who, the filter and the row count.
 import { parse } from "csv-parse/sync";
-import { createStoreHarness, type StoreHarness, type StoreKind } from "@sessions/core/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { StoreKind } from "@sessions/core/testing";
+import { describe, expect, it } from "vitest";
 import { SESSION_COLUMNS } from "../src/export.js";
 import { EXPORT_PAGE } from "../src/rest/export.js";
-import { startTestServer, type TestServer } from "../src/testing/index.js";
+import { useFreshServers } from "./fresh-servers.js";
 
 /** Every record of a CSV text, header included, each a list of cells. */
 const csvRows = (text: string): string[][] => parse(text, { columns: false });
 
 for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
   describe(`exports (${kind})`, () => {
-    let harness: StoreHarness;
-    let server: TestServer | null = null;
-    beforeAll(async () => {
-      harness = await createStoreHarness(kind);
-    });
-    afterEach(async () => {
-      await server?.close();
-      server = null;
-    });
-    afterAll(async () => {
-      await harness?.dispose();
-    });
+    const servers = useFreshServers(kind);
 
     async function start() {
-      server = await startTestServer({ store: await harness.fresh() });
+      const server = await servers.start();
       const { service } = server.app;
       const reader = await service.createApiKey({ name: "reader", scopes: ["sessions:read", "audit:read"] });
       const issuer = await service.createApiKey({ name: "issuer", scopes: ["sessions:issue"] });

@@ -2,10 +2,11 @@
 // counters say after real calls, and that the output passes `promtool check metrics` (Debian's
 // prometheus package; .ci/run installs it, so in CI a missing promtool fails rather than skips).
 import { spawnSync } from "node:child_process";
-import { createStoreHarness, type StoreHarness, type StoreKind } from "@sessions/core/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { StoreKind } from "@sessions/core/testing";
+import { describe, expect, it } from "vitest";
 import { createAppMetrics, FIGURES_TTL_MS } from "../src/metrics.js";
-import { startTestServer, type TestServer } from "../src/testing/index.js";
+import type { TestServer } from "../src/testing/index.js";
+import { useFreshServers } from "./fresh-servers.js";
 import { rpc } from "./http-suite.js";
 
 /** Every sample of an exposition: `name{labels} value` → value, keyed by name and label text. */
@@ -24,23 +25,12 @@ const promtool = spawnSync("promtool", ["--version"]).status === 0;
 
 for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
   describe(`/metrics (${kind})`, () => {
-    let harness: StoreHarness;
-    let server: TestServer | null = null;
-    beforeAll(async () => {
-      harness = await createStoreHarness(kind);
-    });
-    afterEach(async () => {
-      await server?.close();
-      server = null;
-    });
-    afterAll(async () => {
-      await harness?.dispose();
-    });
+    const servers = useFreshServers(kind);
 
     async function start() {
-      server = await startTestServer({ store: await harness.fresh() });
+      const server = await servers.start();
       const key = async (...scopes: Parameters<TestServer["app"]["service"]["createApiKey"]>[0]["scopes"]) =>
-        (await server!.app.service.createApiKey({ name: scopes.join("+"), scopes })).key;
+        (await server.app.service.createApiKey({ name: scopes.join("+"), scopes })).key;
       return { s: server, key };
     }
 

@@ -6,7 +6,7 @@
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { createStoreHarness, type StoreHarness, type StoreKind } from "@sessions/core/testing";
 import createClient from "openapi-fetch";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { REST_ROUTES } from "../src/rest/routes.js";
 import {
@@ -24,6 +24,7 @@ import {
 } from "../src/rest/schemas.js";
 import { generateOpenApiTypes } from "../src/scripts/openapi-types.js";
 import { startTestServer, type TestServer } from "../src/testing/index.js";
+import { useFreshServers } from "./fresh-servers.js";
 import type { paths } from "./generated/rest-api.js";
 import { rpc } from "./http-suite.js";
 import { readFileSync } from "node:fs";
@@ -112,21 +113,10 @@ describe("the OpenAPI document", () => {
 
 for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
   describe(`REST /api/v1 (${kind})`, () => {
-    let harness: StoreHarness;
-    let server: TestServer | null = null;
-    beforeAll(async () => {
-      harness = await createStoreHarness(kind);
-    });
-    afterEach(async () => {
-      await server?.close();
-      server = null;
-    });
-    afterAll(async () => {
-      await harness?.dispose();
-    });
+    const servers = useFreshServers(kind);
 
     async function start() {
-      server = await startTestServer({ store: await harness.fresh() });
+      const server = await servers.start();
       const { service } = server.app;
       const service_ = await service.createApiKey({
         name: "svc",

@@ -9,8 +9,8 @@ import { SessionsError, type AuditEvent, type CallContext, type SessionInfo } fr
 import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { AUDIT_COLUMNS, exportLines, SESSION_COLUMNS, type Columns, type ExportFormat } from "../export.js";
-import type { Caller, Context } from "../trpc/context.js";
-import { refusalOf, type Access } from "../trpc/procedures.js";
+import type { Context } from "../trpc/context.js";
+import { callContextOf, refusalOf, type Access } from "../trpc/procedures.js";
 import { domainTrpcError } from "../trpc/errors.js";
 import { sendRestError } from "./errors.js";
 import { COMPILED_ROUTES, queryInput, REST_BASE, type CompiledRoute, type QueryParam } from "./handler.js";
@@ -124,16 +124,6 @@ export interface ExportHandlerOptions {
   now(): Date;
 }
 
-function callOf(ctx: Context, caller: Exclude<Caller, { type: "anonymous" }>): CallContext {
-  return {
-    actor:
-      caller.type === "user"
-        ? ({ type: "user", id: caller.user.id } as const)
-        : ({ type: "api_key", id: caller.key.id } as const),
-    ip: ctx.ip,
-    currentSessionId: caller.type === "user" ? caller.sessionId : null,
-  };
-}
 
 export function createExportHandler(options: ExportHandlerOptions) {
   return async function serveExport(
@@ -164,7 +154,7 @@ export function createExportHandler(options: ExportHandlerOptions) {
       const refusal = refusalOf(ctx.caller, kind.access);
       if (refusal) throw refusal;
       if (ctx.caller.type === "anonymous") throw new TRPCError({ code: "UNAUTHORIZED" });
-      call = callOf(ctx, ctx.caller);
+      call = callContextOf(ctx, ctx.caller);
       const params = new URLSearchParams(search);
       format = parseFormat(params.get("format"));
       params.delete("format");

@@ -32,8 +32,11 @@ function actorOf(caller: Exclude<Caller, { type: "anonymous" }>): Actor {
     : { type: "api_key", id: caller.key.id };
 }
 
-/** What the service needs about the caller: who acts (audit), from where, and which session is theirs. */
-function callContextOf(ctx: Context, caller: Exclude<Caller, { type: "anonymous" }>): CallContext {
+/**
+ * What the service needs about the caller: who acts (audit), from where, and which session is theirs.
+ * Exported for the calls served outside a procedure (the REST exports).
+ */
+export function callContextOf(ctx: Context, caller: Exclude<Caller, { type: "anonymous" }>): CallContext {
   return {
     actor: actorOf(caller),
     ip: ctx.ip,
