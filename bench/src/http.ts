@@ -147,35 +147,14 @@ export async function runHttp(options: {
   const { plan, tokens } = options;
   if (tokens.length === 0) throw new Error("no live tokens for the HTTP part");
   if (!options.apiEntry) buildApi();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    process.execPath,
-    [...(options.apiNodeArgs ?? []), options.apiEntry ?? "dist/main.js"],
-    {
-      cwd: API_DIR,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        HOST: "127.0.0.1",
-        PORT: String(port),
-        DATABASE_URL: `file:${options.databaseFile}`,
-        LOG_LEVEL: "info",
-        ADMIN_EMAIL: "bench-admin@example.com",
-        ADMIN_PASSWORD: "bench-admin-password",
-        CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
-        ...options.apiEnv,
-      },
-      // Request log lines go where a supervisor would take them; only errors are kept.
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-20_000);
+  const api = await startBenchApi({
+    databaseFile: options.databaseFile,
+    env: { LOG_LEVEL: "info", ...options.apiEnv },
+    nodeArgs: options.apiNodeArgs,
+    entry: options.apiEntry,
   });
+  const { url, child } = api;
   try {
-    await waitForHealth(url, child, () => stderr);
     options.log(`API started (pid ${child.pid}) on ${url} over ${options.databaseFile}`);
     const loads = options.loads ?? ["client", "autocannon"];
     const key = (load: LoadKind, c: number) => `${load} ${c}`;
@@ -312,11 +291,65 @@ export async function runHttp(options: {
       rssAfterMiB: memory?.rssMiB ?? NaN,
     };
   } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-    }
+    await api.stop();
   }
+}
+
+/** The first admin every bench API process starts with (ADMIN_EMAIL / ADMIN_PASSWORD). */
+export const BENCH_ADMIN = { email: "bench-admin@example.com", password: "bench-admin-password" };
+
+export interface BenchApi {
+  url: string;
+  child: ChildProcess;
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the API as production runs it (the build in apps/api/dist unless `entry` names another
+ * file) over a SQLite file, on a free port, and waits until it is healthy.
+ */
+export async function startBenchApi(options: {
+  databaseFile: string;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+  entry?: string;
+}): Promise<BenchApi> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? "dist/main.js"], {
+    cwd: API_DIR,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      DATABASE_URL: `file:${options.databaseFile}`,
+      LOG_LEVEL: "warn",
+      ADMIN_EMAIL: BENCH_ADMIN.email,
+      ADMIN_PASSWORD: BENCH_ADMIN.password,
+      CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
+      ...options.env,
+    },
+    // Request log lines go where a supervisor would take them; only errors are kept.
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-20_000);
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  };
+  try {
+    await waitForHealth(url, child, () => stderr);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, child, stop };
 }

@@ -3,15 +3,13 @@
 // 1. sessions.validate p99 while the cleanup job runs in the API process (the data set's 10% of
 //    sessions that ended long ago are due: 100k of 1M), next to its p99 with no job, same load;
 // 2. GET /api/v1/sessions/export of every session: rows/s, and the API's RSS growth over idle.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createSessionsService } from "@sessions/core";
-import { freePort } from "@sessions/api/testing";
 import { createSessionsClient } from "@sessions/client";
-import { API_DIR, buildApi, waitForHealth } from "./http.js";
+import { BENCH_ADMIN, buildApi, startBenchApi } from "./http.js";
 import { createKeepAliveFetch } from "./keep-alive-fetch.js";
 import { QUICK_PLAN, summarize } from "./measure.js";
 import { runDialect } from "./suite.js";
@@ -25,43 +23,11 @@ const arg = (name: string) => {
 const SESSIONS = Number(arg("--sessions") ?? 1_000_000);
 const JSON_OUT = arg("--json");
 const CALLERS = Number(arg("--callers") ?? 8);
-const ADMIN = { email: "bench-admin@example.com", password: "bench-admin-password" };
 const log = (line: string) => console.log(line);
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
-
-async function startApi(databaseFile: string, env: Record<string, string>) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["dist/main.js"], {
-    cwd: API_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: `file:${databaseFile}`,
-      LOG_LEVEL: "warn",
-      CONSOLE_DIR: join(tmpdir(), "sessions-bench-no-console"),
-      ...env,
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-20_000)));
-  await waitForHealth(url, child, () => stderr);
-  return {
-    url,
-    pid: child.pid!,
-    stop: async () => {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
 }
 
 /** validate calls from CALLERS keep-alive clients until `until()` is true; every latency in ms. */
@@ -119,10 +85,11 @@ try {
   buildApi();
 
   // 1. No job: the floor this run's machine gives, for as long as the job will take below.
-  const calm = await startApi(file, {
-    PRUNE_INTERVAL: "off",
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
+  const calm = await startBenchApi({
+    databaseFile: file,
+    env: {
+      PRUNE_INTERVAL: "off",
+    },
   });
   await validateUntil(
     calm.url,
@@ -142,11 +109,11 @@ try {
         performance.now() > end
     )(performance.now() + 15_000),
   );
-  const idleRss = rssMiB(calm.pid);
+  const idleRss = rssMiB(calm.child.pid!);
   // 2. Export every session while nothing else runs (after the no-job figure: its garbage must not
   // land in that window): rows/s and RSS growth over idle.
   let peak = idleRss;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(calm.pid))), 50);
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(calm.child.pid!))), 50);
   const t0 = performance.now();
   const res = await fetch(`${calm.url}/api/v1/sessions/export?format=csv&status=all`, {
     headers: { authorization: `Bearer ${key}` },
@@ -169,10 +136,11 @@ try {
 
   // 3. The cleanup job's run (cleanUp, what PRUNE_INTERVAL runs), started as "Clean up now" once the
   // API is warm, measured from its start until it answers.
-  const busy = await startApi(file, {
-    PRUNE_INTERVAL: "off",
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
+  const busy = await startBenchApi({
+    databaseFile: file,
+    env: {
+      PRUNE_INTERVAL: "off",
+    },
   });
   await validateUntil(
     busy.url,
@@ -186,7 +154,7 @@ try {
   const login = await fetch(`${busy.url}/trpc/auth.login`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: busy.url },
-    body: JSON.stringify({ json: ADMIN }),
+    body: JSON.stringify({ json: BENCH_ADMIN }),
   });
   const cookie = login.headers.getSetCookie()[0]?.split(";")[0];
   if (!login.ok || !cookie) throw new Error(`admin sign-in failed: ${login.status} ${await login.text()}`);

@@ -31,7 +31,6 @@ const PAGE = `<!doctype html>
 const INIT = `Scalar.createApiReference("#app", {
   url: ${JSON.stringify(OPENAPI_PATH)},
   withDefaultFonts: false,
-  hideClientButton: false,
   authentication: { preferredSecurityScheme: "bearer" },
 });
 `;

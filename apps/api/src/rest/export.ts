@@ -124,7 +124,6 @@ export interface ExportHandlerOptions {
   now(): Date;
 }
 
-
 export function createExportHandler(options: ExportHandlerOptions) {
   return async function serveExport(
     req: IncomingMessage,
@@ -201,7 +200,6 @@ export function createExportHandler(options: ExportHandlerOptions) {
         let text = "";
         for (const row of page.items) {
           if (within && !within(input, row)) {
-            page = { items: [], nextCursor: null };
             await write(text);
             break walk;
           }

@@ -22,22 +22,27 @@ export function procedureOf(operationId: string): ProcedureDef {
   return procedure;
 }
 
+/**
+ * zod's JSON Schema as a reader wants it (toJSONSchema's override hook, for inputs and for the
+ * document's components alike): dates (coerced from ISO strings) as date-time strings, and none
+ * of zod's noise (its ISO-8601 regex next to format, safe-integer bounds no value comes near).
+ */
+export const tidySchema: NonNullable<z.core.ToJSONSchemaParams["override"]> = ({ zodSchema, jsonSchema }) => {
+  if (zodSchema._zod.def.type === "date") {
+    jsonSchema.type = "string";
+    jsonSchema.format = "date-time";
+  }
+  if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
+  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+};
+
 export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const json = z.toJSONSchema(schema, {
     io,
     target: "draft-2020-12",
     unrepresentable: "any",
-    override: ({ zodSchema, jsonSchema }) => {
-      if (zodSchema._zod.def.type === "date") {
-        jsonSchema.type = "string";
-        jsonSchema.format = "date-time";
-      }
-      // zod spells out its ISO-8601 check as a long regex; format says the same to a reader.
-      if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
-      // No input is anywhere near 2^53: zod's safe-integer bounds only add noise.
-      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
-      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
-    },
+    override: tidySchema,
   }) as JsonSchema;
   delete json.$schema;
   return json;

@@ -3,7 +3,7 @@
 // one operationId per procedure path. Built once per process; nothing in it varies per request.
 import { z } from "zod";
 import { REST_BASE, COMPILED_ROUTES, type CompiledRoute } from "./handler.js";
-import type { JsonSchema } from "./input-schema.js";
+import { tidySchema, type JsonSchema } from "./input-schema.js";
 import { EXPORTS } from "./export.js";
 import { components, errorJson } from "./schemas.js";
 
@@ -26,11 +26,7 @@ function componentSchemas(): Record<string, JsonSchema> {
     io: "output",
     target: "draft-2020-12",
     uri: (id) => `#/components/schemas/${id}`,
-    override: ({ jsonSchema }) => {
-      if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
-      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
-      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
-    },
+    override: tidySchema,
   }) as { schemas: Record<string, JsonSchema> };
   for (const schema of Object.values(schemas)) {
     delete schema.$schema;
