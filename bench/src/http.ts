@@ -301,6 +301,8 @@ export const BENCH_ADMIN = { email: "bench-admin@example.com", password: "bench-
 export interface BenchApi {
   url: string;
   child: ChildProcess;
+  /** The last 20 kB the process wrote to stderr. */
+  stderr(): string;
   /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
   stop(): Promise<void>;
 }
@@ -351,5 +353,5 @@ export async function startBenchApi(options: {
     await stop();
     throw error;
   }
-  return { url, child, stop };
+  return { url, child, stderr: () => stderr, stop };
 }

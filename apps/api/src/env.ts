@@ -115,6 +115,17 @@ const envSchema = z
      */
     DATABASE_TIMEOUT: duration("5s").prefault("5s"),
     /**
+     * SQLite: worker threads that run the long reads an admin can make (filtered lists and counts,
+     * the audit log, exports), so they never hold the event loop validations run on. 0 runs them
+     * on the main connection.
+     */
+    SQLITE_READ_WORKERS: z.coerce
+      .number({ error: "must be a whole number from 0 to 8" })
+      .int("must be a whole number from 0 to 8")
+      .min(0, "must be a whole number from 0 to 8")
+      .max(8, "must be a whole number from 0 to 8")
+      .default(2),
+    /**
      * The server's public origin, e.g. https://sessions.example.com. The CSRF check's own origin;
      * when https, cookies are Secure with `__Host-` and HSTS is sent whatever the proxy headers say.
      */

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: env.LOG_LEVEL });
-  const store = await openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT });
+  const store = await openStore(env.DATABASE_URL, {
+    timeoutMs: env.DATABASE_TIMEOUT,
+    readWorkers: env.SQLITE_READ_WORKERS,
+  });
   const app = await createApp({ env, store, logger });
   await ensureFirstAdmin(app.service, env, logger);
   if (dev && !(await hasDemoData(store))) {

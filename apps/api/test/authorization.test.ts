@@ -75,6 +75,10 @@ const MATRIX: Record<ProcedurePath, Row> = {
     call: async (api, f) => api.sessions.get({ id: (await someSession(f)).session.id }),
   },
   "sessions.count": { allow: readers("sessions:read"), call: (api) => api.sessions.count() },
+  "sessions.countMatching": {
+    allow: readers("sessions:read"),
+    call: (api) => api.sessions.countMatching({ filter: { email: "example" } }),
+  },
   "sessions.stats": { allow: readers("sessions:read"), call: (api) => api.sessions.stats() },
   "sessions.revoke": {
     allow: admins("sessions:revoke"),

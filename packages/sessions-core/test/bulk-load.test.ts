@@ -45,6 +45,23 @@ for (const kind of ["sqlite-memory", "sqlite-file", "postgres"] as const) {
       await expect(t.service.createUser({ email: "bulk1-0@example.org" })).rejects.toThrow();
     });
 
+    it("leaves the planner statistics of the loaded tables (ANALYZE), not rules of thumb", async () => {
+      if (!canInspect) return;
+      await t.store.insertSessionsBulk(twoBatches());
+      const stats =
+        kind === "postgres"
+          ? "select distinct tablename as name from pg_stats where tablename in ('users', 'sessions') order by 1"
+          : "select distinct tbl as name from sqlite_stat1 where tbl in ('users', 'sessions') order by 1";
+      expect((await t.harness.query(stats)).map((r) => r.name)).toEqual(["sessions", "users"]);
+      if (kind === "sqlite-file") {
+        // Rows per browser as loaded: 24 sessions, 3 browsers (Firefox, Chrome, none).
+        const [browser] = await t.harness.query(
+          "select stat from sqlite_stat1 where idx = 'sessions_browser_idx'",
+        );
+        expect(String(browser!.stat).split(" ").slice(0, 2)).toEqual(["24", "8"]);
+      }
+    });
+
     it("rolls the whole load back when a later batch repeats an email", async () => {
       const before = canInspect ? await indexes() : [];
       const [first, second] = twoBatches();

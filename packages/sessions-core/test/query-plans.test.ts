@@ -56,6 +56,7 @@ const FILTERS: Record<string, SessionFilter> = {
   ip: { ip: "10.0.0.7" },
   browser: { browser: "Firefox" },
   os: { os: "iOS" },
+  browserOs: { browser: "Chrome", os: "Windows" },
   kind: { kind: "console" },
 };
 
@@ -128,6 +129,7 @@ for (const kind of ["sqlite-file", "postgres"] as const) {
         const { status: _status, ...countable } = f;
         await expectIndexed(() => service.countActiveSessions(countable));
         await expectIndexed(() => service.countSessions(f));
+        await expectIndexed(() => service.countMatching(f));
         // A revoked-only filter has nothing left to revoke: the dry run answers without a query.
         if (f.status !== "revoked")
           await expectIndexed(() => service.revokeSessions({ filter: f, dryRun: true }));

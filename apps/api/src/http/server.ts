@@ -35,7 +35,7 @@ import { createStaticHandler } from "./static.js";
 export interface CreateAppOptions extends Omit<AppServicesOptions, "store"> {
   /** During shutdown, how long a keep-alive socket must sit idle before it is closed (shutdown.ts). */
   drainIdleMs?: number;
-  /** Defaults to openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT }). The app closes it on close(). */
+  /** Defaults to openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT, readWorkers: env.SQLITE_READ_WORKERS }). The app closes it on close(). */
   store?: SessionsStore;
 }
 
@@ -50,7 +50,12 @@ export interface App extends AppServices {
 
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const { env } = options;
-  const store = options.store ?? (await openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT }));
+  const store =
+    options.store ??
+    (await openStore(env.DATABASE_URL, {
+      timeoutMs: env.DATABASE_TIMEOUT,
+      readWorkers: env.SQLITE_READ_WORKERS,
+    }));
   const services = createAppServices({ ...options, store });
   const { logger, events } = services;
   // Changes made by other API instances on the same database reach this one's live subscribers.

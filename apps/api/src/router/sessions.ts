@@ -55,6 +55,14 @@ export const sessionsRouter = {
       input?.filter ? ctx.service.countSessions(input.filter) : ctx.service.countActiveSessions(),
     ),
 
+  /**
+   * The console's "N matching": exact up to LIMITS.matchingCount, "10,000+" past it (exact: false),
+   * so typing in the search box costs bounded work on any table size. sessions.count is exact.
+   */
+  countMatching: read
+    .input(z.object({ filter: sessionFilterSchema.optional() }).optional())
+    .query(({ ctx, input }) => ctx.service.countMatching(input?.filter)),
+
   stats: read.query(({ ctx }) => ctx.service.getSessionStats()),
 
   /** The raw token is in this response only. */

@@ -207,6 +207,13 @@ export interface ListUsersInput {
 export type SetUserStatusResult =
   { ok: true; user: User; revokedSessions: number } | { ok: false; error: "not_found" };
 
+/** "N matching": exact, or a lower bound (exact false) when counting would take long. */
+export interface MatchingCount {
+  /** The number of matches, or LIMITS.matchingCount when there are more ("10,000+"). */
+  count: number;
+  exact: boolean;
+}
+
 export interface RevokeManyResult {
   /**
    * How many sessions the filter matches. A dry run counts them; a revocation reports how many it

@@ -110,6 +110,9 @@ export function maintenance({ store, config, now, emit, auditEvent }: ServiceCon
         const paced = { pace: CLEANUP_PACE, ...options };
         const sessions = await prune(ctx, paced);
         const auditEvents = options.signal?.aborted ? 0 : await pruneAudit(ctx, paced);
+        // Under the same lock: the planner's statistics after the tables changed (a no-op unless
+        // one grew or shrank 10× since they were made).
+        if (!options.signal?.aborted) await store.refreshStatistics();
         return { sessions, auditEvents };
       } finally {
         await lock.release();

@@ -14,10 +14,12 @@ import {
   sessionFilterSchema,
 } from "../domain/inputs.js";
 import { localDate, localDays, statusScope, toSessionInfo } from "../domain/rules.js";
+import { LIMITS } from "../vocab.js";
 import { inBatches } from "./batches.js";
 import type {
   CallContext,
   ListSessionsInput,
+  MatchingCount,
   Page,
   RevokeManyResult,
   RevokeResult,
@@ -188,6 +190,19 @@ export function sessions({ store, config, now, emit, auditEvent, revocation, met
     async countSessions(filter: SessionFilter = {}): Promise<number> {
       const parsed = parseInput(sessionFilterSchema, filter, "filter");
       return store.countSessions(parsed, statusScope(now(), config));
+    },
+
+    /**
+     * "N matching" with bounded work: exact where the count is cheap (the maintained figures serve
+     * it, or fewer than LIMITS.matchingCount sessions match), else "at least LIMITS.matchingCount".
+     * Counting stops one past the cap, so "10,000+" is only said of 10,001 or more.
+     */
+    async countMatching(filter: SessionFilter = {}): Promise<MatchingCount> {
+      const parsed = parseInput(sessionFilterSchema, filter, "filter");
+      const cap = LIMITS.matchingCount;
+      const counted = await store.countSessions(parsed, statusScope(now(), config), cap + 1);
+      // More than cap + 1 comes only from the maintained figures, which count exactly.
+      return counted === cap + 1 ? { count: cap, exact: false } : { count: counted, exact: true };
     },
 
     async getSessionStats(): Promise<SessionStats> {

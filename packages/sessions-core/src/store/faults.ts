@@ -112,6 +112,7 @@ const METHOD_KINDS: Record<
   listApiKeys: "read",
   revokeApiKey: "write",
   touchApiKey: "write",
+  refreshStatistics: "bulk",
   ping: "read",
 };
 

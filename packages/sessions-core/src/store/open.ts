@@ -52,6 +52,8 @@ export interface OpenStoreOptions {
    * migration (the ops CLI, except `migrate`). Default true: apply what is pending (the API).
    */
   migrate?: boolean;
+  /** SQLite: worker threads for the long reads (sqlite/read-pool.ts); 0 runs them inline. Default 2. */
+  readWorkers?: number;
 }
 
 export async function openStore(
@@ -59,8 +61,8 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<SessionsStore> {
   const target = parseDatabaseUrl(databaseUrl);
-  const { timeoutMs, migrate } = options;
+  const { timeoutMs, migrate, readWorkers } = options;
   if (target.dialect === "postgres") return openPostgresStore(target.url, { timeoutMs, migrate });
   if (target.filename !== ":memory:") mkdirSync(dirname(target.filename), { recursive: true });
-  return openSqliteStore(target.filename, { busyTimeoutMs: timeoutMs, migrate });
+  return openSqliteStore(target.filename, { busyTimeoutMs: timeoutMs, migrate, readWorkers });
 }

@@ -302,7 +302,12 @@ export interface SessionsStore {
   touchSession(id: string, at: Date, staleBefore: Date): Promise<void>;
   getSession(id: string): Promise<SessionWithUser | null>;
   listSessions(query: SessionQuery): Promise<SessionWithUser[]>;
-  countSessions(filter: SessionQueryFilter, scope: StatusScope): Promise<number>;
+  /**
+   * How many sessions match. With a limit, counting that walks rows stops there (bounded work for
+   * "N matching" over a million rows): an answer equal to the limit means that many or more. A
+   * count the maintained figures answer is exact whatever its size.
+   */
+  countSessions(filter: SessionQueryFilter, scope: StatusScope, limit?: number): Promise<number>;
   /**
    * Revokes the selected sessions that are not revoked yet and, when any were, writes the audit
    * event with count = the number revoked, in one transaction. Returns that number. With a batch,
@@ -394,6 +399,12 @@ export interface SessionsStore {
   revokeApiKey(id: string, at: Date, audit: AuditRecord): Promise<number>;
   touchApiKey(id: string, at: Date, staleBefore: Date): Promise<void>;
 
+  /**
+   * Keeps the query planner's statistics current after the tables grew or shrank a lot (SQLite:
+   * PRAGMA optimize, which analyzes only tables changed 10× since their last statistics;
+   * Postgres: nothing, autovacuum analyzes). Housekeeping: the cleanup job calls it.
+   */
+  refreshStatistics(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   /** Faults the store has seen (store/faults.ts): whether it can write, for /readyz. */

@@ -250,7 +250,11 @@ export function BulkRevokeDialog({
         <div className="flex items-center justify-between border-b bg-subtle px-3 py-2.5">
           <span className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Dry run</span>
           {previewing ? (
-            <Skeleton className="h-5 w-24" />
+            // An exact count: over a million sessions it can take seconds (off the API's event
+            // loop); closing the dialog abandons it.
+            <span className="text-sm text-muted-foreground" data-testid="dry-run-counting">
+              Counting…
+            </span>
           ) : (
             <span className="text-sm font-semibold tabular" data-testid="dry-run-count">
               {matched === undefined ? "—" : `${formatNumber(matched)} matching`}

@@ -42,6 +42,7 @@ import { cn } from "@/lib/utils";
 import { useViewer, type ViewerInfo } from "@/lib/viewer";
 import { bulkAvailability, revokeAvailability } from "./confirm-rules";
 import { FiltersBar, type FiltersPatch } from "./filters-bar";
+import { MatchingCount } from "./matching-count";
 import { BulkRevokeDialog, RevokeSessionDialog } from "./revoke-dialogs";
 import {
   clearFilters,
@@ -153,29 +154,6 @@ function UserCell({ session }: { session: SessionInfo }) {
   );
 }
 
-/** How many sessions the current filters match, across every page. */
-function MatchingCount({ count, stale }: { count: number | undefined; stale: boolean }) {
-  return (
-    <span
-      className={cn(
-        "inline-flex h-9 items-center gap-1 text-[13px] whitespace-nowrap text-muted-foreground transition-opacity",
-        stale && "opacity-60",
-      )}
-    >
-      {count === undefined ? (
-        <Skeleton className="h-4 w-16" />
-      ) : (
-        <>
-          <span className="font-medium text-foreground tabular" data-testid="matching-count">
-            {formatNumber(count)}
-          </span>
-          matching
-        </>
-      )}
-    </span>
-  );
-}
-
 const COLUMN_CLASS: Partial<Record<string, string>> = {
   session: "hidden lg:table-cell",
   lastSeenAt: "hidden lg:table-cell",
@@ -246,8 +224,9 @@ export function SessionsPage() {
   );
   const count = useQuery(trpc.sessions.count.queryOptions(undefined, { refetchInterval }));
   // "N matching": the same filter as the list, any status; live like the list (events or polling).
+  // Bounded work on any table size: exact, or "10,000+" (sessions.countMatching).
   const matching = useQuery(
-    trpc.sessions.count.queryOptions(
+    trpc.sessions.countMatching.queryOptions(
       { filter: toSessionFilter(search) },
       { placeholderData: keepPreviousData, refetchInterval },
     ),
@@ -472,7 +451,7 @@ export function SessionsPage() {
           hasPrevious={pages.hasPrevious}
           hasNext={pages.hasNext}
           shown={items.length}
-          total={matching.isPlaceholderData ? undefined : matching.data}
+          total={matching.isPlaceholderData || !matching.data?.exact ? undefined : matching.data.count}
           pageSize={search.size}
           pageSizes={PAGE_SIZES}
           onPageSize={(size) => apply({ size: String(size) })}

@@ -17,6 +17,12 @@ export const postgresMigrationsFolder = migrationsFolderOf("postgres");
 const MIGRATION_LOCK_ID = 4_242_001;
 
 const DEFAULT_TIMEOUT_MS = 5_000;
+/**
+ * Connections of the long reads' own pool (an admin's filtered list or count, an export's pages):
+ * however many admins search at once, they hold at most these, and validations never queue behind
+ * them for one of the main pool's.
+ */
+export const READ_CONNECTIONS = 2;
 
 export interface PostgresOptions {
   /** Connection pool size per process. */
@@ -38,23 +44,33 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (options.migrate === false) await refuseIfBehind(url);
   else await migrateUnderLock(url);
-  const client = postgres(url, {
-    max: options.max ?? 10,
-    onnotice: () => {},
-    // Whole seconds only in postgres.js; at least one.
-    connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
-    connection: { statement_timeout: Math.max(30_000, timeoutMs * 6) },
-  });
+  const connect = (max: number) =>
+    postgres(url, {
+      max,
+      onnotice: () => {},
+      // Whole seconds only in postgres.js; at least one.
+      connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+      connection: { statement_timeout: Math.max(30_000, timeoutMs * 6) },
+    });
+  const client = connect(options.max ?? 10);
+  const readClient = connect(READ_CONNECTIONS);
+  const end = (timeout: number) =>
+    Promise.all([client.end({ timeout }), readClient.end({ timeout })]).then(() => undefined);
   try {
     await client`select 1`;
+    const logger = options.logger ?? false;
     return createPostgresStore(
-      drizzle(client, { schema, logger: options.logger ?? false }),
-      () => client.end({ timeout: 5 }),
+      drizzle(client, { schema, logger }),
+      () => end(5),
       createPostgresJsChangeFeed(client),
-      { deadlineMs: timeoutMs, tryJobLock: advisoryJobLocks(client) },
+      {
+        deadlineMs: timeoutMs,
+        tryJobLock: advisoryJobLocks(client),
+        reads: drizzle(readClient, { schema, logger }),
+      },
     );
   } catch (error) {
-    await client.end({ timeout: 1 });
+    await end(1);
     throw error;
   }
 }

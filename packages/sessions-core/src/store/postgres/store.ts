@@ -11,6 +11,7 @@ import {
   eq,
   getTableColumns,
   getTableName,
+  gt,
   inArray,
   lt,
   or,
@@ -250,18 +251,23 @@ function hooksOn(on: PgDb): DialectHooks {
         .for("share");
       return key;
     },
-    async maintainedActiveCount(scope) {
+    async maintainedActiveCount(scope, narrowing) {
       // One statement, so one snapshot: a change between two reads cannot be counted twice or missed.
       const day = c.dayOf(scope.now);
       const idled = q.idledConsoleCondition(sessions, scope);
-      const idledCount = idled ? sql`(select count(*) from ${sessions} where ${idled})` : sql`0`;
+      const narrowSessions = q.narrowingCondition(sessions, narrowing);
+      const idledCount = idled
+        ? sql`(select count(*) from ${sessions} where ${and(idled, narrowSessions)})`
+        : sql`0`;
       const [row] = await on
         .select({
           n: sql<number>`(select coalesce(sum(${sessionLiveCounts.liveSessions}), 0) from ${sessionLiveCounts}
-            where ${sessionLiveCounts.expiresDay} > ${day}) + count(*) - ${idledCount}`.mapWith(Number),
+            where ${and(gt(sessionLiveCounts.expiresDay, day), q.narrowingCondition(sessionLiveCounts, narrowing))}) + count(*) - ${idledCount}`.mapWith(
+            Number,
+          ),
         })
         .from(sessions)
-        .where(q.activeTodayCondition(sessions, scope.now));
+        .where(and(q.activeTodayCondition(sessions, scope.now), narrowSessions));
       return row?.n ?? 0;
     },
   };
@@ -275,6 +281,8 @@ export function createPostgresStore(
     deadlineMs?: number | null;
     /** How a job is held across instances (openPostgresStore: advisory locks on the server). */
     tryJobLock?: (name: string) => Promise<JobLock | null>;
+    /** The long reads' own small pool (open.ts' READ_CONNECTIONS); default: the main one. */
+    reads?: PgDb;
   } = {},
 ): SessionsStore {
   const tryJobLock = options.tryJobLock ?? inProcessJobLocks();
@@ -298,6 +306,9 @@ export function createPostgresStore(
     changeFeed,
     run: {
       direct: (operation) => run(db, operation),
+      // Postgres waits on the network, never on the event loop; on a pool of their own, long reads
+      // cannot take every connection while validations wait for one.
+      read: (operation) => run(options.reads ?? db, operation),
       write: (operation) => db.transaction((tx) => run(tx, operation)),
       snapshot: (operation) =>
         db.transaction((tx) => run(tx, operation), {
@@ -334,6 +345,12 @@ export function createPostgresStore(
           if (rebuild.length > 0) await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
           for (const statement of rebuild) await tx.execute(sql.raw(statement));
         });
+        // A bulk load changes the tables' sizes by orders of magnitude at once, and the planner
+        // must know before the next query, not whenever autovacuum gets to them: over 150k freshly
+        // loaded sessions, an email count planned for one row (a nested loop re-reading an index
+        // per user) took 6.2 s. ANALYZE samples a fixed number of rows, so it costs well under a
+        // second at any size.
+        await db.execute(sql`analyze ${users}, ${sessions}`);
       },
       findSessionByTokenHash: (tokenHash) => first(byTokenHash.execute({ tokenHash })),
       async touchSession(id, at, staleBefore) {
@@ -346,6 +363,8 @@ export function createPostgresStore(
       getUserByEmail: (email) => first(userByEmail.execute({ email })),
       getSession: (id) => first(sessionById.execute({ id })),
       findApiKeyByHash: (keyHash) => first(apiKeyByHash.execute({ keyHash })),
+      // Autovacuum analyzes tables as they change; the bulk load analyzes at once (above).
+      refreshStatistics: async () => {},
       async ping() {
         await db.execute(sql`select 1`);
       },

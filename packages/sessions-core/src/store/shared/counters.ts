@@ -96,13 +96,30 @@ export function countersServe(scope: StatusScope): boolean {
   return scope.idleCutoff === null;
 }
 
-/** countSessions can use the counters when the filter is "active" and nothing else. */
-export function isPlainActiveFilter(filter: SessionQueryFilter): boolean {
-  return Object.entries(filter).every(([key, value]) =>
-    key === "status"
-      ? value === undefined || value === "active"
-      : value === undefined || value === null || value === "",
-  );
+/** What an active count from the maintained figures may be narrowed to: their keys. */
+export interface Narrowing {
+  browser?: string;
+  os?: string;
+}
+
+/**
+ * countSessions can use the counters when the filter is "active" and at most a browser and an OS
+ * (the live counts' own keys: "Chrome on Windows" costs what the plain count costs, not a walk of
+ * every Chrome session), or null when it asks more. Not for "Unknown": the counts file sessions
+ * without a browser under that name, while the filter compares the column as stored.
+ */
+export function maintainedNarrowing(filter: SessionQueryFilter): Narrowing | null {
+  const narrowing: Narrowing = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === "status") {
+      if (value !== undefined && value !== "active") return null;
+    } else if ((key === "browser" || key === "os") && typeof value === "string" && value !== UNKNOWN) {
+      narrowing[key] = value;
+    } else if (value !== undefined && value !== null && value !== "") {
+      return null;
+    }
+  }
+  return narrowing;
 }
 
 /** Slot range and day boundaries (as slots) for createdPerDay, or null if a day start is off a slot boundary. */

@@ -336,26 +336,37 @@ export function* countSessions(
   x: Context,
   filter: SessionQueryFilter,
   scope: StatusScope,
+  /** Stop counting there (the answer is then at most this): bounded work for "N matching". */
+  limit?: number,
 ): Operation<number> {
   const { on, t, h } = x;
-  if (c.countersServe(scope) && c.isPlainActiveFilter(filter)) {
-    return yield* call(() => h.maintainedActiveCount(scope));
-  }
+  const narrowing = c.countersServe(scope) ? c.maintainedNarrowing(filter) : null;
+  if (narrowing) return yield* call(() => h.maintainedActiveCount(scope, narrowing));
   const few = yield* call(() => h.usersMatching(filter.email, false));
   if (few?.length === 0) return 0;
   const condition = and(
     few ? inArray(t.sessions.userId, few) : undefined,
     q.sessionFilterCondition(t.sessions, t.users, filter, scope),
   );
-  if (!q.filterNeedsUsers(filter)) return yield* countWhere(x, condition);
-  const row = yield* get(
-    on
-      .select({ n: count() })
-      .from(t.sessions)
-      .innerJoin(t.users, eq(t.sessions.userId, t.users.id))
-      .where(condition),
-  );
-  return row?.n ?? 0;
+  const needsUsers = q.filterNeedsUsers(filter);
+  if (limit === undefined) {
+    if (!needsUsers) return yield* countWhere(x, condition);
+    const row = yield* get(
+      on
+        .select({ n: count() })
+        .from(t.sessions)
+        .innerJoin(t.users, eq(t.sessions.userId, t.users.id))
+        .where(condition),
+    );
+    return row?.n ?? 0;
+  }
+  // count(*) over the first `limit` matches: the scan stops at the limit, whatever the table's size.
+  const matches = on.select({ one: sql`1`.as("one") }).from(t.sessions);
+  const limited = (needsUsers ? matches.innerJoin(t.users, eq(t.sessions.userId, t.users.id)) : matches)
+    .where(condition)
+    .limit(limit)
+    .as("matches");
+  return (yield* get(on.select({ n: count() }).from(limited)))?.n ?? 0;
 }
 
 /**
@@ -559,25 +570,28 @@ function* auditPruned(
 export function* maintainedCounts(
   x: Context,
   scope: StatusScope,
+  narrowing: c.Narrowing = {},
 ): Operation<{ active: number; live: number }> {
   const { on, t } = x;
   const { now } = scope;
   const day = c.dayOf(now);
   const idled = q.idledConsoleCondition(t.sessions, scope);
+  const live = t.sessionLiveCounts;
   const [totals, today, idledConsole] = yield* parallel([
     get(
       on
         .select({
           future:
-            sql<number>`coalesce(sum(case when ${t.sessionLiveCounts.expiresDay} > ${day} then ${t.sessionLiveCounts.liveSessions} else 0 end), 0)`.mapWith(
+            sql<number>`coalesce(sum(case when ${live.expiresDay} > ${day} then ${live.liveSessions} else 0 end), 0)`.mapWith(
               Number,
             ),
-          live: sql<number>`coalesce(sum(${t.sessionLiveCounts.liveSessions}), 0)`.mapWith(Number),
+          live: sql<number>`coalesce(sum(${live.liveSessions}), 0)`.mapWith(Number),
         })
-        .from(t.sessionLiveCounts),
+        .from(live)
+        .where(q.narrowingCondition(live, narrowing)),
     ),
-    countWhere(x, q.activeTodayCondition(t.sessions, now)),
-    idled ? countWhere(x, idled) : call(() => 0),
+    countWhere(x, and(q.activeTodayCondition(t.sessions, now), q.narrowingCondition(t.sessions, narrowing))),
+    idled ? countWhere(x, and(idled, q.narrowingCondition(t.sessions, narrowing))) : call(() => 0),
   ]);
   return { active: (totals?.future ?? 0) + today - idledConsole, live: totals?.live ?? 0 };
 }

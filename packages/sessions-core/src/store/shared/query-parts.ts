@@ -27,7 +27,7 @@ import type {
   SessionQueryFilter,
   StatusScope,
 } from "../store.js";
-import { DAY_MS, dayOf } from "./counters.js";
+import { DAY_MS, dayOf, type Narrowing } from "./counters.js";
 
 /**
  * An email search matching at most this many users lists their sessions through the user index;
@@ -99,6 +99,17 @@ export function idledConsoleCondition(s: SessionColumns, scope: StatusScope): SQ
     lte(s.lastSeenAt, scope.consoleIdleCutoff),
     gt(s.expiresAt, scope.now),
   )!;
+}
+
+/** A count narrowed to a browser and an OS (counters.ts' Narrowing), on the sessions or their live counts. */
+export function narrowingCondition(
+  columns: { browser: Column; os: Column },
+  narrowing: Narrowing,
+): SQL | undefined {
+  return and(
+    narrowing.browser !== undefined ? eq(columns.browser, narrowing.browser) : undefined,
+    narrowing.os !== undefined ? eq(columns.os, narrowing.os) : undefined,
+  );
 }
 
 /** Live sessions still active at `now` whose expiry falls on today's (UTC) expiry bucket. */

@@ -14,6 +14,12 @@ export interface Runner {
   write<T>(operation: (x: Context) => Operation<T>): Promise<T>;
   /** In one read transaction, so several reads see one snapshot. */
   snapshot<T>(operation: (x: Context) => Operation<T>): Promise<T>;
+  /**
+   * A read that may take long (an admin's filtered list or count, a page of an export): like
+   * direct, but where the dialect's calls hold the event loop (SQLite) on connections of its own
+   * off the main thread (sqlite/read-pool.ts), so no validation waits for it.
+   */
+  read<T>(operation: (x: Context) => Operation<T>): Promise<T>;
 }
 
 export type OwnMethods = Pick<
@@ -26,6 +32,7 @@ export type OwnMethods = Pick<
   | "getSession"
   | "findApiKeyByHash"
   | "ping"
+  | "refreshStatistics"
   | "tryJobLock"
   | "close"
 >;
@@ -72,7 +79,7 @@ function storeOf({
         throw error;
       }
     },
-    listUsers: (query) => run.direct((x) => ops.listUsers(x, query)),
+    listUsers: (query) => run.read((x) => ops.listUsers(x, query)),
     countActiveSessionsByUser: (userIds, scope) =>
       run.direct((x) => ops.countActiveSessionsByUser(x, userIds, scope)),
     setUserStatus: (userId, status, at, revocation, audit, guard) =>
@@ -81,8 +88,8 @@ function storeOf({
       run.write((x) => ops.setUserRole(x, userId, role, at, audit, guard)),
 
     insertSession: (session, audit) => run.write((x) => ops.insertSession(x, session, audit)),
-    listSessions: (query) => run.direct((x) => ops.listSessions(x, query)),
-    countSessions: (filter, scope) => run.direct((x) => ops.countSessions(x, filter, scope)),
+    listSessions: (query) => run.read((x) => ops.listSessions(x, query)),
+    countSessions: (filter, scope, limit) => run.read((x) => ops.countSessions(x, filter, scope, limit)),
     revokeSessions: (selector, revocation, audit, batch) =>
       run.write((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
     // One snapshot for every figure, so they agree with each other.
@@ -103,7 +110,7 @@ function storeOf({
     pruneSignInAttempts: (before, limit) => run.direct((x) => ops.pruneSignInAttempts(x, before, limit)),
 
     insertAuditEvent: (audit) => run.direct((x) => ops.insertAuditEvent(x, audit)),
-    listAudit: (query) => run.direct((x) => ops.listAudit(x, query)),
+    listAudit: (query) => run.read((x) => ops.listAudit(x, query)),
 
     insertApiKey: (key, audit) => run.write((x) => ops.insertApiKey(x, key, audit)),
     getApiKeyById: (id) => run.direct((x) => ops.getApiKeyById(x, id)),

@@ -11,6 +11,7 @@ import { changeFeedContract } from "./change-feed.js";
 import { cleanupContract } from "./cleanup.js";
 import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
+import { countsContract } from "./counts.js";
 import { useContractContext } from "./context.js";
 import { idsContract } from "./ids.js";
 import { kindsContract } from "./kinds.js";
@@ -35,6 +36,7 @@ export const CONTRACT_MODULES = [
   revokeContract,
   validateContract,
   listsContract,
+  countsContract,
   paginationContract,
   statsContract,
   usersContract,
