@@ -55,6 +55,11 @@ export interface StoreHarness {
    * Not for ":memory:" stores.
    */
   query(statement: string): Promise<Record<string, unknown>[]>;
+  /**
+   * A statement that changes the latest fresh store's database behind the store's back (the query
+   * plan test gives SQLite the planner statistics of a 1M-session database). Not for ":memory:".
+   */
+  exec(statement: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -98,6 +103,15 @@ function createSqliteHarness(
       const db = new Database(latest, { readonly: true });
       try {
         return db.prepare<[], Record<string, unknown>>(statement).all();
+      } finally {
+        db.close();
+      }
+    },
+    async exec(statement) {
+      if (!latest) throw new Error("exec needs a file-backed store (sqlite-file)");
+      const db = new Database(latest);
+      try {
+        db.exec(statement);
       } finally {
         db.close();
       }
@@ -158,6 +172,9 @@ async function createPostgresHarness(options: StoreHarnessOptions): Promise<Stor
     async query(statement) {
       return [...(await direct.unsafe(statement))];
     },
+    async exec(statement) {
+      await direct.unsafe(statement);
+    },
     async openSecond() {
       const second = await openPostgresStore(url.toString(), { max: 2 });
       seconds.push(second);
@@ -197,6 +214,9 @@ async function createPgliteHarness(options: StoreHarnessOptions): Promise<StoreH
     },
     async query(statement) {
       return (await client.query<Record<string, unknown>>(statement)).rows;
+    },
+    async exec(statement) {
+      await client.exec(statement);
     },
     async openSecond() {
       return store;
