@@ -13,13 +13,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createSessionsService, type SessionFilter } from "@sessions/core";
+import type { SessionFilter } from "@sessions/core";
 import { createSessionsClient } from "@sessions/client";
 import { buildApi, startBenchApi } from "./http.js";
 import { createKeepAliveFetch } from "./keep-alive-fetch.js";
-import { QUICK_PLAN, median, summarize } from "./measure.js";
-import { runDialect } from "./suite.js";
-import { openSqliteTarget } from "./targets.js";
+import { median, summarize } from "./measure.js";
+import { seedSqliteFile } from "./seed-file.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -72,23 +71,13 @@ async function prepare(dir: string): Promise<Prepared> {
     }
   }
   rmSync(file, { force: true });
-  const target = await openSqliteTarget({ file });
-  const run = await runDialect(target, {
+  const { key, tokens } = await seedSqliteFile({
+    file,
     sessions: SESSIONS,
-    plan: QUICK_PLAN,
-    poolSize: 2_000,
-    log,
-    progress: () => {},
-    skipOperations: true,
-  });
-  const service = createSessionsService({ store: target.store });
-  const { key } = await service.createApiKey({
-    name: "bench",
     scopes: ["sessions:issue", "sessions:read", "sessions:revoke"],
+    log,
   });
-  await target.store.close();
-  await target.close();
-  const prepared = { file, key, tokens: run.liveTokens };
+  const prepared = { file, key, tokens };
   writeFileSync(meta, JSON.stringify({ ...prepared, sessions: SESSIONS }));
   return prepared;
 }

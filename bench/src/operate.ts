@@ -7,13 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createSessionsService } from "@sessions/core";
 import { createSessionsClient } from "@sessions/client";
 import { BENCH_ADMIN, buildApi, startBenchApi } from "./http.js";
 import { createKeepAliveFetch } from "./keep-alive-fetch.js";
-import { QUICK_PLAN, summarize } from "./measure.js";
-import { runDialect } from "./suite.js";
-import { openSqliteTarget } from "./targets.js";
+import { summarize } from "./measure.js";
+import { seedSqliteFile } from "./seed-file.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -64,24 +62,17 @@ const dir = mkdtempSync(join(tmpdir(), "sessions-operate-"));
 const file = join(dir, "bench.sqlite");
 try {
   log(`operate bench: ${SESSIONS.toLocaleString("en-US")} sessions on SQLite (${file})`);
-  const target = await openSqliteTarget({ file });
-  const run = await runDialect(target, {
+  let due = 0;
+  const { key, tokens: liveTokens } = await seedSqliteFile({
+    file,
     sessions: SESSIONS,
-    plan: QUICK_PLAN,
-    poolSize: 2_000,
-    log,
-    progress: () => {},
-    skipOperations: true,
-  });
-  const service = createSessionsService({ store: target.store });
-  const { key } = await service.createApiKey({
-    name: "bench",
     scopes: ["sessions:issue", "sessions:read", "audit:read"],
+    log,
+    async beforeClose(service) {
+      due = (await service.cleanupPreview()).sessions;
+    },
   });
-  const due = (await service.cleanupPreview()).sessions;
   log(`seeded; ${due.toLocaleString("en-US")} sessions due for cleanup`);
-  await target.store.close();
-  await target.close();
   buildApi();
 
   // 1. No job: the floor this run's machine gives, for as long as the job will take below.
@@ -94,7 +85,7 @@ try {
   await validateUntil(
     calm.url,
     key,
-    run.liveTokens,
+    liveTokens,
     (
       (end) => () =>
         performance.now() > end
@@ -103,7 +94,7 @@ try {
   const noJob = await validateUntil(
     calm.url,
     key,
-    run.liveTokens,
+    liveTokens,
     (
       (end) => () =>
         performance.now() > end
@@ -145,7 +136,7 @@ try {
   await validateUntil(
     busy.url,
     key,
-    run.liveTokens,
+    liveTokens,
     (
       (end) => () =>
         performance.now() > end
@@ -171,7 +162,7 @@ try {
       pruned = body.result?.data.json.sessions ?? null;
     })
     .finally(() => (done = true));
-  const duringJob = await validateUntil(busy.url, key, run.liveTokens, () => done);
+  const duringJob = await validateUntil(busy.url, key, liveTokens, () => done);
   const jobSeconds = (performance.now() - jobStarted) / 1000;
   await job;
   await busy.stop();

@@ -2,7 +2,7 @@
 // read holds the API's one event loop for as long as SQLite takes: at 1M sessions an admin's
 // "N matching" for an email substring took 2.9 s, and every sessions.validate sent meanwhile waited
 // for it (issue 16). The reads an admin can make long (filtered lists and counts, the audit log,
-// the users list, the cleanup preview, exports' pages) run here instead, on a few worker threads
+// the users list, exports' pages) run here instead, on a few worker threads
 // with read-only connections of their own: WAL lets them read a consistent snapshot while the main
 // connection keeps writing, and the main thread only waits for a message.
 //
