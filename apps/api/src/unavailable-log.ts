@@ -1,5 +1,5 @@
 // Database faults in the log. During an outage every call is answered 503, so one warn line per
-// second at most says so, with the reason (unreachable, timeout, busy, storage_full), how many
+// second at most says so, with the reason (unreachable, timeout, busy, storage_full, read_only), how many
 // calls were refused since the last line, and the driver's error without its SQL or parameters
 // (logger.ts). One line per second is enough to date an outage; a line per call would bury it.
 import { UnavailableError } from "@sessions/core";

@@ -29,6 +29,7 @@ describe("faultReason", () => {
     ["53300", "busy"],
     ["40001", "busy"],
     ["53100", "storage_full"],
+    ["25006", "read_only"],
     ["SQLITE_FULL", "storage_full"],
     ["SQLITE_BUSY", "busy"],
     ["SQLITE_BUSY_SNAPSHOT", "busy"],
@@ -125,6 +126,44 @@ describe.runIf(serverUrl)("Postgres faults (real server)", () => {
       expect((await service.getUser(user.id))?.email).toBe("locked@example.com");
     } finally {
       await locker.end();
+      await store.close();
+    }
+  });
+
+  it("a database that takes only reads refuses writes as read_only (not a bug), says so to ping, and heals", async () => {
+    const { store, service } = await open(2_000);
+    const user = await service.createUser({ email: "readonly@example.com" });
+    // What a standby behind a stale address looks like to a client: every new transaction is
+    // read-only. The store's connections are replaced so they start with the setting.
+    const reconnect = async (expected: "read_only" | "ok") => {
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const outcome = await store.ping().then(
+          () => "ok",
+          (e: unknown) => (e instanceof UnavailableError ? e.reason : `bug:${String(e)}`),
+        );
+        if (outcome === expected) return;
+        expect(outcome === "unreachable" || outcome === "read_only" || outcome === "ok").toBe(true);
+        if (Date.now() > deadline) throw new Error(`ping still answers ${outcome}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await admin.unsafe(`alter database ${database} set default_transaction_read_only = on`);
+      await reconnect("read_only");
+      const refused = await service.createUser({ email: "second@example.com" }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(UnavailableError);
+      expect((refused as UnavailableError).reason).toBe("read_only");
+      // Reads go on working, and nothing was written.
+      expect((await service.getUser(user.id))?.email).toBe("readonly@example.com");
+      expect(await service.findUserByEmail("second@example.com")).toBeNull();
+
+      await admin.unsafe(`alter database ${database} reset default_transaction_read_only`);
+      await reconnect("ok");
+      expect((await service.createUser({ email: "second@example.com" })).email).toBe("second@example.com");
+    } finally {
+      await admin.unsafe(`alter database ${database} reset default_transaction_read_only`);
       await store.close();
     }
   });

@@ -1,11 +1,11 @@
 // Probes for orchestrators. /healthz: the process is up (liveness, never touches the database).
 // /readyz: this instance can serve now — not shutting down, the database answers in time, and it
 // can write (no write has failed for want of space since the last that succeeded; SQLite: its
-// disk has room) — so a load balancer stops sending it traffic before a restart, while the
+// disk has room; Postgres: the server is a primary and not set read-only) — so a load balancer stops sending it traffic before a restart, while the
 // database is away, or while its disk is full.
 import { statfs } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
-import type { SessionsStore } from "@sessions/core";
+import { UnavailableError, type SessionsStore } from "@sessions/core";
 import type { Logger } from "../logger.js";
 import { sendJson } from "./send-json.js";
 
@@ -62,6 +62,10 @@ export function createHealthChecks(options: {
         logger.warn("database did not answer the readiness probe in time");
         return sendJson(res, 503, { status: "database unreachable" });
       } catch (error) {
+        if (error instanceof UnavailableError && error.reason === "read_only") {
+          logger.warn("database takes only reads (a standby, or set read-only)");
+          return sendJson(res, 503, { status: "database read-only" });
+        }
         logger.warn({ err: error }, "database unreachable");
         return sendJson(res, 503, { status: "database unreachable" });
       } finally {

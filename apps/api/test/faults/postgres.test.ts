@@ -5,6 +5,7 @@
 // (the API key's hash was among them), and calls work again once the server is back, without a
 // restart. Needs root and the server binaries (as .ci/run has); elsewhere it skips with a notice.
 import { hashToken, openStore, type SessionsStore } from "@sessions/core";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.js";
 import { startTestServer, type TestServer } from "../../src/testing/index.js";
@@ -112,6 +113,56 @@ describe.runIf(!missing)("Postgres stopped or frozen under load (real server, re
       200,
     );
     expect((await readyz()).status).toBe(200);
+  });
+
+  it("read-only (a standby behind a stale address): writes 503, reads work, readyz 503 until it is a primary again", async () => {
+    const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
+    const readyzBody = async () => {
+      const res = await fetch(`${server.url}/readyz`);
+      return `${res.status} ${((await res.json()) as { status: string }).status}`;
+    };
+    const currentDb = async () => {
+      const rows = await admin<{ db: string }[]>`select current_database() as db`;
+      return rows[0]?.db ?? "";
+    };
+    /** New connections pick the setting up: cut the API's, then wait for /readyz to say `expected`. */
+    const switchTo = async (readOnly: boolean, expected: string) => {
+      await admin.unsafe(
+        `alter database "${await currentDb()}" ${readOnly ? "set default_transaction_read_only = on" : "reset default_transaction_read_only"}`,
+      );
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+      const deadline = Date.now() + 10_000;
+      let last = "";
+      while (Date.now() < deadline && last !== expected) {
+        last = await readyzBody();
+        if (last !== expected) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(last).toBe(expected);
+    };
+    try {
+      const user = await server.app.service.createUser({ email: "standby@example.com" });
+      await switchTo(true, "503 database read-only");
+      const create = await rpc(server.url, "sessions.create", {
+        input: { userId: user.id },
+        headers: auth(),
+      });
+      expect(create.status).toBe(503);
+      expect(create.body.error?.data?.code).toBe("SERVICE_UNAVAILABLE");
+      expect(create.body.error?.message).toMatch(/only reads/);
+      expect(Number(create.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      // Validation needs no write (its last-seen touch is best-effort).
+      expect((await rpc(server.url, "sessions.validate", { input: { token }, headers: auth() })).status).toBe(
+        200,
+      );
+      expect(await server.app.service.countActiveSessions({ userId: user.id })).toBe(0);
+
+      await switchTo(false, "200 ready");
+      const again = await rpc(server.url, "sessions.create", { input: { userId: user.id }, headers: auth() });
+      expect(again.status).toBe(200);
+    } finally {
+      await admin.unsafe(`alter database "${await currentDb()}" reset default_transaction_read_only`);
+      await admin.end();
+    }
   });
 
   it("stopped: 503 with Retry-After in time, readyz 503; healed once it is back", async () => {

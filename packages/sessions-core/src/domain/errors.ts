@@ -57,7 +57,7 @@ export class ReauthRequiredError extends ForbiddenError {
 }
 
 /** Why the database cannot serve right now (store/faults.ts decides it from the driver's error). */
-export type UnavailableReason = "unreachable" | "timeout" | "busy" | "storage_full";
+export type UnavailableReason = "unreachable" | "timeout" | "busy" | "storage_full" | "read_only";
 
 const UNAVAILABLE: Record<UnavailableReason, { message: string; retryAfterSeconds: number }> = {
   unreachable: {
@@ -69,6 +69,12 @@ const UNAVAILABLE: Record<UnavailableReason, { message: string; retryAfterSecond
   storage_full: {
     message: "The database has no space left for writes; reads still work. Try again later.",
     retryAfterSeconds: 30,
+  },
+  // A Postgres standby reached through a stale address after a failover, or a database set
+  // read-only for maintenance: reads work, writes wait for the primary to be reachable again.
+  read_only: {
+    message: "The database takes only reads right now; reads still work. Try again shortly.",
+    retryAfterSeconds: 5,
   },
 };
 

@@ -35,8 +35,10 @@ function reasonOfCode(code: string): UnavailableReason | null {
     return "unreachable";
   // Postgres SQLSTATEs: 53100 disk full; 53xxx out of resources (too many connections, memory);
   // 57014 statement timeout or cancel; 57P01-03 shutting down, crashed, starting up; 08xxx the
-  // connection failed; 40001/40P01 serialization failure and deadlock (a retry succeeds).
+  // connection failed; 40001/40P01 serialization failure and deadlock (a retry succeeds); 25006 a
+  // write in a read-only transaction (a standby, or default_transaction_read_only).
   if (code === "53100") return "storage_full";
+  if (code === "25006") return "read_only";
   if (code.startsWith("53")) return "busy";
   if (code === "57014") return "timeout";
   if (/^57P0[1-3]$/.test(code) || code.startsWith("08")) return "unreachable";

@@ -26,6 +26,7 @@ import {
   type DialectHooks,
   type RevokedRow,
 } from "../shared/context.js";
+import { UnavailableError } from "../../domain/errors.js";
 import * as c from "../shared/counters.js";
 import { lookupQueries } from "../shared/operations.js";
 import * as q from "../shared/query-parts.js";
@@ -366,7 +367,16 @@ export function createPostgresStore(
       // Autovacuum analyzes tables as they change; the bulk load analyzes at once (above).
       refreshStatistics: async () => {},
       async ping() {
-        await db.execute(sql`select 1`);
+        // Reachable is not enough for /readyz: after a failover the old address can lead to a
+        // standby (or the database was set read-only), where every read works and every write
+        // fails. Both facts are session state the server knows: no write needed to find out.
+        // PgDb is driver-agnostic, so execute's result is unknown; postgres-js answers a row array.
+        const rows: unknown = await db.execute(
+          sql`select pg_is_in_recovery() or current_setting('transaction_read_only') = 'on' as read_only`,
+        );
+        const readOnly =
+          Array.isArray(rows) && (rows[0] as { read_only?: unknown } | undefined)?.read_only === true;
+        if (readOnly) throw new UnavailableError("read_only");
       },
       tryJobLock,
       close,
