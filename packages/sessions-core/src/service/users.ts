@@ -36,6 +36,14 @@ import type { OperatorGuard, UserChangeRefusal, UserRecord } from "../store/stor
 import { inBatches } from "./batches.js";
 import { actorOf, toUser, type RevokeOptions, type ServiceContext } from "./context.js";
 
+/**
+ * How many of a user's sessions the disabling transaction revokes itself; a user with more gets
+ * the rest revoked in batches after it (setUserStatus). Every user with a normal number of
+ * sessions is disabled and signed out everywhere in one transaction; one with 100k sessions held
+ * SQLite (and so the event loop) for seconds.
+ */
+export const DISABLE_REVOKE_LIMIT = 200;
+
 /** What a refusal of the store's guard means to the caller. */
 function refused(refusal: UserChangeRefusal["error"]): { ok: false; error: "not_found" } {
   switch (refusal) {
@@ -218,11 +226,12 @@ export function users({
       const byKey = actorOf(opts).type === "api_key";
       const stale = lacksRecentSignIn(opts);
       const guard: OperatorGuard = { refuseOperator: byKey || stale, keepAnAdmin: true };
+      const how = status === "disabled" ? revocation(opts, reason ?? "user disabled") : null;
       const result = await store.setUserStatus(
         userId,
         status,
         now(),
-        status === "disabled" ? revocation(opts, reason ?? "user disabled") : null,
+        how,
         auditEvent(
           opts,
           status === "disabled" ? "user.disabled" : "user.enabled",
@@ -230,6 +239,7 @@ export function users({
           { reason },
         ),
         guard,
+        DISABLE_REVOKE_LIMIT,
       );
       if (!result.ok) {
         if (result.error === "is_operator" && !byKey) {
@@ -237,7 +247,26 @@ export function users({
         }
         return refused(result.error);
       }
-      const { revokedSessions } = result;
+      let { revokedSessions } = result;
+      if (result.moreSessions && how) {
+        // A user with more sessions than one transaction should hold (a shared or automated
+        // account): the status is already disabled, which every validation checks, so none of the
+        // rest can be used meanwhile; they are revoked in batches that yield (service/batches.ts),
+        // audited once as user.sessions_revoked with their count, after user.disabled's own.
+        const rest = auditEvent(
+          opts,
+          "user.sessions_revoked",
+          { type: "user", id: userId },
+          {
+            reason: how.reason,
+            data: { after: "user.disabled" },
+          },
+        );
+        const selector = { kind: "user", userId, exceptSessionId: null } as const;
+        revokedSessions += await inBatches(store, rest, (batch) =>
+          store.revokeSessions(selector, how, rest, batch),
+        );
+      }
       if (revokedSessions > 0) metrics.sessionsEnded("user_disabled", revokedSessions);
       emit({ type: "user.status_changed", userId, status, revokedSessions });
       return { ok: true, user: toUser(result.user), revokedSessions };

@@ -260,8 +260,9 @@ export interface SessionsStore {
   /** Active-session counts for a page of users, in one query. Users without sessions are absent. */
   countActiveSessionsByUser(userIds: string[], scope: StatusScope): Promise<Map<string, number>>;
   /**
-   * Sets a user's status and, when revocation is given, revokes all of the user's live sessions,
-   * in one transaction with the audit event (whose count is set to the number revoked). The guard
+   * Sets a user's status and, when revocation is given, revokes the user's live sessions — all of
+   * them, or at most `revokeLimit` (the rest then in batches by the caller: `moreSessions`) — in
+   * one transaction with the audit event (whose count is set to the number revoked). The guard
    * is checked first in that transaction (Postgres: the target and the active admins locked).
    */
   setUserStatus(
@@ -271,7 +272,10 @@ export interface SessionsStore {
     revocation: Revocation | null,
     audit: AuditRecord,
     guard?: OperatorGuard,
-  ): Promise<{ ok: true; user: UserRecord; revokedSessions: number } | UserChangeRefusal>;
+    revokeLimit?: number,
+  ): Promise<
+    { ok: true; user: UserRecord; revokedSessions: number; moreSessions: boolean } | UserChangeRefusal
+  >;
   /** Sets a user's role with its audit event (data.from = the role before), guarded as setUserStatus. */
   setUserRole(
     userId: string,

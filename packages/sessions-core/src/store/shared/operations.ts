@@ -181,7 +181,10 @@ export function* setUserStatus(
   revocation: Revocation | null,
   audit: AuditRecord,
   guard: OperatorGuard = NO_GUARD,
-): Operation<{ ok: true; user: UserRecord; revokedSessions: number } | UserChangeRefusal> {
+  revokeLimit?: number,
+): Operation<
+  { ok: true; user: UserRecord; revokedSessions: number; moreSessions: boolean } | UserChangeRefusal
+> {
   const { on, t, h } = x;
   const { refusal } = yield* refusalOf(x, userId, { status }, guard);
   if (refusal && refusal.error !== "not_found") return refusal;
@@ -190,13 +193,19 @@ export function* setUserStatus(
   );
   if (!user) return { ok: false, error: "not_found" };
   let revokedSessions = 0;
+  let moreSessions = false;
   if (revocation) {
-    const revoked = yield* revokeWhere(x, { kind: "user", userId }, revocation, undefined);
+    const batch =
+      revokeLimit === undefined
+        ? undefined
+        : { limit: revokeLimit, countBefore: 0, after: null, done: false };
+    const revoked = yield* revokeWhere(x, { kind: "user", userId }, revocation, batch);
     yield* call(() => h.countRevoked(revoked, []));
     revokedSessions = revoked.length;
+    moreSessions = batch !== undefined && !batch.done;
   }
   yield* run(on.insert(t.auditEvents).values({ ...audit, count: revokedSessions }));
-  return { ok: true, user, revokedSessions };
+  return { ok: true, user, revokedSessions, moreSessions };
 }
 
 export function* setUserRole(

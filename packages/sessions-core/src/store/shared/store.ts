@@ -82,8 +82,8 @@ function storeOf({
     listUsers: (query) => run.read((x) => ops.listUsers(x, query)),
     countActiveSessionsByUser: (userIds, scope) =>
       run.direct((x) => ops.countActiveSessionsByUser(x, userIds, scope)),
-    setUserStatus: (userId, status, at, revocation, audit, guard) =>
-      run.write((x) => ops.setUserStatus(x, userId, status, at, revocation, audit, guard)),
+    setUserStatus: (userId, status, at, revocation, audit, guard, revokeLimit) =>
+      run.write((x) => ops.setUserStatus(x, userId, status, at, revocation, audit, guard, revokeLimit)),
     setUserRole: (userId, role, at, audit, guard) =>
       run.write((x) => ops.setUserRole(x, userId, role, at, audit, guard)),
 

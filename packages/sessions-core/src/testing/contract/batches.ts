@@ -4,6 +4,7 @@
 // for what it did and finished by running it again.
 import { describe, expect, it } from "vitest";
 import { BATCH_MAX, BATCH_MIN, BULK_BATCH } from "../../service/batches.js";
+import { DISABLE_REVOKE_LIMIT } from "../../service/users.js";
 import type { Batch, SessionsStore } from "../../store/store.js";
 import { bulkRecords } from "../bulk-records.js";
 import { DAY } from "../fake-clock.js";
@@ -90,6 +91,39 @@ export function batchesContract(t: ContractContext): void {
       expectBatched(batches.revokeSessions, LIVE);
       const events = (await allAudit(t.service)).filter((e) => e.action === "user.sessions_revoked");
       expect(events.map((e) => e.count)).toEqual([LIVE]);
+      expect(await t.service.countActiveSessions({ userId: owner.id })).toBe(0);
+    });
+
+    it("disabling a user with more sessions than its transaction takes revokes the rest in batches", async () => {
+      const now = t.clock.now();
+      const owner = await makeUser(t.service);
+      const groups = Math.ceil((DISABLE_REVOKE_LIMIT * 2) / 9);
+      const total = groups * 9;
+      await t.store.insertSessionsBulk(
+        Array.from({ length: groups }, (_, n) => ({
+          users: [],
+          sessions: bulkRecords(now, n).sessions.map((s) => ({ ...s, userId: owner.id })),
+        })),
+      );
+      const { store, batches } = counting();
+      const result = await t.withOptions({ store }).setUserStatus(owner.id, "disabled", { reason: "abuse" });
+      expect(result).toMatchObject({ ok: true, revokedSessions: total });
+      // The disabling transaction took DISABLE_REVOKE_LIMIT; the rest went in batches.
+      expectBatched(batches.revokeSessions, total - DISABLE_REVOKE_LIMIT);
+      const events = (await allAudit(t.service)).filter(
+        (e) =>
+          e.target === owner.id && (e.action === "user.disabled" || e.action === "user.sessions_revoked"),
+      );
+      expect(events.map((e) => [e.action, e.count, e.reason, e.data?.after ?? null]).sort()).toEqual(
+        [
+          ["user.disabled", DISABLE_REVOKE_LIMIT, "abuse", null],
+          ["user.sessions_revoked", total - DISABLE_REVOKE_LIMIT, "abuse", "user.disabled"],
+        ].sort(),
+      );
+      expect(await live()).toBe(0);
+      expect((await t.service.getSessionStats()).totalActive).toBe(0);
+      // Enabling again brings none of them back.
+      await t.service.setUserStatus(owner.id, "active");
       expect(await t.service.countActiveSessions({ userId: owner.id })).toBe(0);
     });
 
