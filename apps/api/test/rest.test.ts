@@ -12,6 +12,7 @@ import { REST_ROUTES } from "../src/rest/routes.js";
 import {
   auditPageJson,
   countJson,
+  matchingCountJson,
   createdSessionJson,
   errorJson,
   sessionJson,
@@ -66,6 +67,7 @@ describe("the OpenAPI document", () => {
         "audit.export",
         "audit.list",
         "sessions.count",
+        "sessions.countMatching",
         "sessions.create",
         "sessions.end",
         "sessions.export",
@@ -223,6 +225,10 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
       expect(conforms(countJson, count.data)).toEqual({ count: 1 });
       const all = await api.GET("/api/v1/sessions/count");
       expect(conforms(countJson, all.data)).toEqual({ count: 4 });
+      const matching = await api.GET("/api/v1/sessions/count-matching", {
+        params: { query: { email: "a@" } },
+      });
+      expect(conforms(matchingCountJson, matching.data)).toEqual({ count: 3, exact: true });
       const stats = await api.GET("/api/v1/sessions/stats");
       expect(conforms(statsJson, stats.data).totalActive).toBe(4);
 

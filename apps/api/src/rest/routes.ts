@@ -9,6 +9,7 @@ import {
   countJson,
   createdSessionJson,
   endedJson,
+  matchingCountJson,
   okJson,
   revokedCountJson,
   sessionJson,
@@ -101,6 +102,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
     flatten: { filter: "" },
     response: countJson,
     present: (count) => ({ count }),
+  },
+  {
+    operationId: "sessions.countMatching",
+    method: "GET",
+    path: "/sessions/count-matching",
+    tag: "sessions",
+    summary:
+      "How many sessions match a filter, with bounded work: exact up to 10,000 (or from the maintained figures), else 10,000 and exact: false",
+    access: "viewer / sessions:read",
+    flatten: { filter: "" },
+    response: matchingCountJson,
   },
   {
     operationId: "sessions.stats",

@@ -124,6 +124,12 @@ export const revokedCountJson = z
   .strictObject({ revoked: z.number().int() })
   .register(components, { id: "RevokedCount" });
 export const countJson = z.strictObject({ count: z.number().int() }).register(components, { id: "Count" });
+export const matchingCountJson = z
+  .strictObject({
+    count: z.number().int().describe("The matches, or the cap (10,000) when there are more"),
+    exact: z.boolean().describe('false: at least `count` match (show "10,000+")'),
+  })
+  .register(components, { id: "MatchingCount" });
 export const statusChangedJson = z
   .strictObject({ ok: z.literal(true), user: userJson, revokedSessions: z.number().int() })
   .register(components, { id: "StatusChanged" });

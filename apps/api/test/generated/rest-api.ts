@@ -124,6 +124,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/count-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many sessions match a filter, with bounded work: exact up to 10,000 (or from the maintained figures), else 10,000 and exact: false
+         * @description Who may call: viewer / sessions:read (console role / API key scope). tRPC: `sessions.countMatching`.
+         */
+        get: operations["sessions.countMatching"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/end": {
         parameters: {
             query?: never;
@@ -361,6 +381,12 @@ export interface components {
                 reauthRequired: boolean;
                 retryAfterSeconds: number | null;
             };
+        };
+        MatchingCount: {
+            /** @description The matches, or the cap (10,000) when there are more */
+            count: number;
+            /** @description false: at least `count` match (show "10,000+") */
+            exact: boolean;
         };
         Ok: {
             /** @constant */
@@ -917,6 +943,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Count"];
+                };
+            };
+            /** @description Bad input (BAD_REQUEST): `error.issues` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or unknown credentials (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, or the sign-in the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot answer now (SERVICE_UNAVAILABLE); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sessions.countMatching": {
+        parameters: {
+            query?: {
+                browser?: string;
+                createdFrom?: string;
+                createdTo?: string;
+                email?: string;
+                ip?: string;
+                kind?: "console" | "app";
+                os?: string;
+                status?: "active" | "expired" | "revoked" | "all";
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many sessions match a filter, with bounded work: exact up to 10,000 (or from the maintained figures), else 10,000 and exact: false */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingCount"];
                 };
             };
             /** @description Bad input (BAD_REQUEST): `error.issues` names each field */
