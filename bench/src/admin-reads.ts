@@ -8,8 +8,20 @@
 // from when it was due. Calls timed back to back would hide a stall: a caller blocked for 3 s sends
 // one slow call instead of the thousand the services behind it would have sent.
 //
+// Last, the same open-loop validations while an admin revokes ~10% of the sessions with one
+// revokeMany (issue 11: validate p99 during a 100k revocation), on a copy of the file so a kept
+// data set stays as seeded; --no-revoke skips it.
+//
 // --keep DIR seeds once into DIR and reuses it on later runs (the data set, its tokens and key).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -58,6 +70,8 @@ interface Prepared {
   file: string;
   key: string;
   tokens: string[];
+  /** When the data set was generated (its sessions were created over the 60 days before). */
+  seededAt?: number;
 }
 
 async function prepare(dir: string): Promise<Prepared> {
@@ -71,13 +85,14 @@ async function prepare(dir: string): Promise<Prepared> {
     }
   }
   rmSync(file, { force: true });
+  const seededAt = Date.now();
   const { key, tokens } = await seedSqliteFile({
     file,
     sessions: SESSIONS,
     scopes: ["sessions:issue", "sessions:read", "sessions:revoke"],
     log,
   });
-  const prepared = { file, key, tokens };
+  const prepared = { file, key, tokens, seededAt };
   writeFileSync(meta, JSON.stringify({ ...prepared, sessions: SESSIONS }));
   return prepared;
 }
@@ -132,6 +147,46 @@ async function validations(url: string, p: Prepared, until: () => boolean) {
     p99Ms: s.p99Us / 1000,
     maxMs: Math.max(...latencies),
   };
+}
+
+/**
+ * validate p99 while one revokeMany ends the oldest ~10% of the sessions (8 of the data set's 60
+ * days of creations, ~100k of 1M), next to the same API's p99 just before; on a copy of the file.
+ */
+async function revokeMany(p: Prepared, timeFor: (ms: number) => () => boolean) {
+  const copy = join(dir, "revoke.sqlite");
+  copyFileSync(p.file, copy);
+  const api = await startBenchApi({
+    databaseFile: copy,
+    entry: ENTRY,
+    env: {
+      PRUNE_INTERVAL: "off",
+      ...(READ_WORKERS === undefined ? {} : { SQLITE_READ_WORKERS: READ_WORKERS }),
+    },
+  });
+  try {
+    const admin = createSessionsClient({ url: api.url, apiKey: p.key, fetch: createKeepAliveFetch(2) });
+    const oldest = (p.seededAt ?? Date.now()) - 60 * DAY;
+    const filter: SessionFilter = { status: "active", createdTo: new Date(oldest + 8 * DAY) };
+    const { matched } = await admin.sessions.revokeMany.mutate({ filter, dryRun: true });
+    await validations(api.url, p, timeFor(2_000));
+    const before = await validations(api.url, p, timeFor(WINDOW_MS));
+    let done = false;
+    const started = performance.now();
+    const job = admin.sessions.revokeMany
+      .mutate({ filter, dryRun: false, reason: "bench" })
+      .finally(() => (done = true));
+    const during = await validations(api.url, p, () => done);
+    const { revoked } = await job;
+    const seconds = (performance.now() - started) / 1000;
+    log(
+      `revokeMany of ${revoked.toLocaleString("en-US")} (${matched.toLocaleString("en-US")} matched) in ${seconds.toFixed(1)} s: validate p99 ${during.p99Ms.toFixed(2)} ms, max ${during.maxMs.toFixed(0)} ms, ${during.failed} failed; just before ${before.p99Ms.toFixed(2)} ms (${(during.p99Ms / before.p99Ms).toFixed(2)}×; target < 10 ms)`,
+    );
+    return { filter, matched, revoked, seconds, before, during, ratio: during.p99Ms / before.p99Ms };
+  } finally {
+    await api.stop();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(copy + suffix, { force: true });
+  }
 }
 
 const dir = KEEP ?? mkdtempSync(join(tmpdir(), "sessions-admin-reads-"));
@@ -219,6 +274,9 @@ try {
         `${name}: ${JSON.stringify(matching)} matching; count ${row.countMs.toFixed(1)} ms, "N matching" ${row.matchingMs === null ? "n/a" : `${JSON.stringify(matchingAnswer)} in ${row.matchingMs.toFixed(1)} ms`}, dry run ${row.dryRunMs.toFixed(1)} ms; validate during counts p99 ${during.p99Ms.toFixed(2)} ms, max ${during.maxMs.toFixed(0)} ms, ${during.failed} failed (${row.ratio.toFixed(2)}× idle; ${adminCounts} counts)`,
       );
     }
+    stopping = true;
+    await api.stop();
+    const revoke = args.includes("--no-revoke") ? null : await revokeMany(p, timeFor);
     if (JSON_OUT) {
       const readWorkers = READ_WORKERS ?? "default";
       const build = ENTRY ?? "this checkout";
@@ -229,6 +287,7 @@ try {
         readWorkers,
         idle,
         filters: rows,
+        revokeMany: revoke,
       };
       writeFileSync(JSON_OUT, `${JSON.stringify(result, null, 2)}\n`);
     }

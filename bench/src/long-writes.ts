@@ -6,7 +6,7 @@
 // length over the same tokens: idle (the floor), during one revocation of ~10% of the sessions in a
 // single transaction (the store's one-shot call: how revokeMany ran before), and during the same
 // size of revocation through the service's revokeMany (batches that yield between them).
-import { performance } from "node:perf_hooks";
+import { performance, PerformanceObserver } from "node:perf_hooks";
 import type { SessionsService, SessionsStore } from "@sessions/core";
 import { summarize, type Sample } from "./measure.js";
 
@@ -21,8 +21,15 @@ async function arrivals(
   token: () => string,
   startJob: (() => Promise<unknown>) | null,
   idleMs = 0,
-): Promise<{ sample: Sample; jobMs: number }> {
+): Promise<{ sample: Sample; jobMs: number; gcPausesMs: number[] }> {
   const latencies: number[] = [];
+  // Garbage-collection pauses hold the event loop too: reported beside the latencies, so a stall
+  // can be told from one of the job's batches.
+  const gcPausesMs: number[] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPausesMs.push(entry.duration);
+  });
+  gc.observe({ entryTypes: ["gc"] });
   let done = false;
   const started = performance.now();
   let jobMs = 0;
@@ -49,13 +56,14 @@ async function arrivals(
     }
   }
   await finished;
-  return { sample: summarize(latencies, performance.now() - started), jobMs };
+  gc.disconnect();
+  return { sample: summarize(latencies, performance.now() - started), jobMs, gcPausesMs };
 }
 
 export interface LongWriteResults {
   idle: Sample;
   oneTransaction: Sample & { revoked: number; jobMs: number };
-  batched: Sample & { revoked: number; jobMs: number };
+  batched: Sample & { revoked: number; jobMs: number; gcMaxMs: number; gcOver5Ms: number };
 }
 
 export async function validateDuringRevokeMany(options: {
@@ -117,6 +125,12 @@ export async function validateDuringRevokeMany(options: {
   return {
     idle,
     oneTransaction: { ...before.sample, revoked: oneShot, jobMs: before.jobMs },
-    batched: { ...after.sample, revoked: batchedCount, jobMs: after.jobMs },
+    batched: {
+      ...after.sample,
+      revoked: batchedCount,
+      jobMs: after.jobMs,
+      gcMaxMs: Math.max(0, ...after.gcPausesMs),
+      gcOver5Ms: after.gcPausesMs.filter((ms) => ms > 5).length,
+    },
   };
 }

@@ -436,7 +436,7 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   });
   options.progress("");
   options.log(
-    `revokeMany while validating: one transaction revoked ${long.oneTransaction.revoked.toLocaleString("en-US")} in ${long.oneTransaction.jobMs.toFixed(0)} ms, batched ${long.batched.revoked.toLocaleString("en-US")} in ${long.batched.jobMs.toFixed(0)} ms`,
+    `revokeMany while validating: one transaction revoked ${long.oneTransaction.revoked.toLocaleString("en-US")} in ${long.oneTransaction.jobMs.toFixed(0)} ms, batched ${long.batched.revoked.toLocaleString("en-US")} in ${long.batched.jobMs.toFixed(0)} ms (longest GC pause meanwhile ${long.batched.gcMaxMs.toFixed(1)} ms, ${long.batched.gcOver5Ms} over 5 ms)`,
   );
   const asOp = (op: string, sample: Sample, floor?: Sample): OpResult => ({
     op,
