@@ -1,6 +1,8 @@
 // The HTTP suite: a real server on a random port, called with fetch and @trpc/client. Run once per
 // store kind (http.sqlite.test.ts, http.postgres.test.ts) so it passes on SQLite and on Postgres.
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { performance } from "node:perf_hooks";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +27,28 @@ interface RpcResult {
 }
 
 /** One tRPC call with plain fetch, superjson-encoded, as a browser would send it. */
+/** A response's raw bytes as sent: fetch would decode the body and hide which coding came. */
+function rawRequest(
+  base: string,
+  path: string,
+  options: { acceptEncoding?: string; method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.acceptEncoding !== undefined) headers["accept-encoding"] = options.acceptEncoding;
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  return new Promise((done, fail) => {
+    const req = httpRequest(`${base}${path}`, { headers, method: options.method ?? "GET" }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on("error", fail);
+    req.end(options.body);
+  });
+}
+
 export async function rpc(
   base: string,
   path: string,
@@ -553,6 +577,127 @@ export function describeHttpSuite(kind: StoreKind): void {
         subscription.unsubscribe();
       }
       server = null;
+    });
+
+    it("compresses larger query answers by Accept-Encoding; never mutations (BREACH), streams or small bodies", async () => {
+      const s = await start();
+      const { key } = await s.app.service.createApiKey({
+        name: "svc",
+        scopes: ["sessions:read", "sessions:issue"],
+      });
+      const auth = { authorization: `Bearer ${key}` };
+      for (let i = 0; i < 20; i++)
+        await s.app.service.createSession({
+          userId: s.admin.id,
+          userAgent: `agent ${i}`,
+          ip: "192.0.2.7",
+        });
+      const list = `/trpc/sessions.listActive?input=${encodeURIComponent(JSON.stringify(superjson.serialize({})))}`;
+      const plain = await rawRequest(s.url, list, { headers: auth });
+      expect(plain.status).toBe(200);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.body.length).toBeGreaterThan(4096);
+
+      const br = await rawRequest(s.url, list, { headers: auth, acceptEncoding: "gzip, deflate, br" });
+      expect(br.status).toBe(200);
+      expect(br.headers["content-encoding"]).toBe("br");
+      expect(br.headers.vary).toContain("Accept-Encoding");
+      expect(br.headers["cache-control"]).toBe("no-store");
+      expect(brotliDecompressSync(br.body).toString()).toBe(plain.body.toString());
+      expect(br.body.length).toBeLessThan(plain.body.length / 3);
+
+      const rest = await rawRequest(s.url, "/api/v1/sessions", { headers: auth, acceptEncoding: "gzip" });
+      expect(rest.status).toBe(200);
+      expect(rest.headers["content-encoding"]).toBe("gzip");
+      expect((JSON.parse(gunzipSync(rest.body).toString()) as { items: unknown[] }).items).toHaveLength(20);
+
+      // Under 1 KiB: sent as it is.
+      const count = await rawRequest(s.url, "/trpc/sessions.count", { headers: auth, acceptEncoding: "br" });
+      expect(count.status).toBe(200);
+      expect(count.headers["content-encoding"]).toBeUndefined();
+
+      // A mutation's answer holds a secret (the new token) beside the caller's own text: never compressed.
+      const created = await rawRequest(s.url, "/trpc/sessions.create", {
+        method: "POST",
+        headers: auth,
+        acceptEncoding: "br, gzip",
+        body: JSON.stringify(superjson.serialize({ userId: s.admin.id, userAgent: "x".repeat(1000) })),
+      });
+      expect(created.status).toBe(200);
+      expect(created.body.length).toBeGreaterThan(1024);
+      expect(created.headers["content-encoding"]).toBeUndefined();
+      expect(created.body.toString()).toContain("token");
+
+      // A live stream is never buffered by a compressor: its headers arrive with no coding.
+      const { cookie } = await signIn(s);
+      const stream = await new Promise<IncomingHttpHeaders>((done, fail) => {
+        const req = httpRequest(
+          `${s.url}/trpc/events`,
+          { headers: { cookie, "accept-encoding": "br, gzip" } },
+          (res) => {
+            done(res.headers);
+            req.destroy();
+          },
+        );
+        req.on("error", (error) => (req.destroyed ? undefined : fail(error)));
+        req.end();
+      });
+      expect(stream["content-type"]).toContain("text/event-stream");
+      expect(stream["content-encoding"]).toBeUndefined();
+    });
+
+    it("serves the build's brotli and gzip copies by Accept-Encoding, with Vary, keeping the caching", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "sessions-console-"));
+      try {
+        mkdirSync(join(dir, "assets"));
+        const js = `export const text = ${JSON.stringify("sessions ".repeat(500))};`;
+        writeFileSync(join(dir, "index.html"), "<!doctype html><div id=root></div>");
+        writeFileSync(join(dir, "assets", "app-1234.js"), js);
+        writeFileSync(join(dir, "assets", "app-1234.js.br"), brotliCompressSync(js));
+        writeFileSync(join(dir, "assets", "app-1234.js.gz"), gzipSync(js));
+        // Only a gzip copy: the build skips copies that would not be smaller.
+        writeFileSync(join(dir, "assets", "gz-only-1234.js"), js);
+        writeFileSync(join(dir, "assets", "gz-only-1234.js.gz"), gzipSync(js));
+        const base = (await start({ env: { CONSOLE_DIR: dir } })).url;
+        const raw = (path: string, acceptEncoding?: string, method = "GET") =>
+          rawRequest(base, path, { acceptEncoding, method });
+
+        const br = await raw("/assets/app-1234.js", "gzip, deflate, br");
+        expect(br.status).toBe(200);
+        expect(br.headers["content-encoding"]).toBe("br"); // a tie (all q=1) goes to the smaller brotli
+        expect(br.headers.vary).toContain("Accept-Encoding");
+        expect(br.headers["cache-control"]).toContain("immutable");
+        expect(br.headers["content-type"]).toContain("javascript");
+        expect(Number(br.headers["content-length"])).toBe(br.body.length);
+        expect(br.body.length).toBeLessThan(js.length / 10);
+        expect(brotliDecompressSync(br.body).toString()).toBe(js);
+
+        const gz = await raw("/assets/app-1234.js", "gzip;q=1, br;q=0.5");
+        expect(gz.headers["content-encoding"]).toBe("gzip");
+        expect(gunzipSync(gz.body).toString()).toBe(js);
+
+        for (const none of [undefined, "identity", "deflate", "br;q=0, gzip;q=0"]) {
+          const plain = await raw("/assets/app-1234.js", none);
+          expect(plain.status, String(none)).toBe(200);
+          expect(plain.headers["content-encoding"], String(none)).toBeUndefined();
+          expect(plain.body.toString(), String(none)).toBe(js);
+          expect(plain.headers.vary).toContain("Accept-Encoding");
+        }
+        expect((await raw("/assets/gz-only-1234.js", "br")).headers["content-encoding"]).toBeUndefined();
+        expect((await raw("/assets/gz-only-1234.js", "br, gzip")).headers["content-encoding"]).toBe("gzip");
+        // A client that refuses every coding the file exists in is told so, not sent something else.
+        const refused = await raw("/assets/app-1234.js", "br;q=0, gzip;q=0, identity;q=0");
+        expect(refused.status).toBe(406);
+        const head = await raw("/assets/app-1234.js", "br", "HEAD");
+        expect(head.headers["content-encoding"]).toBe("br");
+        expect(head.body.length).toBe(0);
+        // Page routes get index.html the same way (no copy of it here: sent as it is).
+        const page = await raw("/sessions/0190-abc", "br");
+        expect(page.headers["content-encoding"]).toBeUndefined();
+        expect(page.headers["cache-control"]).toBe("no-cache");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("serves the built console with SPA fallback and security headers", async () => {

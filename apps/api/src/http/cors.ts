@@ -18,7 +18,7 @@ export function answerCors(
   if (!origin || !allowedOrigins.includes(origin)) return false;
   res.setHeader("Access-Control-Allow-Origin", origin);
   res.setHeader("Access-Control-Allow-Credentials", "true");
-  res.setHeader("Vary", "Origin");
+  res.appendHeader("Vary", "Origin");
   if (req.method !== "OPTIONS") return false;
   res.setHeader("Access-Control-Allow-Methods", "GET, POST");
   res.setHeader("Access-Control-Allow-Headers", CORS_ALLOWED_HEADERS);

@@ -18,6 +18,7 @@ import { errorIdOf, retryAfterOf } from "../trpc/errors.js";
 import { createTrpcHttpHandler } from "../trpc/http-handler.js";
 import { startCleanupJob } from "../jobs/cleanup.js";
 import { createUnavailableLog } from "../unavailable-log.js";
+import { createCompress } from "./compress.js";
 import { answerCors } from "./cors.js";
 import { setSecurityHeaders } from "./headers.js";
 import { createHealthChecks, freeBytesAt } from "./health.js";
@@ -149,6 +150,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const serveDocs = createApiDocs();
   const logRequest = createRequestLog(logger);
   const serveConsole = createStaticHandler(env.CONSOLE_DIR);
+  const compress = createCompress();
   if (serveConsole) logger.info({ dir: env.CONSOLE_DIR }, "serving the console");
 
   const server = createServer((req, res) => {
@@ -219,6 +221,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     if (pathname === "/metrics") return serveMetrics(req, res);
     if (isTrpc) {
       route = trpcRoute(pathname);
+      await compress(req, res);
       return serveTrpc(req, res, pathname, search);
     }
     if (pathname === REST_BASE || pathname.startsWith(`${REST_BASE}/`)) {
@@ -230,6 +233,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       const match = matchRoute(req.method, pathname);
       if ("compiled" in match) {
         route = match.compiled.route.operationId;
+        await compress(req, res);
         return serveRest(req, res, match, search);
       }
       route = "rest_unmatched";
