@@ -5,7 +5,10 @@ import { Tooltip } from "@/components/ui/tooltip";
 export function CurrentSessionLock({ message }: { message: string }) {
   return (
     <Tooltip content={message}>
+      {/* role="img": a plain span may not carry aria-label (axe: aria-prohibited-attr), and the
+          lock is an image that says why, reachable by keyboard so its tooltip can be read. */}
       <span
+        role="img"
         tabIndex={0}
         aria-label={message}
         className="inline-flex size-8 items-center justify-center rounded-md text-muted-foreground outline-none focus-visible:ring-2 focus-visible:ring-ring"

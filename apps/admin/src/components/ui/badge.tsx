@@ -10,11 +10,13 @@ const badgeVariants = cva(
         default: "border-transparent bg-primary text-primary-foreground",
         secondary: "border-transparent bg-secondary text-secondary-foreground",
         outline: "border-border text-foreground",
-        success: "border-success/25 bg-success/10 text-success",
+        success:
+          "border-success/25 bg-success/10 text-[color-mix(in_oklch,var(--success)_70%,var(--foreground))]",
         warning:
           "border-warning/30 bg-warning/10 text-[color-mix(in_oklch,var(--warning)_70%,var(--foreground))]",
-        destructive: "border-destructive/25 bg-destructive/10 text-destructive",
-        brand: "border-brand/25 bg-brand/10 text-brand",
+        destructive:
+          "border-destructive/25 bg-destructive/10 text-[color-mix(in_oklch,var(--destructive)_80%,var(--foreground))]",
+        brand: "border-brand/25 bg-brand/10 text-[color-mix(in_oklch,var(--brand)_80%,var(--foreground))]",
         muted: "border-transparent bg-muted text-muted-foreground",
       },
     },

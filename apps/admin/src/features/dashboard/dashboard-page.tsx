@@ -97,7 +97,6 @@ function StatCard({ def, stats, loading }: { def: StatDef; stats: Stats | undefi
       to={def.link.to}
       search={def.link.search ?? {}}
       className="rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:ring-offset-background"
-      aria-label={`${def.label}: ${value === undefined ? "loading" : formatNumber(value)}`}
     >
       {body}
     </Link>

@@ -276,7 +276,12 @@ export function BulkRevokeDialog({
             {rule.kind === "nothing" ? rule.message : ""}
           </p>
         ) : (
-          <ul className="max-h-52 divide-y overflow-y-auto" aria-label="Sample of matching sessions">
+          <ul
+            // Scrollable, so reachable by keyboard: focus it and the arrow keys scroll.
+            tabIndex={0}
+            className="max-h-52 divide-y overflow-y-auto rounded-md outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            aria-label="Sample of matching sessions"
+          >
             {sample.map((s) => (
               <li key={s.id} className="flex items-center gap-2.5 px-3 py-2 text-sm">
                 <DeviceIcon type={s.deviceType} className="size-3.5" />
