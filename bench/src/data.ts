@@ -300,7 +300,8 @@ export function createDataSet(options: DataSetOptions) {
           createdAt: new Date(createdAt),
           expiresAt: new Date(expiresAt),
           lastSeenAt: new Date(lastSeenAt),
-          authenticatedAt: null,
+          authenticatedAt: new Date(createdAt),
+          authMethod: null,
           ip: userIps[k % 3]!,
           userAgent: agent.ua,
           browser: agent.browser,
@@ -309,6 +310,7 @@ export function createDataSet(options: DataSetOptions) {
           revokedAt: revokedAt === null ? null : new Date(revokedAt),
           revokedBy: revokedAt === null ? null : "system",
           revokeReason: revokedAt === null ? null : "bench",
+          endReason: revokedAt === null ? null : "revoked",
         };
         idOffset += 10;
         mine.push(session);

@@ -98,7 +98,7 @@ export async function validateDuringRevokeMany(options: {
     store
       .revokeSessions(
         { kind: "filter", filter: windowA, scope },
-        { at: new Date(nowMs), by: "system", reason: "bench" },
+        { at: new Date(nowMs), by: "system", endReason: "bulk", reason: "bench" },
         {
           id: crypto.randomUUID(),
           at: new Date(nowMs),

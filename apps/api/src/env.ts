@@ -4,8 +4,10 @@ import { fileURLToPath } from "node:url";
 import {
   DEFAULT_DATABASE_URL,
   emailSchema,
+  LIMITS,
   parseDatabaseUrl,
   passwordSchema,
+  SESSION_LIMIT_POLICIES,
   type SessionsConfig,
 } from "@sessions/core";
 import { z } from "zod";
@@ -171,6 +173,19 @@ const envSchema = z
     AUDIT_RETENTION: offOrDuration("off"),
     /** IANA timezone where "today" starts for the statistics. */
     TIMEZONE: z.string().min(1).default("UTC"),
+    /** "off" (default) or the most active app sessions one user may hold (console sign-ins not counted). */
+    MAX_SESSIONS_PER_USER: z
+      .union([
+        z.literal("off").transform(() => null),
+        z.coerce
+          .number()
+          .int("must be a whole number or off")
+          .min(1, "must be at least 1, or off")
+          .max(LIMITS.maxSessionsPerUser, `must be at most ${LIMITS.maxSessionsPerUser}, or off`),
+      ])
+      .default(null),
+    /** At MAX_SESSIONS_PER_USER: evict_oldest (end the least recently seen) or deny (CONFLICT). */
+    SESSION_LIMIT_POLICY: z.enum(SESSION_LIMIT_POLICIES).default("evict_oldest"),
   })
   .transform((env) => ({
     ...env,
@@ -215,6 +230,8 @@ export function sessionsConfigFromEnv(
     | "CONSOLE_REAUTH_WINDOW"
     | "SESSION_RETENTION"
     | "AUDIT_RETENTION"
+    | "MAX_SESSIONS_PER_USER"
+    | "SESSION_LIMIT_POLICY"
   >,
 ): Partial<SessionsConfig> {
   return {
@@ -226,5 +243,7 @@ export function sessionsConfigFromEnv(
     consoleReauthWindowMs: env.CONSOLE_REAUTH_WINDOW,
     retentionMs: env.SESSION_RETENTION,
     auditRetentionMs: env.AUDIT_RETENTION,
+    maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
+    sessionLimitPolicy: env.SESSION_LIMIT_POLICY,
   };
 }

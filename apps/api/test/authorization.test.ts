@@ -104,6 +104,25 @@ const MATRIX: Record<ProcedurePath, Row> = {
     allow: admins("sessions:issue"),
     call: async (api, f) => api.sessions.end({ token: (await someSession(f)).token }),
   },
+  "sessions.listForToken": {
+    allow: admins("sessions:issue"),
+    call: async (api, f) => api.sessions.listForToken({ token: (await someSession(f)).token }),
+  },
+  "sessions.revokeOthers": {
+    allow: admins("sessions:issue"),
+    call: async (api, f) => api.sessions.revokeOthers({ token: (await someSession(f)).token }),
+  },
+  "sessions.revokeOwn": {
+    allow: admins("sessions:issue"),
+    call: async (api, f) => {
+      const { token, session } = await someSession(f);
+      return api.sessions.revokeOwn({ token, id: session.id });
+    },
+  },
+  "sessions.reauthenticated": {
+    allow: admins("sessions:issue"),
+    call: async (api, f) => api.sessions.reauthenticated({ token: (await someSession(f)).token }),
+  },
 
   "users.create": {
     allow: admins("users:write"),

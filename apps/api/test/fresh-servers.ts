@@ -4,7 +4,10 @@ import { createStoreHarness, type StoreHarness, type StoreKind } from "@sessions
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { startTestServer, type TestServer } from "../src/testing/index.js";
 
-export function useFreshServers(kind: StoreKind): { start(): Promise<TestServer> } {
+export function useFreshServers(kind: StoreKind): {
+  /** `env`: settings for this server (e.g. MAX_SESSIONS_PER_USER), over the test defaults. */
+  start(env?: Record<string, string>): Promise<TestServer>;
+} {
   let harness: StoreHarness;
   let server: TestServer | null = null;
   beforeAll(async () => {
@@ -18,8 +21,8 @@ export function useFreshServers(kind: StoreKind): { start(): Promise<TestServer>
     await harness?.dispose();
   });
   return {
-    async start() {
-      server = await startTestServer({ store: await harness.fresh() });
+    async start(env) {
+      server = await startTestServer({ store: await harness.fresh(), ...(env ? { env } : {}) });
       return server;
     },
   };

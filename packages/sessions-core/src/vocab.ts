@@ -59,22 +59,40 @@ export const VALIDATION_RESULTS = [
 ] as const;
 export type ValidationResult = (typeof VALIDATION_RESULTS)[number];
 
-/** Why sessions ended, for metrics: the operation that ended them. */
+/**
+ * Why a session ended, stored on the row (end_reason) and shown in the console, the audit log and
+ * the sessions_ended_total metric. Each is the one operation that ends sessions that way:
+ * logout (auth.logout, sessions.end), revoked (sessions.revoke, sessions.revokeOwn), user_revoked
+ * (sessions.revokeForUser), bulk (sessions.revokeMany), user_disabled (users.setStatus), limit
+ * (evicted by MAX_SESSIONS_PER_USER), others_revoked (sessions.revokeOthers), password_reset (the
+ * CLI's admin reset-password). Expiry and idling out are not here: they are derived statuses, and
+ * such a session never had an end written.
+ */
 export const SESSION_END_REASONS = [
   "logout",
   "revoked",
   "user_revoked",
-  "bulk_revoked",
+  "bulk",
   "user_disabled",
+  "limit",
+  "others_revoked",
   "password_reset",
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/** What MAX_SESSIONS_PER_USER does when a new app session would exceed it. */
+export const SESSION_LIMIT_POLICIES = ["evict_oldest", "deny"] as const;
+export type SessionLimitPolicy = (typeof SESSION_LIMIT_POLICIES)[number];
 
 /** Every action the service writes to the audit log. */
 export const AUDIT_ACTIONS = [
   "session.created",
   "session.revoked",
   "session.ended",
+  /** An app session ended to make room under MAX_SESSIONS_PER_USER (end reason limit). */
+  "session.evicted",
+  /** A service recorded that the user authenticated again (sessions.reauthenticated). */
+  "session.reauthenticated",
   "user.sessions_revoked",
   "sessions.revoked_many",
   "sessions.pruned",
@@ -126,6 +144,12 @@ export const LIMITS = {
   /** Audit filters (action, actor, target). */
   auditFilter: 100,
   apiKeyName: 100,
+  /** sessions.create's and sessions.reauthenticated's authMethod label ("password", "passkey", …). */
+  authMethod: 40,
+  /** sessions.validate's maxAuthAge, in seconds (a year). */
+  maxAuthAgeSeconds: 31_536_000,
+  /** MAX_SESSIONS_PER_USER's largest value. */
+  maxSessionsPerUser: 10_000,
   /** Longest life an API key may be given at creation, in days. */
   apiKeyExpiryDays: 3650,
   /**

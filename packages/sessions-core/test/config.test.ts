@@ -18,6 +18,8 @@ describe("resolveConfig", () => {
       consoleLifetimeMs: 12 * 60 * 60 * 1000,
       consoleIdleTimeoutMs: 30 * 60 * 1000,
       consoleReauthWindowMs: 10 * 60 * 1000,
+      maxSessionsPerUser: null,
+      sessionLimitPolicy: "evict_oldest",
     });
     expect(resolveConfig({})).toEqual(DEFAULT_CONFIG);
     // undefined means "not set", not "set to undefined".
@@ -36,6 +38,8 @@ describe("resolveConfig", () => {
         consoleLifetimeMs: 2,
         consoleIdleTimeoutMs: null,
         consoleReauthWindowMs: 3,
+        maxSessionsPerUser: 5,
+        sessionLimitPolicy: "deny",
       }),
     ).toEqual({
       timezone: "Asia/Kolkata",
@@ -47,6 +51,8 @@ describe("resolveConfig", () => {
       consoleLifetimeMs: 2,
       consoleIdleTimeoutMs: null,
       consoleReauthWindowMs: 3,
+      maxSessionsPerUser: 5,
+      sessionLimitPolicy: "deny",
     });
     expect(resolveConfig({ idleTimeoutMs: null }).idleTimeoutMs).toBeNull();
   });

@@ -16,6 +16,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
     expiresAt: new Date(now.getTime() + HOUR),
     lastSeenAt: new Date(now.getTime() - HOUR),
     authenticatedAt: null,
+    authMethod: null,
     ip: null,
     userAgent: null,
     browser: null,
@@ -24,6 +25,7 @@ function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
     revokedAt: null,
     revokedBy: null,
     revokeReason: null,
+    endReason: null,
     ...overrides,
   };
 }

@@ -121,6 +121,7 @@ export function fakeSession(n: number, overrides: Partial<Session> = {}): Sessio
     expiresAt: new Date(created.getTime() + 60 * 86400_000),
     lastSeenAt: created,
     authenticatedAt: null,
+    authMethod: null,
     ageSeconds: 3600,
     status: "active",
     isValid: true,
@@ -133,6 +134,8 @@ export function fakeSession(n: number, overrides: Partial<Session> = {}): Sessio
     revokedAt: null,
     revokedBy: null,
     revokeReason: null,
+    endedAt: null,
+    endReason: null,
     ...overrides,
   };
 }

@@ -5,7 +5,9 @@
 import {
   AUDIT_ACTOR_TYPES,
   AUDIT_TARGET_TYPES,
+  SESSION_END_REASONS,
   SESSION_KINDS,
+  SESSION_LIMIT_POLICIES,
   SESSION_STATUSES,
   USER_ROLES,
   USER_STATUSES,
@@ -34,6 +36,19 @@ export const userWithSessionsJson = userJson
   .extend({ activeSessions: z.number().int() })
   .register(components, { id: "UserWithSessionCount" });
 
+export const userDetailJson = userWithSessionsJson
+  .extend({
+    sessionLimit: z
+      .strictObject({
+        max: z.number().int(),
+        appSessions: z.number().int(),
+        policy: z.enum(SESSION_LIMIT_POLICIES),
+      })
+      .nullable()
+      .meta({ description: "MAX_SESSIONS_PER_USER and the active app sessions it counts; null = no limit." }),
+  })
+  .register(components, { id: "UserDetail" });
+
 export const sessionJson = z
   .strictObject({
     id: z.string().meta({ description: "The session's public id. Never the token." }),
@@ -49,7 +64,16 @@ export const sessionJson = z
     createdAt: instant,
     expiresAt: instant,
     lastSeenAt: instant,
-    authenticatedAt: instant.nullable(),
+    authenticatedAt: instant
+      .nullable()
+      .meta({
+        description:
+          "When the user last authenticated for this session (sessions.create, sessions.reauthenticated).",
+      }),
+    authMethod: z
+      .string()
+      .nullable()
+      .meta({ description: 'How, as the service labelled it ("password", "passkey", …).' }),
     ageSeconds: z.number().int(),
     status: z.enum(SESSION_STATUSES),
     isValid: z.boolean(),
@@ -62,6 +86,13 @@ export const sessionJson = z
     revokedAt: instant.nullable(),
     revokedBy: z.string().nullable(),
     revokeReason: z.string().nullable(),
+    endedAt: instant
+      .nullable()
+      .meta({ description: "When it ended (logout or revocation); null while live." }),
+    endReason: z
+      .enum(SESSION_END_REASONS)
+      .nullable()
+      .meta({ description: "Why it ended; null while live (expiry and idling out are statuses)." }),
   })
   .register(components, { id: "Session" });
 
@@ -107,7 +138,14 @@ export const createdSessionJson = z
 
 export const validationJson = z
   .discriminatedUnion("valid", [
-    z.strictObject({ valid: z.literal(true), session: sessionJson, user: userJson }),
+    z.strictObject({
+      valid: z.literal(true),
+      session: sessionJson,
+      user: userJson,
+      fresh: z.boolean().meta({
+        description: "Whether the user authenticated within maxAuthAge seconds (always true without it).",
+      }),
+    }),
     z.strictObject({ valid: z.literal(false) }),
   ])
   .meta({
@@ -119,6 +157,9 @@ export const validationJson = z
 export const endedJson = z
   .strictObject({ ok: z.boolean().meta({ description: "false when the token had no live session." }) })
   .register(components, { id: "Ended" });
+export const reauthenticatedJson = z
+  .strictObject({ authenticatedAt: instant, authMethod: z.string().nullable() })
+  .register(components, { id: "Reauthenticated" });
 export const okJson = z.strictObject({ ok: z.literal(true) }).register(components, { id: "Ok" });
 export const revokedCountJson = z
   .strictObject({ revoked: z.number().int() })

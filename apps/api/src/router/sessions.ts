@@ -3,6 +3,10 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import {
   createSessionSchema,
   idSchema,
+  listForTokenSchema,
+  reauthenticatedSchema,
+  revokeOwnSchema,
+  validateSessionSchema,
   listSessionsSchema,
   listUserSessionsSchema,
   reasonSchema,
@@ -70,8 +74,34 @@ export const sessionsRouter = {
     .input(createSessionSchema)
     .mutation(({ ctx, input }) => ctx.service.createSession(input, ctx.call)),
 
-  /** A mutation: it moves lastSeenAt. */
-  validate: issue.input(tokenInput).mutation(({ ctx, input }) => ctx.service.validateSession(input.token)),
+  /**
+   * A mutation: it moves lastSeenAt. With maxAuthAge (seconds), `fresh` says whether the user
+   * authenticated that recently (else the service asks them to again, then calls reauthenticated).
+   */
+  validate: issue
+    .input(validateSessionSchema)
+    .mutation(({ ctx, input }) => ctx.service.validateSessionInput(input)),
 
   end: issue.input(tokenInput).mutation(({ ctx, input }) => ctx.service.endSession(input.token, ctx.call)),
+
+  // An end user's own sessions, through the service that serves their pages. The token is their
+  // credential here: an invalid one is UNAUTHORIZED. Mutations, so a token never travels in a URL.
+
+  /** The token's user's active app sessions, isCurrent on the token's own ("your devices"). */
+  listForToken: issue.input(listForTokenSchema).mutation(({ ctx, input }) => ctx.service.listForToken(input)),
+
+  /** "Sign out everywhere else": every other live app session of the token's user. */
+  revokeOthers: issue
+    .input(tokenInput)
+    .mutation(({ ctx, input }) => ctx.service.revokeOthers(input, ctx.call)),
+
+  /** One of the token's user's own app sessions; any other id is not_found. */
+  revokeOwn: issue
+    .input(revokeOwnSchema)
+    .mutation(({ ctx, input }) => ctx.service.revokeOwn(input, ctx.call)),
+
+  /** The service re-verified the user: renews the session's authenticatedAt (and authMethod). */
+  reauthenticated: issue
+    .input(reauthenticatedSchema)
+    .mutation(({ ctx, input }) => ctx.service.reauthenticated(input, ctx.call)),
 } satisfies TRPCRouterRecord;

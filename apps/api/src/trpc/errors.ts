@@ -22,6 +22,7 @@ const DOMAIN_CODES = {
   conflict: "CONFLICT",
   not_found: "NOT_FOUND",
   forbidden: "FORBIDDEN",
+  unauthorized: "UNAUTHORIZED",
   config: "INTERNAL_SERVER_ERROR",
   unavailable: "SERVICE_UNAVAILABLE",
 } as const satisfies Record<SessionsError["code"], TRPCError["code"]>;

@@ -144,6 +144,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Your devices: the token's user's active app sessions, isCurrent on the token's own (401 for an invalid token)
+         * @description Who may call: admin / sessions:issue (console role / API key scope). tRPC: `sessions.listForToken`.
+         */
+        post: operations["sessions.listForToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/end": {
         parameters: {
             query?: never;
@@ -178,6 +198,66 @@ export interface paths {
         get: operations["sessions.export"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/reauthenticated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that the service re-verified the token's user (renews authenticatedAt for maxAuthAge)
+         * @description Who may call: admin / sessions:issue (console role / API key scope). tRPC: `sessions.reauthenticated`.
+         */
+        post: operations["sessions.reauthenticated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere else: end every other live app session of the token's user
+         * @description Who may call: admin / sessions:issue (console role / API key scope). tRPC: `sessions.revokeOthers`.
+         */
+        post: operations["sessions.revokeOthers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/revoke-own": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End one of the token's user's own app sessions by id (any other id is 404)
+         * @description Who may call: admin / sessions:issue (console role / API key scope). tRPC: `sessions.revokeOwn`.
+         */
+        post: operations["sessions.revokeOwn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -392,16 +472,28 @@ export interface components {
             /** @constant */
             ok: true;
         };
+        Reauthenticated: {
+            /** Format: date-time */
+            authenticatedAt: string;
+            authMethod: string | null;
+        };
         RevokedCount: {
             revoked: number;
         };
         Session: {
             ageSeconds: number;
+            /** @description When the user last authenticated for this session (sessions.create, sessions.reauthenticated). */
             authenticatedAt: string | null;
+            /** @description How, as the service labelled it ("password", "passkey", …). */
+            authMethod: string | null;
             browser: string | null;
             /** Format: date-time */
             createdAt: string;
             deviceType: string | null;
+            /** @description When it ended (logout or revocation); null while live. */
+            endedAt: string | null;
+            /** @description Why it ended; null while live (expiry and idling out are statuses). */
+            endReason: ("logout" | "revoked" | "user_revoked" | "bulk" | "user_disabled" | "limit" | "others_revoked" | "password_reset") | null;
             /** Format: date-time */
             expiresAt: string;
             /** @description The session's public id. Never the token. */
@@ -479,6 +571,28 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        UserDetail: {
+            activeSessions: number;
+            confirmedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            id: string;
+            name: string | null;
+            /** @enum {string} */
+            role: "admin" | "viewer" | "user";
+            /** @description MAX_SESSIONS_PER_USER and the active app sessions it counts; null = no limit. */
+            sessionLimit: {
+                appSessions: number;
+                max: number;
+                /** @enum {string} */
+                policy: "evict_oldest" | "deny";
+            } | null;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         UserPage: {
             items: components["schemas"]["UserWithSessionCount"][];
             /** @description Pass as `cursor` for the next page; null on the last one. */
@@ -501,6 +615,8 @@ export interface components {
         };
         /** @description valid: false for any token that does not authenticate now (unknown, expired, idle, revoked, its user disabled). */
         Validation: {
+            /** @description Whether the user authenticated within maxAuthAge seconds (always true without it). */
+            fresh: boolean;
             session: components["schemas"]["Session"];
             user: components["schemas"]["User"];
             /** @constant */
@@ -651,6 +767,7 @@ export interface operations {
                 createdTo?: string;
                 cursor?: string | null;
                 email?: string;
+                endReason?: "logout" | "revoked" | "user_revoked" | "bulk" | "user_disabled" | "limit" | "others_revoked" | "password_reset";
                 ip?: string;
                 kind?: "console" | "app";
                 limit?: number;
@@ -723,6 +840,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    authenticatedAt?: string | null;
+                    authMethod?: string | null;
                     ip?: string | null;
                     userAgent?: string | null;
                     userId: string;
@@ -924,6 +1043,7 @@ export interface operations {
                 createdFrom?: string;
                 createdTo?: string;
                 email?: string;
+                endReason?: "logout" | "revoked" | "user_revoked" | "bulk" | "user_disabled" | "limit" | "others_revoked" | "password_reset";
                 ip?: string;
                 kind?: "console" | "app";
                 os?: string;
@@ -990,6 +1110,7 @@ export interface operations {
                 createdFrom?: string;
                 createdTo?: string;
                 email?: string;
+                endReason?: "logout" | "revoked" | "user_revoked" | "bulk" | "user_disabled" | "limit" | "others_revoked" | "password_reset";
                 ip?: string;
                 kind?: "console" | "app";
                 os?: string;
@@ -1009,6 +1130,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MatchingCount"];
+                };
+            };
+            /** @description Bad input (BAD_REQUEST): `error.issues` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or unknown credentials (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, or the sign-in the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot answer now (SERVICE_UNAVAILABLE); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sessions.listForToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    cursor?: string | null;
+                    /** @default 50 */
+                    limit?: number;
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Your devices: the token's user's active app sessions, isCurrent on the token's own (401 for an invalid token) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPage"];
                 };
             };
             /** @description Bad input (BAD_REQUEST): `error.issues` names each field */
@@ -1118,6 +1304,7 @@ export interface operations {
                 createdFrom?: string;
                 createdTo?: string;
                 email?: string;
+                endReason?: "logout" | "revoked" | "user_revoked" | "bulk" | "user_disabled" | "limit" | "others_revoked" | "password_reset";
                 format?: "csv" | "jsonl";
                 ip?: string;
                 kind?: "console" | "app";
@@ -1163,6 +1350,203 @@ export interface operations {
             };
             /** @description The key lacks the scope, or the sign-in the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot answer now (SERVICE_UNAVAILABLE); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sessions.reauthenticated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    method?: string | null;
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Record that the service re-verified the token's user (renews authenticatedAt for maxAuthAge) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reauthenticated"];
+                };
+            };
+            /** @description Bad input (BAD_REQUEST): `error.issues` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or unknown credentials (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, or the sign-in the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot answer now (SERVICE_UNAVAILABLE); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sessions.revokeOthers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Sign out everywhere else: end every other live app session of the token's user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedCount"];
+                };
+            };
+            /** @description Bad input (BAD_REQUEST): `error.issues` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or unknown credentials (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, or the sign-in the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot answer now (SERVICE_UNAVAILABLE); retry after Retry-After seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "sessions.revokeOwn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description End one of the token's user's own app sessions by id (any other id is 404) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            /** @description Bad input (BAD_REQUEST): `error.issues` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or unknown credentials (UNAUTHORIZED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the scope, or the sign-in the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1247,6 +1631,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    maxAuthAge?: number;
                     token: string;
                 };
             };
@@ -1452,7 +1837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserWithSessionCount"];
+                    "application/json": components["schemas"]["UserDetail"];
                 };
             };
             /** @description Bad input (BAD_REQUEST): `error.issues` names each field */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
+import { LIMITS, SESSION_LIMIT_POLICIES, type SessionLimitPolicy } from "../vocab.js";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -30,6 +31,16 @@ export interface SessionsConfig {
    * is not enough on its own to widen anyone's power.
    */
   consoleReauthWindowMs: number;
+  /**
+   * Most live (active) app sessions one user may hold; null = no limit. Console sign-ins are not
+   * counted: they are operators' and have their own policy.
+   */
+  maxSessionsPerUser: number | null;
+  /**
+   * At the limit, sessions.create either ends the user's least recently seen app session
+   * (evict_oldest, end reason limit) or refuses the new one (deny: CONFLICT).
+   */
+  sessionLimitPolicy: SessionLimitPolicy;
 }
 
 export const DEFAULT_CONFIG: SessionsConfig = {
@@ -42,6 +53,8 @@ export const DEFAULT_CONFIG: SessionsConfig = {
   consoleLifetimeMs: 12 * 60 * MINUTE,
   consoleIdleTimeoutMs: 30 * MINUTE,
   consoleReauthWindowMs: 10 * MINUTE,
+  maxSessionsPerUser: null,
+  sessionLimitPolicy: "evict_oldest",
 };
 
 function isTimezone(tz: string): boolean {
@@ -63,6 +76,8 @@ const configSchema = z.object({
   consoleLifetimeMs: z.number().int().positive(),
   consoleIdleTimeoutMs: z.number().int().positive().nullable(),
   consoleReauthWindowMs: z.number().int().positive(),
+  maxSessionsPerUser: z.number().int().min(1).max(LIMITS.maxSessionsPerUser).nullable(),
+  sessionLimitPolicy: z.enum(SESSION_LIMIT_POLICIES),
 });
 
 /** Fills defaults and rejects impossible settings with a message naming the setting. */

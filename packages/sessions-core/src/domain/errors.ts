@@ -7,7 +7,8 @@ export interface ErrorIssue {
 
 export class SessionsError extends Error {
   constructor(
-    readonly code: "validation" | "conflict" | "not_found" | "forbidden" | "config" | "unavailable",
+    readonly code:
+      "validation" | "conflict" | "not_found" | "forbidden" | "unauthorized" | "config" | "unavailable",
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -44,6 +45,18 @@ export class NotFoundError extends SessionsError {
 export class ForbiddenError extends SessionsError {
   constructor(message: string) {
     super("forbidden", message);
+  }
+}
+
+/**
+ * A raw token that names no usable app session (unknown, ended, expired, idle, its user disabled,
+ * or a console sign-in's), where the token is the caller's credential for the operation (an end
+ * user's "your devices" calls through a service). Deliberately one message for every case: which
+ * of them it was is the validation's business, not a guessing game for whoever holds a token.
+ */
+export class InvalidTokenError extends SessionsError {
+  constructor() {
+    super("unauthorized", "This session token is not valid (unknown, ended or expired).");
   }
 }
 

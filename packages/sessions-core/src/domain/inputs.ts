@@ -5,6 +5,7 @@ import { ValidationError } from "./errors.js";
 import {
   API_KEY_SCOPES,
   LIMITS,
+  SESSION_END_REASONS,
   SESSION_KINDS,
   SESSION_SORT_KEYS,
   SESSION_STATUS_FILTERS,
@@ -60,6 +61,7 @@ export const sessionFilterSchema = z
     browser: shortText(LIMITS.browser).optional(),
     os: shortText(LIMITS.os).optional(),
     kind: z.enum(SESSION_KINDS).optional(),
+    endReason: z.enum(SESSION_END_REASONS).optional(),
   })
   .refine((f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo, {
     message: "createdFrom must not be after createdTo",
@@ -91,11 +93,44 @@ export const revokeManySchema = z.object({
   reason: reasonSchema,
 });
 
+/** A service's label for how the user authenticated: short, lower-case words ("password", "sso:okta"). */
+export const authMethodSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(LIMITS.authMethod, `must be at most ${LIMITS.authMethod} characters`)
+  .regex(
+    /^[a-z0-9][a-z0-9_.:-]*$/,
+    "must be a short label of a-z, 0-9, _ . : - (e.g. password, passkey, sso)",
+  );
+
 export const createSessionSchema = z.object({
   userId: id,
   ip: z.string().trim().max(LIMITS.ip).nullish(),
   userAgent: z.string().max(LIMITS.userAgent).nullish(),
+  // A Date, or an ISO string over JSON (REST): coerced like the filters' dates. Whether it is in
+  // the future is checked against the service's clock (session-lifecycle.ts).
+  authenticatedAt: z.coerce.date().nullish(),
+  authMethod: authMethodSchema.nullish(),
 });
+
+/** A raw token as a service passes it (in a body, never a URL); its shape is checked where it is used. */
+export const tokenSchema = z.string().max(500, "is too long");
+
+export const validateSessionSchema = z.object({
+  token: tokenSchema,
+  /** Seconds: fresh is true only if the user authenticated at most this long ago. */
+  maxAuthAge: z
+    .number()
+    .int("must be a whole number of seconds")
+    .min(0, "must not be negative")
+    .max(LIMITS.maxAuthAgeSeconds, `must be at most ${LIMITS.maxAuthAgeSeconds} seconds`)
+    .optional(),
+});
+
+export const listForTokenSchema = z.object({ token: tokenSchema, limit: limitSchema, cursor: cursorSchema });
+export const revokeOwnSchema = z.object({ token: tokenSchema, id });
+export const reauthenticatedSchema = z.object({ token: tokenSchema, method: authMethodSchema.nullish() });
 
 export const emailSchema = z
   .string()

@@ -56,6 +56,7 @@ export function toSessionInfo(
     expiresAt: session.expiresAt,
     lastSeenAt: session.lastSeenAt,
     authenticatedAt: session.authenticatedAt,
+    authMethod: session.authMethod,
     ageSeconds: Math.max(0, Math.floor((scope.now.getTime() - session.createdAt.getTime()) / 1000)),
     status,
     isValid: status === "active" && user.status === "active",
@@ -68,7 +69,19 @@ export function toSessionInfo(
     revokedAt: session.revokedAt,
     revokedBy: session.revokedBy,
     revokeReason: session.revokeReason,
+    endedAt: session.revokedAt,
+    endReason: session.endReason,
   };
+}
+
+/**
+ * Whether the user authenticated within `maxAuthAgeSeconds` of `now` (sessions.validate's fresh):
+ * always without a maximum; never without a recorded authentication (fail closed).
+ */
+export function isFresh(session: SessionRecord, now: Date, maxAuthAgeSeconds: number | undefined): boolean {
+  if (maxAuthAgeSeconds === undefined) return true;
+  if (!session.authenticatedAt) return false;
+  return now.getTime() - session.authenticatedAt.getTime() <= maxAuthAgeSeconds * 1000;
 }
 
 /** Start instants of the `days` local days ending with today (oldest first), and the start of tomorrow. */

@@ -7,7 +7,9 @@ import type {
   AuditActionFilter,
   AuditActorType,
   AuditTargetType,
+  SessionEndReason,
   SessionKind,
+  SessionLimitPolicy,
   SessionSortKey,
   SessionStatus,
   SessionStatusFilter,
@@ -27,7 +29,10 @@ export {
   USER_ROLES,
   USER_STATUSES,
 } from "../vocab.js";
+export { SESSION_END_REASONS, SESSION_LIMIT_POLICIES } from "../vocab.js";
 export type {
+  SessionEndReason,
+  SessionLimitPolicy,
   ApiKeyScope,
   AuditAction,
   AuditActionFilter,
@@ -93,8 +98,14 @@ export interface SessionInfo {
   createdAt: Date;
   expiresAt: Date;
   lastSeenAt: Date;
-  /** Console sign-ins: when the password was last checked (sign-in or reauthentication); app: null. */
+  /**
+   * When the user last authenticated for this session. Console sign-ins: the password check
+   * (sign-in or reauthentication). App sessions: what the issuing service said (sessions.create's
+   * authenticatedAt, default its creation; sessions.reauthenticated).
+   */
   authenticatedAt: Date | null;
+  /** How, as the service labelled it ("password", "passkey", "sso", …); null when not said. */
+  authMethod: string | null;
   ageSeconds: number;
   status: SessionStatus;
   isValid: boolean;
@@ -107,6 +118,10 @@ export interface SessionInfo {
   revokedAt: Date | null;
   revokedBy: string | null;
   revokeReason: string | null;
+  /** When it ended (logout or revocation); null while live. Expiry is a status, not an end. */
+  endedAt: Date | null;
+  /** Why it ended (SESSION_END_REASONS); null while live. */
+  endReason: SessionEndReason | null;
 }
 
 export interface Page<T> {
@@ -125,6 +140,8 @@ export interface SessionFilter {
   browser?: string;
   os?: string;
   kind?: SessionKind;
+  /** Ended sessions that ended this way (a revoked list narrowed to, say, limit evictions). */
+  endReason?: SessionEndReason;
 }
 
 export interface SessionSort {
@@ -171,6 +188,10 @@ export interface CreateSessionInput {
   userId: string;
   ip?: string | null;
   userAgent?: string | null;
+  /** When the user authenticated for this session (default: now); never in the future. */
+  authenticatedAt?: Date | null;
+  /** How ("password", "passkey", "sso", …): a short label of the service's own. */
+  authMethod?: string | null;
 }
 
 export interface CreatedSession {
@@ -182,6 +203,11 @@ export interface CreatedSession {
 export interface ValidatedSession {
   session: SessionInfo;
   user: User;
+  /**
+   * Whether the user authenticated within the maxAuthAge the caller asked for (always true without
+   * one): a service asks before a sensitive action and sends the user to authenticate again if not.
+   */
+  fresh: boolean;
 }
 
 export interface CreateUserInput {
@@ -194,6 +220,12 @@ export interface CreateUserInput {
 
 export interface UserWithSessionCount extends User {
   activeSessions: number;
+}
+
+/** One user as the console's user page shows it. */
+export interface UserDetail extends UserWithSessionCount {
+  /** MAX_SESSIONS_PER_USER and the active app sessions it counts ("3 of 3 allowed"); null = no limit. */
+  sessionLimit: { max: number; appSessions: number; policy: SessionLimitPolicy } | null;
 }
 
 export interface ListUsersInput {

@@ -87,8 +87,12 @@ export interface ServiceContext {
     target: AuditTarget,
     extra?: AuditExtra,
   ) => AuditRecord;
-  /** What a revocation stamps on the rows it ends: when, by whom (actorLabel) and why. */
-  revocation: (ctx: CallContext | undefined, reason: string | null | undefined) => Revocation;
+  /** What a revocation stamps on the rows it ends: when, by whom (actorLabel), how and why. */
+  revocation: (
+    ctx: CallContext | undefined,
+    endReason: SessionEndReason,
+    reason: string | null | undefined,
+  ) => Revocation;
   /**
    * Throws ReauthRequiredError unless a user actor's password was checked within the reauth window.
    * `change` names what was refused, for the message.
@@ -205,7 +209,12 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
       };
     },
 
-    revocation: (ctx, reason) => ({ at: now(), by: actorLabel(actorOf(ctx)), reason: reason ?? null }),
+    revocation: (ctx, endReason, reason) => ({
+      at: now(),
+      by: actorLabel(actorOf(ctx)),
+      endReason,
+      reason: reason ?? null,
+    }),
 
     requireRecentSignIn: (ctx, change) => {
       if (lacksRecentSignIn(ctx)) throw reauthRequired(change);

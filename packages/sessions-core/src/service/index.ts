@@ -4,6 +4,7 @@
 // object so callers see a single service whose methods are closures, not lookups through a proxy.
 import { apiKeys } from "./api-keys.js";
 import { audit } from "./audit.js";
+import { devices } from "./devices.js";
 import { createServiceContext, type SessionsServiceOptions } from "./context.js";
 import { maintenance } from "./maintenance.js";
 import { passwords } from "./passwords.js";
@@ -22,6 +23,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
     faults: () => ({ failedTouches: { ...ctx.bestEffortFailures } }),
     ...sessions(ctx),
     ...sessionLifecycle(ctx),
+    ...devices(ctx),
     ...users(ctx),
     ...passwords(ctx),
     ...signIn(ctx),

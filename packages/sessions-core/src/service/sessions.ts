@@ -106,7 +106,7 @@ export function sessions({ store, config, now, emit, auditEvent, revocation, met
       refuseCurrent(sessionId, opts);
       const revoked = await store.revokeSessions(
         { kind: "id", id: sessionId },
-        revocation(opts, reason),
+        revocation(opts, "revoked", reason),
         auditEvent(opts, "session.revoked", { type: "session", id: sessionId }, { reason }),
       );
       if (revoked === 0) return { ok: false, error: "not_found" };
@@ -121,7 +121,7 @@ export function sessions({ store, config, now, emit, auditEvent, revocation, met
       const reason = parseInput(reasonSchema, opts.reason, "reason");
       const audit = auditEvent(opts, "user.sessions_revoked", { type: "user", id }, { reason });
       const selector = { kind: "user", userId: id, exceptSessionId: opts.currentSessionId ?? null } as const;
-      const how = revocation(opts, reason);
+      const how = revocation(opts, "user_revoked", reason);
       const count = await inBatches(store, audit, (batch) =>
         store.revokeSessions(selector, how, audit, batch),
       );
@@ -168,13 +168,13 @@ export function sessions({ store, config, now, emit, auditEvent, revocation, met
         reason,
         data: { filter: serializeFilter(filter) },
       });
-      const how = revocation(ctx, reason);
+      const how = revocation(ctx, "bulk", reason);
       // Batches, each its own transaction, yielding between them: validations keep being served.
       const revoked = await inBatches(store, audit, (batch) =>
         store.revokeSessions({ kind: "filter", filter: target, scope }, how, audit, batch),
       );
       if (revoked > 0) {
-        metrics.sessionsEnded("bulk_revoked", revoked);
+        metrics.sessionsEnded("bulk", revoked);
         emit({ type: "sessions.revoked_many", count: revoked });
       }
       return { matched: revoked, revoked, sample };

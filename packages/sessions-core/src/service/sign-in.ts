@@ -173,7 +173,9 @@ export function signIn(ctx: ServiceContext) {
       const at = now();
       const renewed = await store.renewSessionAuthentication(
         input.sessionId,
+        "console",
         at,
+        null,
         auditEvent(audited, "auth.reauthenticated", { type: "session", id: input.sessionId }),
       );
       // The session ended (or is not a console sign-in) between authentication and now.

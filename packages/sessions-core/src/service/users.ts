@@ -29,6 +29,7 @@ import type {
   User,
   UserRole,
   UserStatus,
+  UserDetail,
   UserWithSessionCount,
 } from "../domain/types.js";
 import { USER_ROLES } from "../vocab.js";
@@ -122,11 +123,26 @@ export function users({
       return toUser(record);
     },
 
-    async getUser(id: string): Promise<UserWithSessionCount | null> {
+    async getUser(id: string): Promise<UserDetail | null> {
       const record = await store.getUserById(parseInput(idSchema, id, "id"));
       if (!record) return null;
-      const counts = await store.countActiveSessionsByUser([record.id], statusScope(now(), config));
-      return { ...toUser(record), activeSessions: counts.get(record.id) ?? 0 };
+      const scope = statusScope(now(), config);
+      const max = config.maxSessionsPerUser;
+      const [counts, appSessions] = await Promise.all([
+        store.countActiveSessionsByUser([record.id], scope),
+        // What MAX_SESSIONS_PER_USER counts: active app sessions only (one user's rows, by index).
+        max === null
+          ? null
+          : store.countSessions({ userId: record.id, kind: "app", status: "active" }, scope),
+      ]);
+      return {
+        ...toUser(record),
+        activeSessions: counts.get(record.id) ?? 0,
+        sessionLimit:
+          max === null || appSessions === null
+            ? null
+            : { max, appSessions, policy: config.sessionLimitPolicy },
+      };
     },
 
     /**
@@ -163,7 +179,7 @@ export function users({
       if (!changed) throw new ConflictError("The password changed meanwhile; run the reset again.");
       const reason = "password reset";
       const audit = auditEvent(ctx, "user.sessions_revoked", target, { reason });
-      const how = revocation(ctx, reason);
+      const how = revocation(ctx, "password_reset", reason);
       const selector = { kind: "user", userId: record.id, exceptSessionId: null } as const;
       const endedSessions = await inBatches(store, audit, (batch) =>
         store.revokeSessions(selector, how, audit, batch),
@@ -226,7 +242,7 @@ export function users({
       const byKey = actorOf(opts).type === "api_key";
       const stale = lacksRecentSignIn(opts);
       const guard: OperatorGuard = { refuseOperator: byKey || stale, keepAnAdmin: true };
-      const how = status === "disabled" ? revocation(opts, reason ?? "user disabled") : null;
+      const how = status === "disabled" ? revocation(opts, "user_disabled", reason ?? "user disabled") : null;
       const result = await store.setUserStatus(
         userId,
         status,

@@ -11,6 +11,7 @@ import type {
   UserRole,
   UserStatus,
 } from "../domain/types.js";
+import type { SessionEndReason, SessionLimitPolicy } from "../vocab.js";
 import type { FaultState } from "./faults.js";
 
 export interface UserRecord {
@@ -33,8 +34,10 @@ export interface SessionRecord {
   createdAt: Date;
   expiresAt: Date;
   lastSeenAt: Date;
-  /** When the password was last checked for this session; console sign-ins only, else null. */
+  /** When the user last authenticated for this session (console: its password was checked). */
   authenticatedAt: Date | null;
+  /** How (a service's label: "password", "passkey", …); null on console sign-ins and when not said. */
+  authMethod: string | null;
   ip: string | null;
   userAgent: string | null;
   browser: string | null;
@@ -43,6 +46,8 @@ export interface SessionRecord {
   revokedAt: Date | null;
   revokedBy: string | null;
   revokeReason: string | null;
+  /** Why it ended (set with revokedAt, from SESSION_END_REASONS); null while live. */
+  endReason: SessionEndReason | null;
 }
 
 export type SessionUserRecord = Pick<UserRecord, "id" | "email" | "name" | "status" | "role">;
@@ -147,14 +152,19 @@ export interface AuditQuery {
 export interface Revocation {
   at: Date;
   by: string;
+  /** The operation that ends them (stored as end_reason). */
+  endReason: SessionEndReason;
+  /** The caller's free text (revoke_reason). */
   reason: string | null;
 }
 
 /** Which not-yet-revoked sessions a revocation applies to. */
 export type RevokeSelector =
-  | { kind: "id"; id: string }
+  /** With userId: only while the session is that user's (an end user revoking one of their own). */
+  | { kind: "id"; id: string; userId?: string; sessionKind?: SessionKind }
   | { kind: "tokenHash"; tokenHash: string }
-  | { kind: "user"; userId: string; exceptSessionId?: string | null }
+  /** With sessionKind: only that kind's (an end user's "sign out everywhere else": app sessions). */
+  | { kind: "user"; userId: string; exceptSessionId?: string | null; sessionKind?: SessionKind }
   | { kind: "filter"; filter: SessionQueryFilter; scope: StatusScope };
 
 export interface StatsQuery {
@@ -180,7 +190,24 @@ export interface StatsRows {
 }
 
 export type InsertSessionResult =
-  { ok: true; user: UserRecord } | { ok: false; error: "user_not_found" | "user_disabled" };
+  | { ok: true; user: UserRecord; evicted: SessionRecord[] }
+  | { ok: false; error: "user_not_found" | "user_disabled" | "limit_reached" };
+
+/**
+ * MAX_SESSIONS_PER_USER as insertSession applies it, inside its transaction: the user's active app
+ * sessions are counted with the new one's owner locked (Postgres: FOR NO KEY UPDATE on the user
+ * row, so concurrent creates for one user count one after another; SQLite: the write lock), so no
+ * interleaving of creates leaves more than `max`.
+ */
+export interface SessionLimit {
+  max: number;
+  policy: SessionLimitPolicy;
+  scope: StatusScope;
+  /** How an evicted session is ended (end reason limit). */
+  revocation: Revocation;
+  /** The audit event of one eviction, written in the same transaction. */
+  evictionAudit(session: SessionRecord): AuditRecord;
+}
 
 /**
  * The batches of one bulk change (revocation by filter or by user, prune), one object passed to each
@@ -291,7 +318,11 @@ export interface SessionsStore {
    * same transaction (Postgres: the user row is share-locked), so a concurrent disable either sees
    * the new row and revokes it or commits first and makes this refuse. Returns the user.
    */
-  insertSession(session: SessionRecord, audit: AuditRecord | null): Promise<InsertSessionResult>;
+  insertSession(
+    session: SessionRecord,
+    audit: AuditRecord | null,
+    limit?: SessionLimit | null,
+  ): Promise<InsertSessionResult>;
   /**
    * Seeding and imports: for each batch, inserts its users, then its sessions (which may reference
    * those users or earlier ones), all batches in ONE transaction (a failure leaves nothing behind),
@@ -344,10 +375,17 @@ export interface SessionsStore {
    */
   tryJobLock(name: string): Promise<JobLock | null>;
   /**
-   * Records that a console session's password was checked again at `at` (authenticatedAt), with its
-   * audit event, while the session is an unrevoked, unexpired console sign-in. False when it is not.
+   * Records that the user of a session of `kind` authenticated again at `at` (authenticatedAt, and
+   * authMethod when given), with its audit event, while the session is unrevoked and unexpired.
+   * False when it is not.
    */
-  renewSessionAuthentication(sessionId: string, at: Date, audit: AuditRecord): Promise<boolean>;
+  renewSessionAuthentication(
+    sessionId: string,
+    kind: SessionKind,
+    at: Date,
+    method: string | null,
+    audit: AuditRecord,
+  ): Promise<boolean>;
 
   /**
    * Replaces a user's password hash only while it is still `previous` (a rehash must not undo a

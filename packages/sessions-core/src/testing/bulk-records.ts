@@ -29,6 +29,7 @@ export function bulkRecords(now: Date, n: number): { users: UserRecord[]; sessio
       expiresAt: expired ? new Date(now.getTime() - HOUR) : new Date(createdAt.getTime() + 60 * DAY),
       lastSeenAt: createdAt,
       authenticatedAt: null,
+      authMethod: null,
       ip: "192.0.2.1",
       userAgent: null,
       browser: i % 3 === 0 ? "Firefox" : i % 3 === 1 ? "Chrome" : null,
@@ -37,6 +38,7 @@ export function bulkRecords(now: Date, n: number): { users: UserRecord[]; sessio
       revokedAt: revoked ? new Date(now.getTime() - 30 * MINUTE) : null,
       revokedBy: revoked ? "system" : null,
       revokeReason: revoked ? "imported" : null,
+      endReason: revoked ? "revoked" : null,
     });
   }
   return { users, sessions };

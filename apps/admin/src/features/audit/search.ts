@@ -23,6 +23,8 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "session.created": "Session created",
   "session.revoked": "Session revoked",
   "session.ended": "Signed out",
+  "session.evicted": "Session ended by the per-user limit",
+  "session.reauthenticated": "Session reauthenticated",
   "user.sessions_revoked": "User's sessions revoked",
   "sessions.revoked_many": "Bulk revoke",
   "sessions.pruned": "Old sessions pruned",

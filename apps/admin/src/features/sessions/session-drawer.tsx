@@ -19,6 +19,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogDescription, DialogTitle, SheetContent } from "@/components/ui/dialog";
 import { Skeleton } from "@/components/ui/skeleton";
+import { endReasonLabel } from "@/lib/end-reasons";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useLive } from "@/lib/live";
@@ -197,6 +198,21 @@ function DrawerBody({ sessionId, onSelect }: { sessionId: string; onSelect: (id:
             <Field label="Kind">
               {s.kind === "console" ? "Console sign-in (auth.login)" : "App session (issued by a service)"}
             </Field>
+            {s.kind === "app" && (
+              <Field label="Authenticated">
+                {s.authenticatedAt ? (
+                  <>
+                    <RelativeTime date={s.authenticatedAt} />{" "}
+                    <span className="text-muted-foreground">
+                      · {formatDateTime(s.authenticatedAt)}
+                      {s.authMethod ? ` · ${s.authMethod}` : ""}
+                    </span>
+                  </>
+                ) : (
+                  "—"
+                )}
+              </Field>
+            )}
             {s.kind === "console" && (
               <Field label="Password last confirmed">
                 {s.authenticatedAt ? (
@@ -234,7 +250,8 @@ function DrawerBody({ sessionId, onSelect }: { sessionId: string; onSelect: (id:
             </Field>
             {s.revokedAt && (
               <>
-                <Field label="Revoked">{formatDateTime(s.revokedAt)}</Field>
+                <Field label="Ended">{formatDateTime(s.endedAt ?? s.revokedAt)}</Field>
+                <Field label="How it ended">{endReasonLabel(s.endReason) ?? "Revoked"}</Field>
                 <Field label="Revoked by" mono>
                   {s.revokedBy ?? "—"}
                 </Field>

@@ -371,6 +371,18 @@ export function UserPage() {
                   {formatNumber(u.activeSessions)}
                 </span>
               </Stat>
+              {u.sessionLimit && (
+                <Stat label="Session limit">
+                  <span data-testid="user-session-limit">
+                    {formatNumber(u.sessionLimit.appSessions)} of {formatNumber(u.sessionLimit.max)} allowed
+                  </span>
+                  <span className="block text-xs text-muted-foreground">
+                    {u.sessionLimit.policy === "deny"
+                      ? "App sessions; at the limit, new ones are refused"
+                      : "App sessions; at the limit, the least recently seen ends"}
+                  </span>
+                </Stat>
+              )}
               <Stat label="Role">
                 <span className="capitalize">{u.role}</span>
               </Stat>

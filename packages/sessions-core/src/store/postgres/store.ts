@@ -193,10 +193,17 @@ function isUniqueViolation(error: unknown): boolean {
 /** The Postgres side of the shared operations, on `on` (the db, or the transaction running them). */
 function hooksOn(on: PgDb): DialectHooks {
   return {
-    async sessionOwner(userId) {
+    async sessionOwner(userId, exclusive) {
       // FOR SHARE: a concurrent disable (UPDATE users) waits for this commit, and its revocation
       // then sees the new row; if the disable committed first, this reads the disabled status.
-      const [user] = await on.select().from(users).where(eq(users.id, userId)).for("share");
+      // FOR NO KEY UPDATE (a session limit applies) also makes a concurrent create for this user
+      // wait, and under READ COMMITTED its count, a new statement, then sees this one's session.
+      // It does not block the FOR KEY SHARE that other sessions' foreign keys take.
+      const [user] = await on
+        .select()
+        .from(users)
+        .where(eq(users.id, userId))
+        .for(exclusive ? "no key update" : "share");
       return user;
     },
     insertSession: (session, audit) =>

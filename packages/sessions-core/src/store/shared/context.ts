@@ -74,8 +74,12 @@ export type DeletedRow = Pick<SessionRecord, "createdAt" | "expiresAt" | "browse
 
 /** Where the engines truly differ; each returns a value on SQLite and a promise on Postgres. */
 export interface DialectHooks {
-  /** The user a new session would belong to, read so a concurrent disable cannot slip past (Postgres: FOR SHARE). */
-  sessionOwner(userId: string): Awaitable<UserRecord | undefined>;
+  /**
+   * The user a new session would belong to, read so a concurrent disable cannot slip past
+   * (Postgres: FOR SHARE). `exclusive` (a per-user session limit applies): locked against other
+   * creates for the same user too (Postgres: FOR NO KEY UPDATE), so they count one after another.
+   */
+  sessionOwner(userId: string, exclusive: boolean): Awaitable<UserRecord | undefined>;
   /** Writes the session row, its audit event and the maintained figures. */
   insertSession(session: SessionRecord, audit: AuditRecord | null): Awaitable<void>;
   /** Maintained figures after a revocation; `along`: other writes of the same change (Postgres sends them in one statement). */

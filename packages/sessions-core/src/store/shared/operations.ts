@@ -2,6 +2,7 @@
 // They persist what they are given: no rule decides here what to write (see ../store.ts).
 import {
   and,
+  asc,
   count,
   countDistinct,
   desc,
@@ -33,6 +34,7 @@ import type {
   RevokeSelector,
   Batch,
   SessionQuery,
+  SessionLimit,
   SessionQueryFilter,
   SessionRecord,
   StatsQuery,
@@ -42,7 +44,7 @@ import type {
   UserQuery,
   UserRecord,
 } from "../store.js";
-import type { UserRole, UserStatus } from "../../domain/types.js";
+import type { SessionKind, UserRole, UserStatus } from "../../domain/types.js";
 import type { Context, RevokedRow } from "./context.js";
 import * as c from "./counters.js";
 import * as q from "./query-parts.js";
@@ -204,7 +206,11 @@ export function* setUserStatus(
     revokedSessions = revoked.length;
     moreSessions = batch !== undefined && !batch.done;
   }
-  yield* run(on.insert(t.auditEvents).values({ ...audit, count: revokedSessions }));
+  yield* run(
+    on
+      .insert(t.auditEvents)
+      .values(revocation ? endedAudit(audit, revocation, revokedSessions) : { ...audit, count: 0 }),
+  );
   return { ok: true, user, revokedSessions, moreSessions };
 }
 
@@ -308,15 +314,85 @@ export function* pruneSignInAttempts({ on, t }: Context, before: Date, limit: nu
 // ---- sessions ----
 
 export function* insertSession(
-  { h }: Context,
+  x: Context,
   session: SessionRecord,
   audit: AuditRecord | null,
+  limit?: SessionLimit | null,
 ): Operation<InsertSessionResult> {
-  const user = yield* call(() => h.sessionOwner(session.userId));
+  const { h } = x;
+  const bounded = limit != null && session.kind === "app";
+  const user = yield* call(() => h.sessionOwner(session.userId, bounded));
   if (!user) return { ok: false, error: "user_not_found" };
   if (user.status !== "active") return { ok: false, error: "user_disabled" };
+  let evicted: SessionRecord[] = [];
+  if (bounded) {
+    const made = yield* makeRoom(x, session.userId, limit);
+    if (made === null) return { ok: false, error: "limit_reached" };
+    evicted = made;
+  }
   yield* call(() => h.insertSession(session, audit));
-  return { ok: true, user };
+  return { ok: true, user, evicted };
+}
+
+/**
+ * Room for one more app session under the limit, read and made with the owner locked (sessionOwner),
+ * so concurrent creates for one user each count what the one before committed. Evicts the least
+ * recently seen active app sessions (as many as the new one needs: more than one only after the limit
+ * was lowered), each with its audit event; null when the policy is deny and there is no room.
+ * Served by sessions_user_created_idx (the user's rows only).
+ */
+function* makeRoom(x: Context, userId: string, limit: SessionLimit): Operation<SessionRecord[] | null> {
+  const { on, t, h } = x;
+  const s = t.sessions;
+  const live = yield* all(
+    on
+      .select()
+      .from(s)
+      .where(and(eq(s.userId, userId), eq(s.kind, "app"), q.activeCondition(s, limit.scope)))
+      .orderBy(asc(s.lastSeenAt), asc(s.id)),
+  );
+  const excess = live.length - limit.max + 1;
+  if (excess <= 0) return [];
+  if (limit.policy === "deny") return null;
+  const victims = live.slice(0, excess);
+  const revoked = yield* all(
+    on
+      .update(s)
+      .set(revocationColumns(limit.revocation))
+      .where(
+        and(
+          inArray(
+            s.id,
+            victims.map((v) => v.id),
+          ),
+          q.notRevoked(s),
+        ),
+      )
+      .returning(t.revokedColumns),
+  );
+  const ended = victims.filter((v) => revoked.some((r) => r.id === v.id));
+  yield* call(() =>
+    h.countRevoked(
+      revoked,
+      ended.map((v) =>
+        on.insert(t.auditEvents).values(endedAudit(limit.evictionAudit(v), limit.revocation, 1)),
+      ),
+    ),
+  );
+  return ended.map((v) => ({ ...v, ...revocationColumns(limit.revocation) }));
+}
+
+/**
+ * A revocation's audit event as written: the count it ended and its end reason in data (what the
+ * audit log shows and filters by), whatever operation ended them, so no caller can leave it out.
+ */
+function endedAudit(audit: AuditRecord, revocation: Revocation, count: number | null): AuditRecord {
+  return { ...audit, count, data: { ...audit.data, endReason: revocation.endReason } };
+}
+
+/** What a revocation writes on each row it ends. */
+function revocationColumns(r: Revocation) {
+  return { revokedAt: r.at, revokedBy: r.by, revokeReason: r.reason, endReason: r.endReason };
 }
 
 export function* listSessions(x: Context, query: SessionQuery) {
@@ -448,11 +524,7 @@ function* revokeWhere(
     where = and(inArray(t.sessions.id, ids), q.notRevoked(t.sessions))!;
   }
   return yield* all(
-    on
-      .update(t.sessions)
-      .set({ revokedAt: revocation.at, revokedBy: revocation.by, revokeReason: revocation.reason })
-      .where(where)
-      .returning(t.revokedColumns),
+    on.update(t.sessions).set(revocationColumns(revocation)).where(where).returning(t.revokedColumns),
   );
 }
 
@@ -473,7 +545,8 @@ export function* revokeSessions(
   const revoked = yield* revokeWhere(x, selector, revocation, batch);
   // The audit event is written as given (its target chosen by the service), counting what changed.
   const total = finalCount(batch, revoked.length);
-  const along = total !== null ? [x.on.insert(x.t.auditEvents).values({ ...audit, count: total })] : [];
+  const along =
+    total !== null ? [x.on.insert(x.t.auditEvents).values(endedAudit(audit, revocation, total))] : [];
   yield* call(() => x.h.countRevoked(revoked, along));
   return revoked.length;
 }
@@ -882,15 +955,17 @@ export function* revokeApiKey(
 export function* renewSessionAuthentication(
   { on, t }: Context,
   sessionId: string,
+  kind: SessionKind,
   at: Date,
+  method: string | null,
   audit: AuditRecord,
 ): Operation<boolean> {
   const s = t.sessions;
   const renewed = yield* all(
     on
       .update(s)
-      .set({ authenticatedAt: at })
-      .where(and(eq(s.id, sessionId), eq(s.kind, "console"), isNull(s.revokedAt), gt(s.expiresAt, at)))
+      .set(method === null ? { authenticatedAt: at } : { authenticatedAt: at, authMethod: method })
+      .where(and(eq(s.id, sessionId), eq(s.kind, kind), isNull(s.revokedAt), gt(s.expiresAt, at)))
       .returning({ id: s.id }),
   );
   if (renewed.length === 0) return false;

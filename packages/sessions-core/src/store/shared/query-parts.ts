@@ -47,6 +47,7 @@ export interface SessionColumns {
   browser: Column;
   os: Column;
   revokedAt: Column;
+  endReason: Column;
 }
 
 export interface UserColumns {
@@ -170,6 +171,7 @@ export function sessionFilterCondition(
     filter.browser !== undefined ? eq(s.browser, filter.browser) : undefined,
     filter.os !== undefined ? eq(s.os, filter.os) : undefined,
     filter.kind !== undefined ? eq(s.kind, filter.kind) : undefined,
+    filter.endReason !== undefined ? eq(s.endReason, filter.endReason) : undefined,
     filter.excludeId ? ne(s.id, filter.excludeId) : undefined,
   );
 }
@@ -250,7 +252,12 @@ export function revokeSelectorCondition(
 ): SQL {
   switch (selector.kind) {
     case "id":
-      return and(eq(s.id, selector.id), notRevoked(s))!;
+      return and(
+        eq(s.id, selector.id),
+        notRevoked(s),
+        selector.userId !== undefined ? eq(s.userId, selector.userId) : undefined,
+        selector.sessionKind !== undefined ? eq(s.kind, selector.sessionKind) : undefined,
+      )!;
     case "tokenHash":
       return and(eq(s.tokenHash, selector.tokenHash), notRevoked(s))!;
     case "user":
@@ -258,6 +265,7 @@ export function revokeSelectorCondition(
         eq(s.userId, selector.userId),
         notRevoked(s),
         selector.exceptSessionId ? ne(s.id, selector.exceptSessionId) : undefined,
+        selector.sessionKind !== undefined ? eq(s.kind, selector.sessionKind) : undefined,
       )!;
     case "filter": {
       const condition = sessionFilterCondition(s, u, selector.filter, selector.scope);

@@ -87,7 +87,7 @@ function storeOf({
     setUserRole: (userId, role, at, audit, guard) =>
       run.write((x) => ops.setUserRole(x, userId, role, at, audit, guard)),
 
-    insertSession: (session, audit) => run.write((x) => ops.insertSession(x, session, audit)),
+    insertSession: (session, audit, limit) => run.write((x) => ops.insertSession(x, session, audit, limit)),
     listSessions: (query) => run.read((x) => ops.listSessions(x, query)),
     countSessions: (filter, scope, limit) => run.read((x) => ops.countSessions(x, filter, scope, limit)),
     revokeSessions: (selector, revocation, audit, batch) =>
@@ -97,8 +97,8 @@ function storeOf({
     prune: (cutoff, audit, batch) => run.write((x) => ops.prune(x, cutoff, audit, batch)),
     countPrunable: (cutoff) => run.snapshot((x) => ops.countPrunable(x, cutoff)),
     pruneAudit: (before, audit, batch) => run.write((x) => ops.pruneAudit(x, before, audit, batch)),
-    renewSessionAuthentication: (sessionId, at, audit) =>
-      run.write((x) => ops.renewSessionAuthentication(x, sessionId, at, audit)),
+    renewSessionAuthentication: (sessionId, kind, at, method, audit) =>
+      run.write((x) => ops.renewSessionAuthentication(x, sessionId, kind, at, method, audit)),
 
     setPasswordHash: (userId, previous, hash, at, audit) =>
       run.write((x) => ops.setPasswordHash(x, userId, previous, hash, at, audit)),

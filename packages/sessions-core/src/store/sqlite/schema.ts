@@ -6,6 +6,7 @@ import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
 import {
   AUDIT_ACTOR_TYPES,
   AUDIT_TARGET_TYPES,
+  SESSION_END_REASONS,
   SESSION_KINDS,
   USER_ROLES,
   USER_STATUSES,
@@ -44,10 +45,13 @@ export const sessions = sqliteTable(
     createdAt: ts("created_at").notNull(),
     expiresAt: ts("expires_at").notNull(),
     lastSeenAt: ts("last_seen_at").notNull(),
-    // When the password was last checked for this session (console sign-ins: auth.login, then each
-    // auth.reauthenticate); dangerous changes need it within CONSOLE_REAUTH_WINDOW. Null for app
-    // sessions, whose authentication is the issuing service's business.
+    // When the user last authenticated for this session. Console sign-ins: auth.login, then each
+    // auth.reauthenticate (dangerous changes need it within CONSOLE_REAUTH_WINDOW). App sessions:
+    // what the issuing service says (sessions.create, sessions.reauthenticated), for its freshness
+    // checks (sessions.validate's maxAuthAge). Null only on app sessions issued before it was kept.
     authenticatedAt: ts("authenticated_at"),
+    /** How the user last authenticated ("password", "passkey", "sso", …), as the service labels it. */
+    authMethod: text("auth_method"),
     ip: text("ip"),
     userAgent: text("user_agent"),
     browser: text("browser"),
@@ -56,6 +60,8 @@ export const sessions = sqliteTable(
     revokedAt: ts("revoked_at"),
     revokedBy: text("revoked_by"),
     revokeReason: text("revoke_reason"),
+    /** Why it ended, from a fixed vocabulary (vocab.ts SESSION_END_REASONS); null while live. */
+    endReason: text("end_reason", { enum: SESSION_END_REASONS }),
   },
   (t) => [
     uniqueIndex("sessions_token_hash_key").on(t.tokenHash),
@@ -76,6 +82,10 @@ export const sessions = sqliteTable(
     index("sessions_browser_idx").on(t.browser, t.createdAt, t.id),
     index("sessions_os_idx").on(t.os, t.createdAt, t.id),
     index("sessions_ip_idx").on(t.ip, t.createdAt, t.id),
+    // The end-reason filter (ended sessions only), newest first like every list.
+    index("sessions_end_reason_idx")
+      .on(t.endReason, t.createdAt, t.id)
+      .where(sql`${t.endReason} is not null`),
     // Live console sign-ins by last activity: the few that idled out are found here without a scan,
     // so counts and statistics can leave them out while the maintained figures still count them.
     index("sessions_console_live_idx")

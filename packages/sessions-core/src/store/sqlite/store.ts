@@ -327,6 +327,7 @@ export function createSqliteStore(
   const hooks: DialectHooks = {
     // Read inside the operation's synchronous transaction: no other write can land between the
     // status check and the insert.
+    // Write transactions begin IMMEDIATE: no other create counts until this one commits.
     sessionOwner: (userId) => userById.get({ id: userId }),
     insertSession(session, audit) {
       insertRow(sessions, session);

@@ -32,8 +32,10 @@ export function auditContract(t: ContractContext): void {
         status: "revoked",
         revokedBy: `user:${admin.id}`,
         revokeReason: "stolen laptop",
+        endReason: "revoked",
         isValid: false,
       });
+      expect(info?.endedAt).toEqual(t.clock.now());
       expect(info?.revokedAt).toEqual(t.clock.now());
 
       const [event] = await collectPages((cursor) =>
@@ -50,7 +52,7 @@ export function auditContract(t: ContractContext): void {
         ip: "198.51.100.4",
         reason: "stolen laptop",
         count: 1,
-        data: null,
+        data: { endReason: "revoked" },
         actorName: admin.email,
         targetName: null,
       });
@@ -223,7 +225,7 @@ export function auditContract(t: ContractContext): void {
         expect(events[0]).toMatchObject({
           count: 12,
           reason: "chrome zero-day",
-          data: { filter: { browser: "Chrome" } },
+          data: { filter: { browser: "Chrome" }, endReason: "bulk" },
         });
 
         // Again: nothing left to match.

@@ -138,6 +138,7 @@ export function concurrencyContract(t: ContractContext): void {
         expiresAt: new Date(at.getTime() + 60_000),
         lastSeenAt: at,
         authenticatedAt: null,
+        authMethod: null,
         ip: null,
         userAgent: null,
         browser: null,
@@ -146,6 +147,7 @@ export function concurrencyContract(t: ContractContext): void {
         revokedAt: null,
         revokedBy: null,
         revokeReason: null,
+        endReason: null,
       };
       expect(await t.store.insertSession(record, null)).toEqual({ ok: false, error: "user_disabled" });
       expect(await t.store.insertSession({ ...record, userId: "no-such-user" }, null)).toEqual({

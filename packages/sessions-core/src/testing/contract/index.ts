@@ -19,6 +19,7 @@ import { listsContract } from "./lists.js";
 import { metricsContract } from "./metrics.js";
 import { operatorsContract } from "./operators.js";
 import { paginationContract } from "./pagination.js";
+import { policiesContract } from "./policies.js";
 import { pruneContract } from "./prune.js";
 import { reauthContract } from "./reauth.js";
 import { revokeContract } from "./revoke.js";
@@ -57,6 +58,7 @@ export const CONTRACT_MODULES = [
   bestEffortContract,
   batchesContract,
   metricsContract,
+  policiesContract,
 ];
 
 export function describeStoreContract(kind: StoreKind): void {

@@ -257,7 +257,9 @@ export function listsContract(t: ContractContext): void {
         createdAt: session.createdAt,
         expiresAt: session.expiresAt,
         lastSeenAt: session.createdAt,
-        authenticatedAt: null,
+        // An app session is authenticated when its service says; without authenticatedAt, at creation.
+        authenticatedAt: session.createdAt,
+        authMethod: null,
         ageSeconds: 90,
         status: "active",
         isValid: true,
@@ -270,6 +272,8 @@ export function listsContract(t: ContractContext): void {
         revokedAt: null,
         revokedBy: null,
         revokeReason: null,
+        endedAt: null,
+        endReason: null,
       });
       expect(listed?.tokenPreview).toMatch(/^[0-9a-f]{8}$/);
       expect(await t.service.getSessionInfo(session.id)).toEqual(listed);

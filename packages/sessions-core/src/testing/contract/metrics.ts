@@ -80,7 +80,7 @@ export function metricsContract(t: ContractContext): void {
       const bulk = await service.revokeSessions({ filter: { status: "active" }, dryRun: false });
       expect(bulk.revoked).toBe(1); // c's second session
 
-      expect(r.ended).toEqual({ logout: 1, revoked: 1, user_revoked: 2, user_disabled: 3, bulk_revoked: 1 });
+      expect(r.ended).toEqual({ logout: 1, revoked: 1, user_revoked: 2, user_disabled: 3, bulk: 1 });
     });
   });
 }

@@ -32,12 +32,13 @@ export function reauthContract(t: ContractContext): void {
       return { admin, token, session, ctx };
     }
 
-    it("a console sign-in records when its password was checked; an app session does not", async () => {
+    it("a console sign-in records when its password was checked; an app session when its service says", async () => {
       const { session } = await signedInAdmin();
       expect(session.authenticatedAt).toEqual(t.clock.now());
       const user = await makeUser(t.service);
       const app = await t.service.createSession({ userId: user.id });
-      expect(app.session.authenticatedAt).toBeNull();
+      expect(app.session.authenticatedAt).toEqual(t.clock.now());
+      expect(app.session.authMethod).toBeNull();
     });
 
     it("within the window the dangerous changes go ahead; past it each is refused and changes nothing", async () => {
@@ -162,8 +163,11 @@ export function reauthContract(t: ContractContext): void {
           ip: null,
           userAgent: null,
         });
+      t.clock.advance(1000);
       expect(await renew(app.session.id)).toEqual({ ok: false, reason: "session_ended" });
-      expect((await t.service.getSessionInfo(app.session.id))?.authenticatedAt).toBeNull();
+      expect((await t.service.getSessionInfo(app.session.id))?.authenticatedAt).toEqual(
+        app.session.createdAt,
+      );
       await t.service.revokeSession(session.id);
       expect(await renew(session.id)).toEqual({ ok: false, reason: "session_ended" });
     });
