@@ -189,6 +189,30 @@ export function checkTargets(
       atTargetScale: atScale(during),
     });
   }
+  // Issue 13: a per-user limit of 5 costs createSession at most 1.3× (same run) while the user is
+  // under it; at the limit each create also ends a session, so it is shown next to create + revoke.
+  const plain = find("createSession");
+  const under = find("createSession (limit 5, under it)");
+  const evicting = find("createSession (limit 5, evicting)");
+  const revoke = find("revokeSession");
+  if (plain && under) {
+    const ratio = under.medianUs / plain.medianUs;
+    checks.push({
+      target: "createSession with MAX_SESSIONS_PER_USER=5 (under it) ≤ 1.3× createSession",
+      figure: `${fmt(ratio, 2)}× (${us(under.medianUs)} vs ${us(plain.medianUs)})`,
+      met: ratio <= 1.3,
+      atTargetScale: atScale(under),
+    });
+  }
+  if (plain && evicting && revoke) {
+    const ratio = evicting.medianUs / (plain.medianUs + revoke.medianUs);
+    checks.push({
+      target: "createSession at the limit (evicting) ≤ 1.3× createSession + revokeSession",
+      figure: `${fmt(ratio, 2)}× (${us(evicting.medianUs)} vs ${us(plain.medianUs)} + ${us(revoke.medianUs)})`,
+      met: ratio <= 1.3,
+      atTargetScale: atScale(evicting),
+    });
+  }
   const limits: [string, number][] = [
     ["countActiveSessions", 15_000],
     ["getSessionStats", 150_000],

@@ -182,6 +182,11 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   if (options.skipOperations) return { seed: seedResult, results: [], liveTokens: liveTokensOf(pools) };
   await target.raw.afterSeed();
   const service: SessionsService = createSessionsService({ store: target.store, clock });
+  const limited: SessionsService = createSessionsService({
+    store: target.store,
+    clock,
+    config: { maxSessionsPerUser: 5, sessionLimitPolicy: "evict_oldest" },
+  });
   const n = seedResult.sessions;
 
   // ---- inputs ----
@@ -200,6 +205,21 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   const userForList = cycle(pools.userIds, "users");
   const userForListFloor = cycle(pools.userIds, "users");
   const userForCreate = cycle(pools.userIds, "users");
+  // Users of their own: evictions must not end the sessions other operations' pools hold. Enough
+  // of them that each holds about ten rows by the end (a user's rows, ended ones included, are
+  // what the limit's count reads through sessions_user_created_idx).
+  const limitedUsers: string[] = [];
+  for (let i = 0; i < 2000; i++) {
+    limitedUsers.push((await service.createUser({ email: `limited-${nowMs}-${i}@bench.example` })).id);
+  }
+  const userForLimited = cycle(limitedUsers, "limited users");
+  // And users who stay under the limit (each given at most 4 sessions by the budget below): what
+  // the limit costs every create, the count in the insert's transaction, without an eviction.
+  const underUsers: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    underUsers.push((await service.createUser({ email: `under-${nowMs}-${i}@bench.example` })).id);
+  }
+  const userUnderLimit = cycle(underUsers, "users under the limit");
   const userForCreateFloor = cycle(pools.userIds, "users");
   const revokeId = consume(pools.revokeIds, "sessions to revoke");
   const revokeUser = consume(pools.revokeUserIds, "users to revoke");
@@ -345,6 +365,31 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
       run: () =>
         service.createSession({
           userId: userForCreate(),
+          ip: `198.51.100.${created % 250}`,
+          userAgent: agents[created++ % agents.length],
+        }),
+      floor: () => target.floors.createSession(userForCreateFloor(), now),
+    },
+    {
+      // Issue 13: the same create with MAX_SESSIONS_PER_USER=5 (evict_oldest): the insert's
+      // transaction also counts the user's active app sessions and, at the limit, ends the least
+      // recently seen. "under it": the count alone; "evicting": users cycle, so after their first
+      // five creates each is at the limit and every create also revokes one (a revocation's work).
+      op: "createSession (limit 5, under it)",
+      run: () =>
+        limited.createSession({
+          userId: userUnderLimit(),
+          ip: `198.51.100.${created % 250}`,
+          userAgent: agents[created++ % agents.length],
+        }),
+      floor: () => target.floors.createSession(userForCreateFloor(), now),
+      budget: underUsers.length * 4,
+    },
+    {
+      op: "createSession (limit 5, evicting)",
+      run: () =>
+        limited.createSession({
+          userId: userForLimited(),
           ip: `198.51.100.${created % 250}`,
           userAgent: agents[created++ % agents.length],
         }),

@@ -2,7 +2,6 @@
 // They persist what they are given: no rule decides here what to write (see ../store.ts).
 import {
   and,
-  asc,
   count,
   countDistinct,
   desc,
@@ -44,6 +43,7 @@ import type {
   UserQuery,
   UserRecord,
 } from "../store.js";
+import { inactiveReason } from "../../domain/rules.js";
 import type { SessionKind, UserRole, UserStatus } from "../../domain/types.js";
 import type { Context, RevokedRow } from "./context.js";
 import * as c from "./counters.js";
@@ -344,13 +344,22 @@ export function* insertSession(
 function* makeRoom(x: Context, userId: string, limit: SessionLimit): Operation<SessionRecord[] | null> {
   const { on, t, h } = x;
   const s = t.sessions;
-  const live = yield* all(
+  // Only the user's unrevoked app sessions in SQL, by sessions_user_created_idx; which of them are
+  // still active (expiry, idle timeout) is decided here by the domain's own rule. With the expiry
+  // range or an ORDER BY in the query, SQLite's planner (with statistics) preferred walking
+  // sessions_live_expires_idx or sessions_last_seen_at_idx, the whole table, over the user's few rows.
+  const unrevoked = yield* all(
     on
       .select()
       .from(s)
-      .where(and(eq(s.userId, userId), eq(s.kind, "app"), q.activeCondition(s, limit.scope)))
-      .orderBy(asc(s.lastSeenAt), asc(s.id)),
+      .where(and(eq(s.userId, userId), eq(s.kind, "app"), q.notRevoked(s))),
   );
+  const live = unrevoked
+    .filter((r) => inactiveReason(r, limit.scope) === null)
+    // Least recently seen first: the ones an eviction ends.
+    .sort(
+      (a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
   const excess = live.length - limit.max + 1;
   if (excess <= 0) return [];
   if (limit.policy === "deny") return null;

@@ -23,7 +23,15 @@ export function usersContract(t: ContractContext): void {
         createdAt: t.clock.now(),
         updatedAt: t.clock.now(),
       });
-      expect(await t.service.getUser(user.id)).toEqual({ ...user, activeSessions: 0 });
+      expect(await t.service.getUser(user.id)).toEqual({ ...user, activeSessions: 0, sessionLimit: null });
+      // With MAX_SESSIONS_PER_USER the user page says how many of the allowed app sessions are used.
+      const limited = t.withConfig({ maxSessionsPerUser: 3, sessionLimitPolicy: "deny" });
+      await limited.createSession({ userId: user.id });
+      expect((await limited.getUser(user.id))?.sessionLimit).toEqual({
+        max: 3,
+        appSessions: 1,
+        policy: "deny",
+      });
       expect(await t.service.findUserByEmail("ADA.LOVELACE@example.com")).toEqual(user);
       expect(await t.service.findUserByEmail("nobody@example.com")).toBeNull();
       expect(await t.service.findUserByEmail("not an email")).toBeNull();
