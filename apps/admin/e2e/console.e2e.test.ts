@@ -67,7 +67,13 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     dir = mkdtempSync(join(tmpdir(), "sessions-e2e-"));
     const databaseUrl = `file:${join(dir, "db.sqlite")}`;
     seeded = await seed(databaseUrl);
-    api = await startApi({ databaseUrl, adminEmail: ADMIN.email, adminPassword: ADMIN.password });
+    // A per-user limit far above the seed's, so the user page shows "N of 1,000 allowed".
+    api = await startApi({
+      databaseUrl,
+      adminEmail: ADMIN.email,
+      adminPassword: ADMIN.password,
+      env: { MAX_SESSIONS_PER_USER: "1000" },
+    });
     browser = await chromium.launch({
       executablePath: chromiumFound.path,
       args: CHROMIUM_ARGS,
@@ -285,6 +291,19 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await waitForRows(viewerPage, seeded.aliceSessions - 1);
     expect(Date.now() - seen).toBeLessThan(4_000);
     await expect.poll(() => matchingCount(viewerPage), { timeout: 4_000 }).toBe(seeded.aliceSessions - 1);
+
+    // The revoked session's drawer says how and why it ended, and when its user last authenticated.
+    await page.goto(at(`/sessions?status=revoked&session=${targetId}`));
+    const drawer = page.getByTestId("session-drawer");
+    await drawer.getByText("How it ended").waitFor();
+    const text = await drawer.textContent();
+    expect(text).toContain("lost phone");
+    expect(text).toMatch(/How it ended\s*Revoked/);
+    expect(text).toContain("Authenticated");
+    // And the audit log's row for it names the end reason beside the free text.
+    await page.goto(at("/audit?action=session.revoked"));
+    await page.getByTestId("audit-end-reason").first().waitFor();
+    expect(await page.getByTestId("audit-end-reason").first().textContent()).toBe("Revoked");
   });
 
   it("shows a viewer no revoke or disable controls at all", async () => {
@@ -307,6 +326,9 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await expect
       .poll(() => page.getByTestId("user-active-sessions").textContent())
       .toBe(String(seeded.bobSessions));
+    expect(await page.getByTestId("user-session-limit").textContent()).toBe(
+      `${seeded.bobSessions} of 1,000 allowed`,
+    );
     await page.getByRole("button", { name: "Revoke all sessions" }).click();
     const dialog = page.getByTestId("revoke-user-dialog");
     await dialog.waitFor();

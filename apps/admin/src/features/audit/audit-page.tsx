@@ -18,6 +18,7 @@ import { formatNumber, shortId } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
+import { endReasonLabel } from "@/lib/end-reasons";
 import { actionLabel, actionTone, isAuditAction } from "./search";
 
 type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
@@ -191,14 +192,21 @@ export function AuditPage() {
     helper.display({
       id: "reason",
       header: "Reason",
-      cell: ({ row }) =>
-        row.original.reason ? (
-          <span className="block max-w-[18rem] truncate" title={row.original.reason}>
-            {row.original.reason}
+      cell: ({ row }) => {
+        // A revocation's event carries how the sessions ended (data.endReason), besides any free text.
+        const raw = row.original.data?.endReason;
+        const ended = endReasonLabel(typeof raw === "string" ? raw : null);
+        const { reason } = row.original;
+        if (!ended && !reason) return <span className="text-muted-foreground">—</span>;
+        const title = [ended, reason].filter(Boolean).join(" · ");
+        return (
+          <span className="block max-w-[18rem] truncate" title={title}>
+            {ended && <span data-testid="audit-end-reason">{ended}</span>}
+            {ended && reason ? <span className="text-muted-foreground"> · </span> : null}
+            {reason}
           </span>
-        ) : (
-          <span className="text-muted-foreground">—</span>
-        ),
+        );
+      },
     }),
   ]);
 
