@@ -13,6 +13,7 @@ import {
   getTableName,
   gt,
   inArray,
+  isNull,
   lt,
   or,
   sql,
@@ -206,6 +207,12 @@ function hooksOn(on: PgDb): DialectHooks {
         .for(exclusive ? "no key update" : "share");
       return user;
     },
+    // The shared lookup's condition, on the transaction running it (operations.ts says why no more).
+    unrevokedAppSessions: (userId) =>
+      on
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), eq(sessions.kind, "app"), isNull(sessions.revokedAt))),
     insertSession: (session, audit) =>
       countInserted(
         on,

@@ -80,6 +80,8 @@ export interface DialectHooks {
    * creates for the same user too (Postgres: FOR NO KEY UPDATE), so they count one after another.
    */
   sessionOwner(userId: string, exclusive: boolean): Awaitable<UserRecord | undefined>;
+  /** The user's unrevoked app sessions (lookupQueries' unrevokedAppSessions; SQLite: prepared once). */
+  unrevokedAppSessions(userId: string): Awaitable<SessionRecord[]>;
   /** Writes the session row, its audit event and the maintained figures. */
   insertSession(session: SessionRecord, audit: AuditRecord | null): Awaitable<void>;
   /** Maintained figures after a revocation; `along`: other writes of the same change (Postgres sends them in one statement). */

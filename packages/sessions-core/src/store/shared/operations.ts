@@ -75,6 +75,22 @@ export function lookupQueries({ on, t }: Pick<Context, "on" | "t">) {
       .select()
       .from(t.apiKeys)
       .where(eq(t.apiKeys.keyHash, sql.placeholder("keyHash"))),
+    /**
+     * A user's unrevoked app sessions (the per-user limit's count, on every create when it is on),
+     * by sessions_user_created_idx. Deliberately no expiry range and no ORDER BY: with either,
+     * SQLite's planner (with statistics) preferred walking sessions_live_expires_idx or
+     * sessions_last_seen_at_idx, the whole table, over the user's few rows.
+     */
+    unrevokedAppSessions: on
+      .select()
+      .from(t.sessions)
+      .where(
+        and(
+          eq(t.sessions.userId, sql.placeholder("userId")),
+          eq(t.sessions.kind, "app"),
+          isNull(t.sessions.revokedAt),
+        ),
+      ),
   };
 }
 
@@ -344,16 +360,8 @@ export function* insertSession(
 function* makeRoom(x: Context, userId: string, limit: SessionLimit): Operation<SessionRecord[] | null> {
   const { on, t, h } = x;
   const s = t.sessions;
-  // Only the user's unrevoked app sessions in SQL, by sessions_user_created_idx; which of them are
-  // still active (expiry, idle timeout) is decided here by the domain's own rule. With the expiry
-  // range or an ORDER BY in the query, SQLite's planner (with statistics) preferred walking
-  // sessions_live_expires_idx or sessions_last_seen_at_idx, the whole table, over the user's few rows.
-  const unrevoked = yield* all(
-    on
-      .select()
-      .from(s)
-      .where(and(eq(s.userId, userId), eq(s.kind, "app"), q.notRevoked(s))),
-  );
+  // Which of them are still active (expiry, idle timeout) is decided by the domain's own rule.
+  const unrevoked = yield* call(() => h.unrevokedAppSessions(userId));
   const live = unrevoked
     .filter((r) => inactiveReason(r, limit.scope) === null)
     // Least recently seen first: the ones an eviction ends.
