@@ -2,14 +2,18 @@
 // @axe-core/playwright) in Chromium against the production build: light and dark, and at phone
 // width. Serious and critical violations fail the run; every finding, and a screenshot of each
 // screen as it was checked, is kept in test-results/a11y/ for whoever reads the failure.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, ensureResultsDir, findChromium, startApi, type RunningApi } from "./harness";
-import { seed } from "./seed";
+import {
+  ensureResultsDir,
+  findChromium,
+  startSeededConsole,
+  type RunningApi,
+  type SeededConsole,
+} from "./harness";
 
 const ADMIN = { email: "admin@acme.test", password: "admin-password-123" };
 const chromiumFound = findChromium();
@@ -34,7 +38,7 @@ const VIEWS = [
 
 // console.e2e.test.ts fails CI when no browser is found; here the suite only runs with one.
 describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
-  let dir: string;
+  let world: SeededConsole | undefined;
   let api: RunningApi;
   let browser: Browser | undefined;
   let out: string;
@@ -44,21 +48,13 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
     if (!chromiumFound.ok) return;
     out = join(ensureResultsDir(), "a11y");
     mkdirSync(out, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), "sessions-a11y-"));
-    const databaseUrl = `file:${join(dir, "db.sqlite")}`;
-    await seed(databaseUrl);
-    api = await startApi({ databaseUrl, adminEmail: ADMIN.email, adminPassword: ADMIN.password });
-    browser = await chromium.launch({
-      executablePath: chromiumFound.path,
-      args: CHROMIUM_ARGS,
-      headless: true,
-    });
+    world = await startSeededConsole({ name: "a11y", chromium: chromiumFound.path, admin: ADMIN });
+    api = world.api;
+    browser = world.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await api?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await world?.stop();
   });
 
   for (const view of VIEWS) {

@@ -1,10 +1,13 @@
 // What the browser tests need around them: a Chromium to drive, the API serving the built console
 // on a temp SQLite database, and a place for screenshots.
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+import { seed } from "./seed";
 
 export const ADMIN_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const API_DIR = join(ADMIN_DIR, "..", "api");
@@ -141,6 +144,47 @@ export async function startApi(options: {
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** A suite's own world: a seeded temp database, an API on it and a headless Chromium. */
+export interface SeededConsole {
+  api: RunningApi;
+  browser: Browser;
+  /** Closes the browser and the API and deletes the database. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * For suites whose own sign-ins must not change another suite's counts (wire size, accessibility):
+ * seeds a fresh database under a temp folder named for the suite, starts the API and Chromium.
+ */
+export async function startSeededConsole(options: {
+  name: string;
+  chromium: string;
+  admin: { email: string; password: string };
+}): Promise<SeededConsole> {
+  const dir = mkdtempSync(join(tmpdir(), `sessions-${options.name}-`));
+  const databaseUrl = `file:${join(dir, "db.sqlite")}`;
+  await seed(databaseUrl);
+  const api = await startApi({
+    databaseUrl,
+    adminEmail: options.admin.email,
+    adminPassword: options.admin.password,
+  });
+  const browser = await chromium.launch({
+    executablePath: options.chromium,
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
+  return {
+    api,
+    browser,
+    stop: async () => {
+      await browser.close();
+      await api.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -2,20 +2,24 @@
 // time (apps/admin/vite.config.ts), chosen by Accept-Encoding (apps/api/src/http/static.ts). The
 // figure is measured from the browser's own network log, in its own API process and database so
 // its extra console sign-in changes no other suite's counts. test-results/wire-size.json keeps it.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, ensureResultsDir, findChromium, startApi, type RunningApi } from "./harness";
-import { seed } from "./seed";
+import {
+  ensureResultsDir,
+  findChromium,
+  startSeededConsole,
+  type RunningApi,
+  type SeededConsole,
+} from "./harness";
 
 const ADMIN = { email: "admin@acme.test", password: "admin-password-123" };
 const chromiumFound = findChromium();
 
 // console.e2e.test.ts fails CI when no browser is found; here the suite only runs with one.
 describe.runIf(chromiumFound.ok)("console over the wire", () => {
-  let dir: string;
+  let world: SeededConsole | undefined;
   let api: RunningApi;
   let browser: Browser | undefined;
   let shots: string;
@@ -24,21 +28,13 @@ describe.runIf(chromiumFound.ok)("console over the wire", () => {
   beforeAll(async () => {
     if (!chromiumFound.ok) return;
     shots = ensureResultsDir();
-    dir = mkdtempSync(join(tmpdir(), "sessions-wire-"));
-    const databaseUrl = `file:${join(dir, "db.sqlite")}`;
-    await seed(databaseUrl);
-    api = await startApi({ databaseUrl, adminEmail: ADMIN.email, adminPassword: ADMIN.password });
-    browser = await chromium.launch({
-      executablePath: chromiumFound.path,
-      args: CHROMIUM_ARGS,
-      headless: true,
-    });
+    world = await startSeededConsole({ name: "wire", chromium: chromiumFound.path, admin: ADMIN });
+    api = world.api;
+    browser = world.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await api?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it("sends the first screens' JavaScript compressed: ≤ 250 KiB over the wire, signed out and signed in", async () => {
