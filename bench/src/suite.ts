@@ -230,6 +230,12 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
     "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
   ];
   let created = 0;
+  /** A new session's input for `userId`: addresses and user agents in turn, as real logins vary. */
+  const createInput = (userId: string) => ({
+    userId,
+    ip: `198.51.100.${created % 250}`,
+    userAgent: agents[created++ % agents.length],
+  });
 
   // ---- lists: page 1 and a page ~90% deep, reached with the cursor the service would have issued ----
   const lists: { name: string; shape: ListShape }[] = [
@@ -362,12 +368,7 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
     },
     {
       op: "createSession",
-      run: () =>
-        service.createSession({
-          userId: userForCreate(),
-          ip: `198.51.100.${created % 250}`,
-          userAgent: agents[created++ % agents.length],
-        }),
+      run: () => service.createSession(createInput(userForCreate())),
       floor: () => target.floors.createSession(userForCreateFloor(), now),
     },
     {
@@ -376,23 +377,13 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
       // recently seen. "under it": the count alone; "evicting": users cycle, so after their first
       // five creates each is at the limit and every create also revokes one (a revocation's work).
       op: "createSession (limit 5, under it)",
-      run: () =>
-        limited.createSession({
-          userId: userUnderLimit(),
-          ip: `198.51.100.${created % 250}`,
-          userAgent: agents[created++ % agents.length],
-        }),
+      run: () => limited.createSession(createInput(userUnderLimit())),
       floor: () => target.floors.createSession(userForCreateFloor(), now),
       budget: underUsers.length * 4,
     },
     {
       op: "createSession (limit 5, evicting)",
-      run: () =>
-        limited.createSession({
-          userId: userForLimited(),
-          ip: `198.51.100.${created % 250}`,
-          userAgent: agents[created++ % agents.length],
-        }),
+      run: () => limited.createSession(createInput(userForLimited())),
       floor: () => target.floors.createSession(userForCreateFloor(), now),
     },
     {
