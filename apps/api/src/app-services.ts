@@ -7,13 +7,14 @@ import {
   systemClock,
   type Clock,
   type RandomSource,
-  type SessionsConfig,
+  type SessionsConfigInput,
   type SessionsService,
   type SessionsStore,
 } from "@sessions/core";
 import { createCallerStreams, type CallerStreamsOptions } from "./caller-streams.js";
 import { sessionsConfigFromEnv, type Env } from "./env.js";
 import { createEventBus } from "./events.js";
+import { createWebhookNudge } from "./jobs/webhooks.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createAppMetrics } from "./metrics.js";
 import { createLoginRateLimits, type LoginRateLimits } from "./rate-limit.js";
@@ -29,7 +30,7 @@ export interface AppServicesOptions {
   /** Token randomness (tests may make it deterministic). */
   random?: RandomSource;
   /** Overrides of the service settings derived from env. */
-  config?: Partial<SessionsConfig>;
+  config?: SessionsConfigInput;
   /** stats.changed coalescing window (ms); tests set 0. */
   statsDebounceMs?: number;
   /** Open event streams: per-caller cap and credential re-check interval (tests shorten it). */
@@ -42,6 +43,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const events = createEventBus({ now: () => clock.now(), statsDebounceMs: options.statsDebounceMs });
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   const instanceId = randomUUID();
+  const webhookNudge = createWebhookNudge();
   // The gauges read the service when scraped; it exists by then (the closure binds it late).
   const metrics = createAppMetrics({
     figures: async () => {
@@ -55,11 +57,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     clock,
     random: options.random,
     metrics: metrics.service,
-    config: { ...sessionsConfigFromEnv(env), ...options.config },
+    config: mergeConfig(sessionsConfigFromEnv(env), options.config),
     onEvent: (event) => {
       // This process's subscribers hear it at once; other instances on the same Postgres through
       // the store's change feed (createApp relays what they publish).
       events.publish(event);
+      // Its outbox rows committed with it: this process's dispatcher delivers them now.
+      webhookNudge.nudge();
       store.changeFeed?.publish({ origin: instanceId, event }).catch((err: unknown) => {
         logger.warn({ err }, "could not publish a change to other instances");
       });
@@ -79,7 +83,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     logger,
     metrics,
     instanceId,
+    webhookNudge,
     loginLimits: options.loginLimits ?? createLoginRateLimits(() => clock.now().getTime()),
     exposeErrorDetails: env.NODE_ENV === "development",
   };
+}
+
+/** The env's settings with a caller's overrides, webhooks' one by one. */
+function mergeConfig(fromEnv: SessionsConfigInput, overrides: SessionsConfigInput = {}): SessionsConfigInput {
+  return { ...fromEnv, ...overrides, webhooks: { ...fromEnv.webhooks, ...overrides.webhooks } };
 }

@@ -8,7 +8,7 @@ import {
   parseDatabaseUrl,
   passwordSchema,
   SESSION_LIMIT_POLICIES,
-  type SessionsConfig,
+  type SessionsConfigInput,
 } from "@sessions/core";
 import { z } from "zod";
 
@@ -54,6 +54,21 @@ const offOrDuration = (fallback: string) =>
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
   .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** WEBHOOK_RETRY_SCHEDULE: comma-separated durations, the waits after each failed attempt. */
+const durationList = (example: string) =>
+  z.string().transform((text, ctx) => {
+    const parts = text.split(",").map((part) => part.trim());
+    const waits = parts.map(parseDuration);
+    if (parts.length > 30 || waits.some((ms) => ms === null)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be up to 30 comma-separated durations such as ${example} (units ms, s, m, h, d)`,
+      });
+      return z.NEVER;
+    }
+    return waits as number[];
+  });
 
 function toOrigin(text: string): string | null {
   try {
@@ -186,6 +201,26 @@ const envSchema = z
       .default(null),
     /** At MAX_SESSIONS_PER_USER: evict_oldest (end the least recently seen) or deny (CONFLICT). */
     SESSION_LIMIT_POLICY: z.enum(SESSION_LIMIT_POLICIES).default("evict_oldest"),
+    /** Waits between a failed webhook attempt and the next (±20% jitter); past the last, it fails. */
+    WEBHOOK_RETRY_SCHEDULE: durationList("5s,30s,2m,10m,1h,6h,10h,8h").prefault("5s,30s,2m,10m,1h,6h,10h,8h"),
+    /** One delivery attempt's deadline. */
+    WEBHOOK_TIMEOUT: duration("10s").prefault("10s"),
+    /** An endpoint failing without a success this long is turned off (console banner, audit event). */
+    WEBHOOK_DISABLE_AFTER: duration("24h").prefault("24h"),
+    /** true: http:// endpoint URLs are accepted (default: https only). */
+    WEBHOOK_ALLOW_HTTP: booleanFlag.default(false),
+    /**
+     * UNSAFE outside tests and closed networks. true: endpoints may be loopback, private, link-local
+     * (cloud metadata) or other non-public addresses, which are otherwise refused (SSRF).
+     */
+    WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+    /**
+     * How often this instance's webhook dispatcher looks for due deliveries (a change made here wakes
+     * it at once); "off": this instance sends none (others on the database do).
+     */
+    WEBHOOK_POLL_INTERVAL: offOrDuration("1s"),
+    /** Delivered and failed deliveries are deleted by the cleanup job after this long. */
+    WEBHOOK_RETENTION: duration("7d").prefault("7d"),
   })
   .transform((env) => ({
     ...env,
@@ -232,8 +267,14 @@ export function sessionsConfigFromEnv(
     | "AUDIT_RETENTION"
     | "MAX_SESSIONS_PER_USER"
     | "SESSION_LIMIT_POLICY"
+    | "WEBHOOK_RETRY_SCHEDULE"
+    | "WEBHOOK_TIMEOUT"
+    | "WEBHOOK_DISABLE_AFTER"
+    | "WEBHOOK_ALLOW_HTTP"
+    | "WEBHOOK_ALLOW_PRIVATE"
+    | "WEBHOOK_RETENTION"
   >,
-): Partial<SessionsConfig> {
+): SessionsConfigInput {
   return {
     lifetimeMs: env.SESSION_LIFETIME,
     idleTimeoutMs: env.IDLE_TIMEOUT,
@@ -245,5 +286,13 @@ export function sessionsConfigFromEnv(
     auditRetentionMs: env.AUDIT_RETENTION,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
     sessionLimitPolicy: env.SESSION_LIMIT_POLICY,
+    webhooks: {
+      retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: env.WEBHOOK_TIMEOUT,
+      disableAfterMs: env.WEBHOOK_DISABLE_AFTER,
+      allowHttp: env.WEBHOOK_ALLOW_HTTP,
+      allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      retentionMs: env.WEBHOOK_RETENTION,
+    },
   };
 }

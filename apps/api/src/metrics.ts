@@ -134,7 +134,19 @@ export function createAppMetrics(options: AppMetricsOptions): AppMetrics {
     buckets: HTTP_BUCKETS,
     registers,
   });
+  const webhookAttempts = new Counter({
+    name: "sessions_webhook_attempts_total",
+    help: "Webhook delivery attempts by this instance: delivered (2xx), retry (failed, tried again later), failed (retries ran out).",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const webhookDisabled = new Counter({
+    name: "sessions_webhook_endpoints_disabled_total",
+    help: "Webhook endpoints this instance turned off after WEBHOOK_DISABLE_AFTER of failures.",
+    registers,
+  });
   // Every label value exists from the start, so rate() sees a 0 before the first increment.
+  for (const outcome of ["delivered", "retry", "failed"]) webhookAttempts.inc({ outcome }, 0);
   for (const kind of SESSION_KINDS) created.inc({ kind }, 0);
   for (const result of VALIDATION_RESULTS) validated.inc({ result }, 0);
   for (const reason of SESSION_END_REASONS) ended.inc({ reason }, 0);
@@ -153,6 +165,8 @@ export function createAppMetrics(options: AppMetricsOptions): AppMetrics {
         validateDuration.observe(seconds);
       },
       sessionsEnded: (reason, count) => endedBy[reason]?.inc(count),
+      webhookAttempted: (outcome) => webhookAttempts.inc({ outcome }),
+      webhookEndpointDisabled: () => webhookDisabled.inc(),
     },
     observeRequest: (route, status, seconds) =>
       httpDuration.observe({ procedure: route, status: String(status) }, seconds),

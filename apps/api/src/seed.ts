@@ -5,7 +5,7 @@
 import {
   createSessionsService,
   type Clock,
-  type SessionsConfig,
+  type SessionsConfigInput,
   type SessionsStore,
   type User,
 } from "@sessions/core";
@@ -133,7 +133,7 @@ function prng(seed: number): () => number {
 export interface SeedOptions {
   store: SessionsStore;
   /** Must match the API's settings (lifetime, idle timeout) for ages to mean the same thing. */
-  config?: Partial<SessionsConfig>;
+  config?: SessionsConfigInput;
   now?: Date;
   users?: number;
   sessions?: number;

@@ -61,7 +61,7 @@ function* seed(now: number, total: number): Generator<BulkBatch> {
           expiresAt: new Date(createdAt.getTime() + 30 * DAY),
           lastSeenAt: createdAt,
           authenticatedAt: null,
-        authMethod: null,
+          authMethod: null,
           ip: null,
           userAgent: null,
           browser: null,
@@ -70,7 +70,7 @@ function* seed(now: number, total: number): Generator<BulkBatch> {
           revokedAt: null,
           revokedBy: null,
           revokeReason: null,
-        endReason: null,
+          endReason: null,
         });
       }
     }

@@ -45,6 +45,14 @@ async function someUserId(f: RouterFixture): Promise<string> {
   return (await f.makeUser("user")).id;
 }
 
+async function someEndpoint(f: RouterFixture) {
+  const created = await f.app.service.createWebhook({
+    url: "https://8.8.8.8/hooks",
+    events: ["session.created"],
+  });
+  return created.endpoint;
+}
+
 async function someSession(f: RouterFixture) {
   return f.app.service.createSession({ userId: await someUserId(f) });
 }
@@ -154,6 +162,41 @@ const MATRIX: Record<ProcedurePath, Row> = {
   "maintenance.cleanUp": { allow: ["admin"], call: (api) => api.maintenance.cleanUp() },
 
   // Key management is admin-only in the console (viewers do not see keys).
+  "webhooks.create": {
+    allow: admins("webhooks:manage"),
+    call: (api) => api.webhooks.create({ url: "https://8.8.8.8/hooks", events: ["session.ended"] }),
+  },
+  "webhooks.list": { allow: readers("webhooks:manage"), call: (api) => api.webhooks.list() },
+  "webhooks.get": {
+    allow: readers("webhooks:manage"),
+    call: async (api, f) => api.webhooks.get({ id: (await someEndpoint(f)).id }),
+  },
+  "webhooks.update": {
+    allow: admins("webhooks:manage"),
+    call: async (api, f) => api.webhooks.update({ id: (await someEndpoint(f)).id, enabled: false }),
+  },
+  "webhooks.delete": {
+    allow: admins("webhooks:manage"),
+    call: async (api, f) => api.webhooks.delete({ id: (await someEndpoint(f)).id }),
+  },
+  "webhooks.deliveries": {
+    allow: readers("webhooks:manage"),
+    call: async (api, f) => api.webhooks.deliveries({ endpointId: (await someEndpoint(f)).id }),
+  },
+  "webhooks.redeliver": {
+    allow: admins("webhooks:manage"),
+    call: async (api, f) => {
+      const endpoint = await someEndpoint(f);
+      await f.app.service.testWebhook(endpoint.id);
+      const [delivery] = (await f.app.service.listWebhookDeliveries({ endpointId: endpoint.id })).items;
+      return api.webhooks.redeliver({ deliveryId: delivery!.id });
+    },
+  },
+  "webhooks.test": {
+    allow: admins("webhooks:manage"),
+    call: async (api, f) => api.webhooks.test({ id: (await someEndpoint(f)).id }),
+  },
+
   "keys.create": {
     allow: admins("keys:manage"),
     call: (api) => api.keys.create({ name: "made by the matrix", scopes: ["keys:manage"] }),

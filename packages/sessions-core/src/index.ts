@@ -1,5 +1,20 @@
 export { createSessionsService, actorLabel } from "./service/index.js";
-export type { SessionsService, SessionsServiceOptions, RevokeOptions } from "./service/index.js";
+export type {
+  SessionsService,
+  SessionsServiceOptions,
+  RevokeOptions,
+  DispatchResult,
+  WebhookRequest,
+  WebhookSend,
+  WebhookSendResult,
+} from "./service/index.js";
+export {
+  WEBHOOK_SECRET_PREFIX,
+  createWebhookSchema,
+  updateWebhookSchema,
+  deliveryIdSchema,
+  isPublicAddress,
+} from "./domain/webhooks.js";
 export { MigrationsPendingError } from "./store/migration-state.js";
 export { CLEANUP_JOB } from "./service/maintenance.js";
 export type { CleanupOptions, CleanupPreview, CleanupResult } from "./service/maintenance.js";
@@ -24,7 +39,7 @@ export { encodeCursor } from "./domain/cursor.js";
 export { systemClock } from "./domain/clock.js";
 export type { Clock } from "./domain/clock.js";
 export { DEFAULT_CONFIG, resolveConfig } from "./domain/config.js";
-export type { SessionsConfig } from "./domain/config.js";
+export type { SessionsConfig, SessionsConfigInput, WebhookConfig } from "./domain/config.js";
 export {
   SessionsError,
   ValidationError,

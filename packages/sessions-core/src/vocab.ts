@@ -42,6 +42,8 @@ export const API_KEY_SCOPES = [
   /** GET /metrics (Prometheus): counts only, never a session, user or token. */
   "metrics:read",
   "keys:manage",
+  /** webhooks.*: endpoints (their signing secrets) and their deliveries. */
+  "webhooks:manage",
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
@@ -110,6 +112,13 @@ export const AUDIT_ACTIONS = [
   "auth.reauth_failed",
   "user.password_rehashed",
   "user.password_reset",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  /** The dispatcher turned an endpoint off after WEBHOOK_DISABLE_AFTER of failed deliveries. */
+  "webhook.disabled",
+  "webhook.redelivered",
+  "webhook.tested",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /**
@@ -122,8 +131,29 @@ export type AuditActionFilter = AuditAction | (string & {});
 /** Who acted: a console user, a service's API key, the server itself (jobs), or the ops CLI on the host. */
 export const AUDIT_ACTOR_TYPES = ["user", "api_key", "system", "cli"] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
-export const AUDIT_TARGET_TYPES = ["session", "user", "api_key"] as const;
+export const AUDIT_TARGET_TYPES = ["session", "user", "api_key", "webhook"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+/**
+ * What a webhook endpoint may subscribe to. session.ended covers every explicit end (its data names
+ * the end reason) except a bulk revoke's sessions, which are one sessions.bulk_revoked per batch
+ * (count and filter) rather than thousands of messages; expiry is not an event (no end is written).
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  "session.created",
+  "session.ended",
+  "user.disabled",
+  "user.enabled",
+  "sessions.bulk_revoked",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** What webhooks.test sends; never subscribed to, always delivered to the endpoint tested. */
+export const WEBHOOK_TEST_EVENT = "webhook.test";
+export type WebhookMessageType = WebhookEventType | typeof WEBHOOK_TEST_EVENT;
+
+/** pending: to be sent (or retried); delivered: a 2xx came back; failed: the retry schedule ran out. */
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 
 /** The input limits domain/inputs.ts enforces; the console trims and checks with the same numbers. */
 export const LIMITS = {
@@ -158,4 +188,8 @@ export const LIMITS = {
    * over a million sessions exactly took 2.9 s (issue 16). A bulk revoke's dry run counts exactly.
    */
   matchingCount: 10_000,
+  webhookUrl: 2000,
+  webhookDescription: 200,
+  /** Endpoints per deployment: each is written to on every change it subscribes to. */
+  webhookEndpoints: 50,
 } as const;

@@ -20,6 +20,24 @@ describe("resolveConfig", () => {
       consoleReauthWindowMs: 10 * 60 * 1000,
       maxSessionsPerUser: null,
       sessionLimitPolicy: "evict_oldest",
+      webhooks: {
+        // About a day of retries in all, then the delivery fails.
+        retryScheduleMs: [
+          5_000,
+          30_000,
+          120_000,
+          600_000,
+          3_600_000,
+          6 * 3_600_000,
+          10 * 3_600_000,
+          8 * 3_600_000,
+        ],
+        timeoutMs: 10_000,
+        disableAfterMs: DAY,
+        allowHttp: false,
+        allowPrivate: false,
+        retentionMs: 7 * DAY,
+      },
     });
     expect(resolveConfig({})).toEqual(DEFAULT_CONFIG);
     // undefined means "not set", not "set to undefined".
@@ -40,8 +58,10 @@ describe("resolveConfig", () => {
         consoleReauthWindowMs: 3,
         maxSessionsPerUser: 5,
         sessionLimitPolicy: "deny",
+        webhooks: { allowPrivate: true, retryScheduleMs: [1000] },
       }),
     ).toEqual({
+      webhooks: { ...DEFAULT_CONFIG.webhooks, allowPrivate: true, retryScheduleMs: [1000] },
       timezone: "Asia/Kolkata",
       idleTimeoutMs: 1000,
       touchIntervalMs: 0,
@@ -55,6 +75,12 @@ describe("resolveConfig", () => {
       sessionLimitPolicy: "deny",
     });
     expect(resolveConfig({ idleTimeoutMs: null }).idleTimeoutMs).toBeNull();
+  });
+
+  it("rejects an empty retry schedule or a zero wait, naming the setting", () => {
+    expect(() => resolveConfig({ webhooks: { retryScheduleMs: [] } })).toThrow(/webhooks\.retryScheduleMs/);
+    expect(() => resolveConfig({ webhooks: { retryScheduleMs: [0] } })).toThrow(ConfigError);
+    expect(() => resolveConfig({ webhooks: { timeoutMs: 120_000 } })).toThrow(/webhooks\.timeoutMs/);
   });
 
   it.each(["Mars/Olympus_Mons", "", "UTC+5", "Europe/Berlinn"])(

@@ -17,6 +17,7 @@ import { createHttpContextFactory, type AppServices, type Context } from "../trp
 import { errorIdOf, retryAfterOf } from "../trpc/errors.js";
 import { createTrpcHttpHandler } from "../trpc/http-handler.js";
 import { startCleanupJob } from "../jobs/cleanup.js";
+import { startWebhookDispatcher } from "../jobs/webhooks.js";
 import { createUnavailableLog } from "../unavailable-log.js";
 import { createCompress } from "./compress.js";
 import { answerCors } from "./cors.js";
@@ -166,6 +167,16 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     env.PRUNE_INTERVAL === null
       ? null
       : startCleanupJob({ service: services.service, logger, intervalMs: env.PRUNE_INTERVAL });
+  // Webhook delivery in this process too (jobs/webhooks.ts); "off" leaves it to other instances.
+  const dispatcher =
+    env.WEBHOOK_POLL_INTERVAL === null
+      ? null
+      : startWebhookDispatcher({
+          service: services.service,
+          logger,
+          intervalMs: env.WEBHOOK_POLL_INTERVAL,
+          nudges: services.webhookNudge,
+        });
   const shutdown = createGracefulShutdown({
     server,
     logger,
@@ -174,10 +185,12 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     endStreams: () => {
       // A cleanup in progress stops after its current batch (awaited before the store closes).
       void cleanup?.stop();
+      void dispatcher?.stop();
       events.close();
     },
     release: async () => {
       await cleanup?.stop();
+      await dispatcher?.stop();
       await stopRelay?.();
       await store.close();
     },

@@ -64,12 +64,10 @@ export const sessionJson = z
     createdAt: instant,
     expiresAt: instant,
     lastSeenAt: instant,
-    authenticatedAt: instant
-      .nullable()
-      .meta({
-        description:
-          "When the user last authenticated for this session (sessions.create, sessions.reauthenticated).",
-      }),
+    authenticatedAt: instant.nullable().meta({
+      description:
+        "When the user last authenticated for this session (sessions.create, sessions.reauthenticated).",
+    }),
     authMethod: z
       .string()
       .nullable()

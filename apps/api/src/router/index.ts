@@ -7,6 +7,7 @@ import { keysRouter } from "./keys.js";
 import { maintenanceRouter } from "./maintenance.js";
 import { sessionsRouter } from "./sessions.js";
 import { usersRouter } from "./users.js";
+import { webhooksRouter } from "./webhooks.js";
 import { router } from "../trpc/procedures.js";
 
 export const appRouter = router({
@@ -16,6 +17,7 @@ export const appRouter = router({
   audit: auditRouter,
   keys: keysRouter,
   maintenance: maintenanceRouter,
+  webhooks: webhooksRouter,
   events: eventsProcedure,
 });
 

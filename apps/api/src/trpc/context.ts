@@ -8,6 +8,7 @@ import type { CallerStreams } from "../caller-streams.js";
 import type { EventBus } from "../events.js";
 import { clearedSessionCookie, readSessionToken, sessionCookie } from "../http/cookies.js";
 import { checkOrigin, clientIp, isHttps, isJsonContentType, ownOrigin } from "../http/request.js";
+import type { WebhookNudge } from "../jobs/webhooks.js";
 import type { Logger } from "../logger.js";
 import type { AppMetrics } from "../metrics.js";
 import type { LoginRateLimits } from "../rate-limit.js";
@@ -51,6 +52,8 @@ export interface AppServices {
   exposeErrorDetails: boolean;
   /** Tells this process's own changes apart from other instances' on the shared change feed. */
   instanceId: string;
+  /** Wakes this process's webhook dispatcher (jobs/webhooks.ts) after a change it should deliver. */
+  webhookNudge: WebhookNudge;
 }
 
 export interface Context extends AppServices {
@@ -118,6 +121,7 @@ export function createInnerContext(app: AppServices, options: InnerContextOption
     metrics: app.metrics,
     exposeErrorDetails: app.exposeErrorDetails,
     instanceId: app.instanceId,
+    webhookNudge: app.webhookNudge,
     caller,
     ip: options.ip ?? null,
     userAgent: options.userAgent ?? null,

@@ -41,6 +41,30 @@ export interface SessionsConfig {
    * (evict_oldest, end reason limit) or refuses the new one (deny: CONFLICT).
    */
   sessionLimitPolicy: SessionLimitPolicy;
+  webhooks: WebhookConfig;
+}
+
+/** What a caller may give: any setting, webhooks' one by one too. */
+export type SessionsConfigInput = Partial<Omit<SessionsConfig, "webhooks">> & {
+  webhooks?: Partial<WebhookConfig>;
+};
+
+export interface WebhookConfig {
+  /** Waits between a failed attempt and the next (each ±20% jitter); past the last, a delivery fails. */
+  retryScheduleMs: number[];
+  /** One attempt's deadline, connect to last byte. */
+  timeoutMs: number;
+  /** An endpoint whose deliveries have failed without a success for this long is turned off. */
+  disableAfterMs: number;
+  /** http:// URLs (default: https only). */
+  allowHttp: boolean;
+  /**
+   * Loopback, private, link-local (cloud metadata) and other non-public addresses, refused by
+   * default at creation and at connect time. Unsafe: only for tests and closed networks.
+   */
+  allowPrivate: boolean;
+  /** Finished deliveries are deleted by the cleanup job after this long. */
+  retentionMs: number;
 }
 
 export const DEFAULT_CONFIG: SessionsConfig = {
@@ -55,6 +79,24 @@ export const DEFAULT_CONFIG: SessionsConfig = {
   consoleReauthWindowMs: 10 * MINUTE,
   maxSessionsPerUser: null,
   sessionLimitPolicy: "evict_oldest",
+  webhooks: {
+    // About a day in all: 5s, 30s, 2m, 10m, 1h, 6h, 10h, 8h (≈ 25 h), then the delivery fails.
+    retryScheduleMs: [
+      5_000,
+      30_000,
+      2 * MINUTE,
+      10 * MINUTE,
+      60 * MINUTE,
+      6 * 60 * MINUTE,
+      10 * 60 * MINUTE,
+      8 * 60 * MINUTE,
+    ],
+    timeoutMs: 10_000,
+    disableAfterMs: DAY,
+    allowHttp: false,
+    allowPrivate: false,
+    retentionMs: 7 * DAY,
+  },
 };
 
 function isTimezone(tz: string): boolean {
@@ -78,13 +120,23 @@ const configSchema = z.object({
   consoleReauthWindowMs: z.number().int().positive(),
   maxSessionsPerUser: z.number().int().min(1).max(LIMITS.maxSessionsPerUser).nullable(),
   sessionLimitPolicy: z.enum(SESSION_LIMIT_POLICIES),
+  webhooks: z.object({
+    retryScheduleMs: z.array(z.number().int().positive()).min(1).max(30),
+    timeoutMs: z.number().int().positive().max(60_000),
+    disableAfterMs: z.number().int().positive(),
+    allowHttp: z.boolean(),
+    allowPrivate: z.boolean(),
+    retentionMs: z.number().int().positive(),
+  }),
 });
 
 /** Fills defaults and rejects impossible settings with a message naming the setting. */
-export function resolveConfig(partial: Partial<SessionsConfig> = {}): SessionsConfig {
+export function resolveConfig(partial: SessionsConfigInput = {}): SessionsConfig {
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const merged = {
     ...DEFAULT_CONFIG,
-    ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)),
+    ...given,
+    webhooks: { ...DEFAULT_CONFIG.webhooks, ...partial.webhooks },
   };
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

@@ -16,6 +16,9 @@ import type {
   SortDirection,
   UserRole,
   UserStatus,
+  WebhookDeliveryStatus,
+  WebhookEventType,
+  WebhookMessageType,
 } from "../vocab.js";
 
 // The vocabulary is defined once in vocab.ts (dependency-free, so the console can bundle it) and
@@ -326,3 +329,46 @@ export type SessionsEvent =
   | { type: "sessions.revoked_many"; count: number }
   | { type: "user.status_changed"; userId: string; status: UserStatus; revokedSessions: number }
   | { type: "sessions.pruned"; count: number };
+
+/** A webhook endpoint as the service returns it: never its secret, which only creation returns. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  events: WebhookEventType[];
+  enabled: boolean;
+  /**
+   * active: on and delivering; failing: on, its last deliveries failed (since failingSince);
+   * disabled: off, by an admin or (disabledReason "failing") by the dispatcher after
+   * WEBHOOK_DISABLE_AFTER of failures.
+   */
+  status: "active" | "failing" | "disabled";
+  disabledReason: string | null;
+  failingSince: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CreatedWebhook {
+  endpoint: WebhookEndpoint;
+  /** The Standard Webhooks signing secret (whsec_…), in this response only. */
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  /** The webhook-id header: the same on every retry and redelivery. */
+  id: string;
+  endpointId: string;
+  type: WebhookMessageType;
+  /** The JSON body as signed and sent. */
+  payload: string;
+  createdAt: Date;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}

@@ -6,17 +6,18 @@
 import { V7Generator } from "uuidv7";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { ReauthRequiredError } from "../domain/errors.js";
-import { resolveConfig, type SessionsConfig } from "../domain/config.js";
+import { resolveConfig, type SessionsConfig, type SessionsConfigInput } from "../domain/config.js";
 import { PASSWORD_HASHING, type ScryptParams } from "../domain/password.js";
 import { defaultRandom, type RandomSource } from "../domain/tokens.js";
 import type { Actor, AuditAction, AuditEvent, CallContext, SessionsEvent, User } from "../domain/types.js";
 import type { SessionEndReason, SessionKind, ValidationResult } from "../vocab.js";
 import type { AuditRecord, Revocation, SessionsStore, UserRecord } from "../store/store.js";
+import { sendWebhook, type WebhookSend } from "./webhook-sender.js";
 
 export interface SessionsServiceOptions {
   store: SessionsStore;
   clock?: Clock;
-  config?: Partial<SessionsConfig>;
+  config?: SessionsConfigInput;
   /** Source of token bytes; tests inject a deterministic one. */
   random?: RandomSource;
   /**
@@ -36,6 +37,8 @@ export interface SessionsServiceOptions {
   onBestEffortFailure?: (failure: { write: BestEffortWrite; error: unknown }) => void;
   /** Counters for metrics (apps/api's /metrics); none by default. */
   metrics?: ServiceMetrics;
+  /** How a webhook attempt is sent; default: a signed HTTPS POST (webhook-sender.ts). */
+  sendWebhook?: WebhookSend;
 }
 
 /**
@@ -48,6 +51,10 @@ export interface ServiceMetrics {
   sessionValidated(result: ValidationResult, seconds: number): void;
   /** `count` sessions ended (revoked or logged out) by one operation. */
   sessionsEnded(reason: SessionEndReason, count: number): void;
+  /** One webhook attempt: delivered, failed for good, or failed and to be retried. */
+  webhookAttempted?(outcome: "delivered" | "failed" | "retry"): void;
+  /** The dispatcher turned an endpoint off after failing too long. */
+  webhookEndpointDisabled?(): void;
 }
 
 const noMetrics: ServiceMetrics = {
@@ -80,6 +87,7 @@ export interface ServiceContext {
   emit: (event: SessionsEvent) => void;
   /** The metrics counters (a no-op set unless the caller gave some). */
   metrics: ServiceMetrics;
+  sendWebhook: WebhookSend;
   /** The audit row a change commits with (same transaction), attributed to the caller (default: system). */
   auditEvent: (
     ctx: CallContext | undefined,
@@ -179,6 +187,7 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
     },
     random: options.random ?? defaultRandom,
     metrics: options.metrics ?? noMetrics,
+    sendWebhook: options.sendWebhook ?? sendWebhook,
     hashing: options.passwordHashing ?? PASSWORD_HASHING,
     wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now,

@@ -12,7 +12,10 @@ import { sessionLifecycle } from "./session-lifecycle.js";
 import { sessions } from "./sessions.js";
 import { signIn } from "./sign-in.js";
 import { users } from "./users.js";
+import { webhooks } from "./webhooks.js";
 
+export type { DispatchResult } from "./webhooks.js";
+export type { WebhookRequest, WebhookSend, WebhookSendResult } from "./webhook-sender.js";
 export { actorLabel, type RevokeOptions, type SessionsServiceOptions } from "./context.js";
 
 export function createSessionsService(options: SessionsServiceOptions) {
@@ -30,6 +33,7 @@ export function createSessionsService(options: SessionsServiceOptions) {
     ...audit(ctx),
     ...apiKeys(ctx),
     ...maintenance(ctx),
+    ...webhooks(ctx),
   };
 }
 

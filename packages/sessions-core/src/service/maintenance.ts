@@ -66,6 +66,11 @@ export function maintenance({ store, config, now, emit, auditEvent }: ServiceCon
     if (count > 0) emit({ type: "sessions.pruned", count });
     // Sign-in counters past every window hold nothing a limit reads; bounded per run.
     await store.pruneSignInAttempts(new Date(now().getTime() - SIGN_IN_LIMITS.keepMs), 10_000);
+    // Finished webhook deliveries past their retention: the delivery log keeps a week by default.
+    const deliveriesBefore = new Date(now().getTime() - config.webhooks.retentionMs);
+    for (let i = 0; i < 20 && !options.signal?.aborted; i++) {
+      if ((await store.pruneWebhookDeliveries(deliveriesBefore, 500)) < 500) break;
+    }
     return count;
   }
 

@@ -11,7 +11,13 @@ import type {
   UserRole,
   UserStatus,
 } from "../domain/types.js";
-import type { SessionEndReason, SessionLimitPolicy } from "../vocab.js";
+import type {
+  SessionEndReason,
+  SessionLimitPolicy,
+  WebhookDeliveryStatus,
+  WebhookEventType,
+  WebhookMessageType,
+} from "../vocab.js";
 import type { FaultState } from "./faults.js";
 
 export interface UserRecord {
@@ -223,6 +229,64 @@ export interface Batch {
   /** prune: which of its conditions the next batch works on (the store moves it on). */
   stage?: number;
   done: boolean;
+}
+
+export interface WebhookEndpointRecord {
+  id: string;
+  url: string;
+  description: string | null;
+  events: WebhookEventType[];
+  /** The signing secret as issued (whsec_…): signing needs it, so it cannot be stored hashed. */
+  secret: string;
+  enabled: boolean;
+  /** "failing" when the dispatcher turned it off; null otherwise. */
+  disabledReason: string | null;
+  failingSince: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type WebhookEndpointPatch = Partial<
+  Pick<WebhookEndpointRecord, "url" | "events" | "description" | "enabled">
+>;
+
+/** One message to one endpoint: the outbox row and its delivery state. */
+export interface WebhookDeliveryRecord {
+  /** The webhook-id header: the same on every retry and redelivery. */
+  id: string;
+  endpointId: string;
+  type: WebhookMessageType;
+  /** The body exactly as signed and sent. */
+  payload: string;
+  createdAt: Date;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  claimedUntil: Date | null;
+  lastAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+/** A delivery a dispatcher claimed, with what sending it needs. */
+export interface ClaimedDelivery {
+  delivery: WebhookDeliveryRecord;
+  url: string;
+  secret: string;
+}
+
+/** What one attempt to send a delivery came to. */
+export interface WebhookAttempt {
+  deliveryId: string;
+  endpointId: string;
+  at: Date;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  /** When to try again after a failure; null: the retry schedule ran out (the delivery fails). */
+  nextAttemptAt: Date | null;
 }
 
 /** A periodic job held by one caller (SessionsStore.tryJobLock) until released. */
@@ -440,6 +504,59 @@ export interface SessionsStore {
    */
   revokeApiKey(id: string, at: Date, audit: AuditRecord): Promise<number>;
   touchApiKey(id: string, at: Date, staleBefore: Date): Promise<void>;
+
+  // webhooks
+  /** Inserts the endpoint and its audit event, unless `max` endpoints exist already (checked in the transaction). */
+  insertWebhookEndpoint(
+    endpoint: WebhookEndpointRecord,
+    audit: AuditRecord,
+    max: number,
+  ): Promise<{ ok: true } | { ok: false; error: "too_many" }>;
+  getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null>;
+  /** Every endpoint, oldest first (there are at most LIMITS.webhookEndpoints). */
+  listWebhookEndpoints(): Promise<WebhookEndpointRecord[]>;
+  /** Applies the patch with its audit event; enabling clears disabledReason and failingSince. Null when unknown. */
+  updateWebhookEndpoint(
+    id: string,
+    patch: WebhookEndpointPatch,
+    at: Date,
+    audit: AuditRecord,
+  ): Promise<WebhookEndpointRecord | null>;
+  /** Deletes the endpoint and its deliveries, with its audit event. False when unknown. */
+  deleteWebhookEndpoint(id: string, audit: AuditRecord): Promise<boolean>;
+  /** An endpoint's deliveries, newest first, keyset-paginated on (createdAt, id). */
+  listWebhookDeliveries(
+    endpointId: string,
+    limit: number,
+    after: KeysetPosition | null,
+  ): Promise<WebhookDeliveryRecord[]>;
+  getWebhookDelivery(id: string): Promise<WebhookDeliveryRecord | null>;
+  /**
+   * Queues a delivery again (pending, due at `at`, the retry schedule restarted) with its audit
+   * event; its id, and so its webhook-id, stays. Null when unknown.
+   */
+  redeliverWebhook(id: string, at: Date, audit: AuditRecord): Promise<WebhookDeliveryRecord | null>;
+  /** Writes one message of `type` for one endpoint (webhooks.test), with its audit event. */
+  enqueueWebhookMessage(
+    endpointId: string,
+    type: WebhookMessageType,
+    data: Record<string, unknown>,
+    at: Date,
+    audit: AuditRecord,
+  ): Promise<void>;
+  /** See DialectHooks.claimDeliveries: due deliveries for this dispatcher alone until `until`. */
+  claimWebhookDeliveries(now: Date, until: Date, limit: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Records an attempt on the delivery and its endpoint's run of failures; when that run began at
+   * or before `disableBefore`, turns the endpoint off with `disableAudit`. True when it did.
+   */
+  recordWebhookAttempt(
+    attempt: WebhookAttempt,
+    disableBefore: Date,
+    disableAudit: AuditRecord,
+  ): Promise<boolean>;
+  /** Deletes up to `limit` finished (delivered or failed) deliveries created before `before`; returns how many. */
+  pruneWebhookDeliveries(before: Date, limit: number): Promise<number>;
 
   /**
    * Keeps the query planner's statistics current after the tables grew or shrank a lot (SQLite:

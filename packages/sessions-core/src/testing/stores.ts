@@ -131,7 +131,7 @@ function createSqliteHarness(
 
 // Every table, the store-maintained figures included (they would outlive the sessions they count).
 const TABLES =
-  "audit_events, sessions, api_keys, users, session_live_counts, session_created_counts, user_live_until, sign_in_attempts";
+  "audit_events, sessions, api_keys, users, session_live_counts, session_created_counts, user_live_until, sign_in_attempts, webhook_deliveries, webhook_endpoints";
 const EXPLAIN_SETTINGS = "set enable_seqscan = off";
 
 async function createPostgresHarness(options: StoreHarnessOptions): Promise<StoreHarness> {

@@ -42,6 +42,12 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "auth.reauthenticated": "Password confirmed",
   "auth.reauth_failed": "Password confirmation failed",
   "user.password_rehashed": "Password hash upgraded",
+  "webhook.created": "Webhook endpoint added",
+  "webhook.updated": "Webhook endpoint changed",
+  "webhook.deleted": "Webhook endpoint deleted",
+  "webhook.disabled": "Webhook endpoint turned off (failing)",
+  "webhook.redelivered": "Webhook redelivered",
+  "webhook.tested": "Webhook test sent",
 };
 
 export function isAuditAction(action: string): action is AuditAction {

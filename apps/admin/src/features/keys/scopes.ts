@@ -13,6 +13,7 @@ const DESCRIPTIONS: Record<ApiKeyScope, string> = {
   "audit:read": "Read the audit log.",
   "metrics:read": "Scrape /metrics (Prometheus): counts only.",
   "keys:manage": "Create, list and revoke API keys. Grant sparingly.",
+  "webhooks:manage": "Manage webhook endpoints (they receive every session's events). Grant sparingly.",
 };
 
 /** In core's order, which goes from narrow to wide. */

@@ -42,6 +42,8 @@ const schemasAgree: Agreement = {
   sessionCreatedCounts: [true, true],
   userLiveUntil: [true, true],
   signInAttempts: [true, true],
+  webhookEndpoints: [true, true],
+  webhookDeliveries: [true, true],
 };
 // And no Postgres table is missing from SQLite (the check above goes from SQLite's side).
 const noExtraTables: Exclude<keyof PgTables, keyof SqliteTables> extends never ? true : false = true;

@@ -2,6 +2,7 @@
 // timestamptz(3): millisecond precision, exactly what the SQLite integer-ms columns hold.
 import { sql } from "drizzle-orm";
 import type { ApiKeyScope, AuditAction } from "../../domain/types.js";
+import type { WebhookEventType, WebhookMessageType } from "../../vocab.js";
 import {
   AUDIT_ACTOR_TYPES,
   AUDIT_TARGET_TYPES,
@@ -9,8 +10,10 @@ import {
   SESSION_KINDS,
   USER_ROLES,
   USER_STATUSES,
+  WEBHOOK_DELIVERY_STATUSES,
 } from "../../vocab.js";
 import {
+  boolean,
   index,
   integer,
   jsonb,
@@ -206,6 +209,67 @@ export const signInAttempts = pgTable(
   ],
 );
 
+/**
+ * Webhook endpoints (service/webhooks.ts). The signing secret is kept as issued (whsec_…): signing
+ * needs it, so unlike tokens and keys it cannot be stored hashed; protect the database accordingly.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: jsonb("events").$type<WebhookEventType[]>().notNull(),
+    secret: text("secret").notNull(),
+    enabled: boolean("enabled").notNull(),
+    /** Why it is off when the dispatcher turned it off ("failing"); null when an admin did or it is on. */
+    disabledReason: text("disabled_reason"),
+    /** The first failure of the current run of failures; cleared by a success. */
+    failingSince: ts("failing_since"),
+    createdBy: text("created_by"),
+    createdAt: ts("created_at").notNull(),
+    updatedAt: ts("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_created_at_idx").on(t.createdAt, t.id)],
+);
+
+/**
+ * The outbox: one row per (message, endpoint), written in the transaction of the change it tells
+ * of, so a committed change always has its deliveries and a rolled-back one has none. The id is the
+ * message's webhook-id, the same on every retry and redelivery; payload is the exact body signed.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    type: text("type").$type<WebhookMessageType>().notNull(),
+    payload: text("payload").notNull(),
+    createdAt: ts("created_at").notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull(),
+    nextAttemptAt: ts("next_attempt_at"),
+    /** A dispatcher's claim: no other dispatcher sends it before this instant. */
+    claimedUntil: ts("claimed_until"),
+    lastAttemptAt: ts("last_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    // The dispatcher's claim: pending rows due first. Partial, so delivered history costs it nothing.
+    index("webhook_deliveries_due_idx")
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`${t.status} = 'pending'`),
+    // An endpoint's delivery log, newest first, keyset-paginated.
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt, t.id),
+    // Cleanup of old finished deliveries.
+    index("webhook_deliveries_created_at_idx").on(t.createdAt),
+  ],
+);
+
 export const schema = {
   users,
   sessions,
@@ -215,4 +279,6 @@ export const schema = {
   sessionCreatedCounts,
   userLiveUntil,
   signInAttempts,
+  webhookEndpoints,
+  webhookDeliveries,
 };

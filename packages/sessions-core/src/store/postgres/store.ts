@@ -26,6 +26,7 @@ import {
   type DeletedRow,
   type DialectHooks,
   type RevokedRow,
+  type SharedSchema,
 } from "../shared/context.js";
 import { UnavailableError } from "../../domain/errors.js";
 import * as c from "../shared/counters.js";
@@ -45,7 +46,9 @@ import {
   sessions,
   userLiveUntil,
   users,
+  webhookDeliveries,
 } from "./schema.js";
+import { dueCondition } from "../shared/webhook-operations.js";
 
 export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -192,7 +195,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** The Postgres side of the shared operations, on `on` (the db, or the transaction running them). */
-function hooksOn(on: PgDb): DialectHooks {
+function hooksOn(on: PgDb, sharedT: SharedSchema): DialectHooks {
   return {
     async sessionOwner(userId, exclusive) {
       // FOR SHARE: a concurrent disable (UPDATE users) waits for this commit, and its revocation
@@ -213,15 +216,36 @@ function hooksOn(on: PgDb): DialectHooks {
         .select()
         .from(sessions)
         .where(and(eq(sessions.userId, userId), eq(sessions.kind, "app"), isNull(sessions.revokedAt))),
-    insertSession: (session, audit) =>
+    insertSession: (session, audit, along) =>
       countInserted(
         on,
         [session],
         [
           on.insert(sessions).values(session).getSQL(),
           ...(audit ? [on.insert(auditEvents).values(audit).getSQL()] : []),
+          ...along,
         ],
       ),
+    instant: (at) => sql`${at.toISOString()}::timestamptz`,
+    // SKIP LOCKED: rows another dispatcher's claim is writing are passed over, not waited for, so
+    // two instances claim disjoint rows; the claim's lease (claimed_until) keeps them apart after.
+    claimDeliveries: (now, until, limit) =>
+      on
+        .update(webhookDeliveries)
+        .set({ claimedUntil: until })
+        .where(
+          inArray(
+            webhookDeliveries.id,
+            on
+              .select({ id: webhookDeliveries.id })
+              .from(webhookDeliveries)
+              .where(dueCondition(sharedT, now))
+              .orderBy(webhookDeliveries.nextAttemptAt, webhookDeliveries.id)
+              .limit(limit)
+              .for("update", { skipLocked: true }),
+          ),
+        )
+        .returning(),
     countRevoked: (rows, along) =>
       countRevoked(
         on,
@@ -303,7 +327,7 @@ export function createPostgresStore(
   const tryJobLock = options.tryJobLock ?? inProcessJobLocks();
   const t = sharedSchema(sharedTables(schema));
   // Statements are built on the transaction running them (or on db outside one).
-  const contextOn = (on: PgDb): Context => ({ on: sharedDb(on), t, h: hooksOn(on) });
+  const contextOn = (on: PgDb): Context => ({ on: sharedDb(on), t, h: hooksOn(on, t) });
   const run = <T>(on: PgDb, operation: (x: Context) => Operation<T>) => runAsync(operation(contextOn(on)));
 
   // Reads that run on every API request (validate, key check) or console click: built and named

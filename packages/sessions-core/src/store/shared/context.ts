@@ -12,7 +12,14 @@ import type { RunResult } from "better-sqlite3";
 import { getTableColumns, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { schema } from "../sqlite/schema.js";
-import type { ApiKeyRecord, AuditRecord, SessionRecord, StatusScope, UserRecord } from "../store.js";
+import type {
+  ApiKeyRecord,
+  AuditRecord,
+  SessionRecord,
+  StatusScope,
+  UserRecord,
+  WebhookDeliveryRecord,
+} from "../store.js";
 import type { Narrowing } from "./counters.js";
 import type { Awaitable } from "./steps.js";
 
@@ -52,6 +59,7 @@ export function sharedSchema(t: Tables) {
     revokedColumns: {
       id: t.sessions.id,
       userId: t.sessions.userId,
+      kind: t.sessions.kind,
       expiresAt: t.sessions.expiresAt,
       browser: t.sessions.browser,
       os: t.sessions.os,
@@ -69,7 +77,7 @@ export function sharedSchema(t: Tables) {
 
 export type SharedSchema = ReturnType<typeof sharedSchema>;
 
-export type RevokedRow = Pick<SessionRecord, "id" | "userId" | "expiresAt" | "browser" | "os">;
+export type RevokedRow = Pick<SessionRecord, "id" | "userId" | "kind" | "expiresAt" | "browser" | "os">;
 export type DeletedRow = Pick<SessionRecord, "createdAt" | "expiresAt" | "browser" | "os" | "revokedAt">;
 
 /** Where the engines truly differ; each returns a value on SQLite and a promise on Postgres. */
@@ -82,8 +90,8 @@ export interface DialectHooks {
   sessionOwner(userId: string, exclusive: boolean): Awaitable<UserRecord | undefined>;
   /** The user's unrevoked app sessions (lookupQueries' unrevokedAppSessions; SQLite: prepared once). */
   unrevokedAppSessions(userId: string): Awaitable<SessionRecord[]>;
-  /** Writes the session row, its audit event and the maintained figures. */
-  insertSession(session: SessionRecord, audit: AuditRecord | null): Awaitable<void>;
+  /** Writes the session row, its audit event, `along` (its outbox) and the maintained figures. */
+  insertSession(session: SessionRecord, audit: AuditRecord | null, along: SQL[]): Awaitable<void>;
   /** Maintained figures after a revocation; `along`: other writes of the same change (Postgres sends them in one statement). */
   countRevoked(rows: RevokedRow[], along: SQLWrapper[]): Awaitable<void>;
   /** Maintained figures after a prune. */
@@ -107,6 +115,14 @@ export interface DialectHooks {
    * the other. SQLite: nothing to do, its write transactions begin IMMEDIATE (the write lock).
    */
   lockOperators(userId: string): Awaitable<void>;
+  /** An instant as a value of this engine's timestamp columns, for raw statements (the outbox). */
+  instant(at: Date): SQL;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` of enabled endpoints, none claimed by
+   * another dispatcher, until `until` (Postgres: FOR UPDATE SKIP LOCKED, so two dispatchers never
+   * claim the same row), oldest first.
+   */
+  claimDeliveries(now: Date, until: Date, limit: number): Awaitable<WebhookDeliveryRecord[]>;
   /** A new key's parent, read so a concurrent revocation cannot slip past (Postgres: FOR SHARE). */
   parentKey(id: string): Awaitable<Pick<ApiKeyRecord, "id" | "revokedAt"> | undefined>;
 }

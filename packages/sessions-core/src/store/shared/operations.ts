@@ -19,6 +19,7 @@ import {
   or,
   sql,
   type SQL,
+  type SQLWrapper,
 } from "drizzle-orm";
 import type {
   ApiKeyRecord,
@@ -48,6 +49,7 @@ import type { SessionKind, UserRole, UserStatus } from "../../domain/types.js";
 import type { Context, RevokedRow } from "./context.js";
 import * as c from "./counters.js";
 import * as q from "./query-parts.js";
+import { outboxWrites, sessionCreated, sessionEnded, type OutboxMessage } from "./outbox.js";
 import { all, call, get, parallel, run, type Operation } from "./steps.js";
 
 /** The lookups on the hot path, for each dialect to prepare once (SQLite unnamed, Postgres named). */
@@ -212,15 +214,22 @@ export function* setUserStatus(
   if (!user) return { ok: false, error: "not_found" };
   let revokedSessions = 0;
   let moreSessions = false;
+  const messages: OutboxMessage[] = [
+    { type: status === "disabled" ? "user.disabled" : "user.enabled", data: { userId } },
+  ];
   if (revocation) {
     const batch =
       revokeLimit === undefined
         ? undefined
         : { limit: revokeLimit, countBefore: 0, after: null, done: false };
     const revoked = yield* revokeWhere(x, { kind: "user", userId }, revocation, batch);
-    yield* call(() => h.countRevoked(revoked, []));
+    messages.push(...sessionEnded(revoked, revocation));
+    yield* call(() => h.countRevoked(revoked, outboxWrites(x, at, messages)));
     revokedSessions = revoked.length;
     moreSessions = batch !== undefined && !batch.done;
+  } else {
+    // No session changed: the hook only sends the outbox writes (countRevoked of no rows).
+    yield* call(() => h.countRevoked([], outboxWrites(x, at, messages)));
   }
   yield* run(
     on
@@ -346,7 +355,8 @@ export function* insertSession(
     if (made === null) return { ok: false, error: "limit_reached" };
     evicted = made;
   }
-  yield* call(() => h.insertSession(session, audit));
+  const messages = [sessionCreated(session), ...(limit ? sessionEnded(evicted, limit.revocation) : [])];
+  yield* call(() => h.insertSession(session, audit, outboxWrites(x, session.createdAt, messages)));
   return { ok: true, user, evicted };
 }
 
@@ -562,10 +572,38 @@ export function* revokeSessions(
   const revoked = yield* revokeWhere(x, selector, revocation, batch);
   // The audit event is written as given (its target chosen by the service), counting what changed.
   const total = finalCount(batch, revoked.length);
-  const along =
+  const along: SQLWrapper[] =
     total !== null ? [x.on.insert(x.t.auditEvents).values(endedAudit(audit, revocation, total))] : [];
+  if (revoked.length > 0)
+    along.push(...outboxWrites(x, revocation.at, revokedMessages(selector, revocation, revoked)));
   yield* call(() => x.h.countRevoked(revoked, along));
   return revoked.length;
+}
+
+/**
+ * What a revocation tells webhooks: a session.ended per session, except a bulk revoke's, which is
+ * one sessions.bulk_revoked per batch (its count and the filter), not thousands of messages.
+ */
+function revokedMessages(selector: RevokeSelector, r: Revocation, revoked: RevokedRow[]): OutboxMessage[] {
+  if (selector.kind !== "filter") return sessionEnded(revoked, r);
+  return [
+    {
+      type: "sessions.bulk_revoked",
+      data: {
+        count: revoked.length,
+        filter: publicFilter(selector.filter),
+        endReason: r.endReason,
+        at: r.at.toISOString(),
+      },
+    },
+  ];
+}
+
+/** The filter as a receiver can read it: what was set, without the store's own narrowing. */
+function publicFilter(filter: SessionQueryFilter): Record<string, unknown> {
+  const { excludeId: _excluded, status, ...rest } = filter;
+  const set = Object.entries(rest).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  return { ...Object.fromEntries(set), ...(status && status !== "live" ? { status } : {}) };
 }
 
 export function* prune(

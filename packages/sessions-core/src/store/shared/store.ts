@@ -4,6 +4,7 @@ import { guardStore, type FaultOptions } from "../faults.js";
 import type { ChangeFeed, Dialect, SessionsStore } from "../store.js";
 import type { Context } from "./context.js";
 import * as ops from "./operations.js";
+import * as wh from "./webhook-operations.js";
 import type { Operation } from "./steps.js";
 
 /** How a dialect runs a shared operation. */
@@ -117,5 +118,24 @@ function storeOf({
     listApiKeys: () => run.direct((x) => ops.listApiKeys(x)),
     revokeApiKey: (id, at, audit) => run.write((x) => ops.revokeApiKey(x, id, at, audit)),
     touchApiKey: (id, at, staleBefore) => run.direct((x) => ops.touchApiKey(x, id, at, staleBefore)),
+
+    insertWebhookEndpoint: (endpoint, audit, max) =>
+      run.write((x) => wh.insertWebhookEndpoint(x, endpoint, audit, max)),
+    getWebhookEndpoint: (id) => run.direct((x) => wh.getWebhookEndpoint(x, id)),
+    listWebhookEndpoints: () => run.direct((x) => wh.listWebhookEndpoints(x)),
+    updateWebhookEndpoint: (id, patch, at, audit) =>
+      run.write((x) => wh.updateWebhookEndpoint(x, id, patch, at, audit)),
+    deleteWebhookEndpoint: (id, audit) => run.write((x) => wh.deleteWebhookEndpoint(x, id, audit)),
+    listWebhookDeliveries: (endpointId, limit, after) =>
+      run.direct((x) => wh.listWebhookDeliveries(x, endpointId, limit, after)),
+    getWebhookDelivery: (id) => run.direct((x) => wh.getWebhookDelivery(x, id)),
+    redeliverWebhook: (id, at, audit) => run.write((x) => wh.redeliverWebhook(x, id, at, audit)),
+    enqueueWebhookMessage: (endpointId, type, data, at, audit) =>
+      run.write((x) => wh.enqueueWebhookMessage(x, endpointId, type, data, at, audit)),
+    claimWebhookDeliveries: (now, until, limit) =>
+      run.write((x) => wh.claimWebhookDeliveries(x, now, until, limit)),
+    recordWebhookAttempt: (attempt, disableBefore, disableAudit) =>
+      run.write((x) => wh.recordWebhookAttempt(x, attempt, disableBefore, disableAudit)),
+    pruneWebhookDeliveries: (before, limit) => run.write((x) => wh.pruneWebhookDeliveries(x, before, limit)),
   };
 }

@@ -10,6 +10,7 @@ import {
   eq,
   getTableColumns,
   getTableName,
+  inArray,
   lt,
   sql,
   type Column,
@@ -40,7 +41,8 @@ import { startCheckpointer } from "./checkpointer.js";
 import { READ_WORKERS, startReadPool, type ReadPool } from "./read-pool.js";
 import { createSqliteJobLocks } from "./job-locks.js";
 import { createSqliteChangeFeed, type SqliteChangeFeedOptions } from "./change-feed.js";
-import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
+import { apiKeys, auditEvents, schema, sessions, users, webhookDeliveries } from "./schema.js";
+import { dueCondition } from "../shared/webhook-operations.js";
 
 type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -332,11 +334,31 @@ export function createSqliteStore(
     sessionOwner: (userId) => userById.get({ id: userId }),
     // Prepared once: building the statement on every create cost more than running it (bench).
     unrevokedAppSessions: (userId) => unrevokedAppSessions.all({ userId }),
-    insertSession(session, audit) {
+    insertSession(session, audit, along) {
       insertRow(sessions, session);
       if (audit) insertRow(auditEvents, audit);
+      for (const write of along) db.run(write);
       countInserted([session]);
     },
+    instant: (at) => sql`${at.getTime()}`,
+    // The write transaction holds the database's write lock: no other dispatcher claims meanwhile.
+    claimDeliveries: (now, until, limit) =>
+      db
+        .update(webhookDeliveries)
+        .set({ claimedUntil: until })
+        .where(
+          inArray(
+            webhookDeliveries.id,
+            db
+              .select({ id: webhookDeliveries.id })
+              .from(webhookDeliveries)
+              .where(dueCondition(t, now))
+              .orderBy(webhookDeliveries.nextAttemptAt, webhookDeliveries.id)
+              .limit(limit),
+          ),
+        )
+        .returning()
+        .all(),
     countRevoked,
     countDeleted,
     usersMatching: fewUsersMatching,

@@ -1,7 +1,7 @@
 // The per-test world every contract module works in: a fresh store of one kind, a fake clock and a
 // service over both. Modules receive it before the hooks have run and read its fields inside tests.
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import type { SessionsConfig } from "../../domain/config.js";
+import type { SessionsConfigInput } from "../../domain/config.js";
 import {
   createSessionsService,
   type SessionsService,
@@ -21,7 +21,7 @@ export interface ContractContext {
   clock: FakeClock;
   service: SessionsService;
   /** A new service over the same store and clock, with other settings. */
-  withConfig(config: Partial<SessionsConfig>): SessionsService;
+  withConfig(config: SessionsConfigInput): SessionsService;
   /** A new service with other options (random source, listener, a wrapped store…); same store and clock by default. */
   withOptions(options: Partial<SessionsServiceOptions>): SessionsService;
 }

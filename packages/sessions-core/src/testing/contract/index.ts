@@ -29,6 +29,7 @@ import { statsContract } from "./stats.js";
 import { usersContract } from "./users.js";
 import { validateContract } from "./validate.js";
 import { validateUntouchedContract } from "./validate-untouched.js";
+import { webhooksContract } from "./webhooks.js";
 
 export { CONTRACT_START, useContractContext } from "./context.js";
 export type { ContractContext } from "./context.js";
@@ -58,6 +59,7 @@ export const CONTRACT_MODULES = [
   bestEffortContract,
   batchesContract,
   metricsContract,
+  webhooksContract,
   policiesContract,
 ];
 
