@@ -86,6 +86,14 @@ describe("the OpenAPI document", () => {
         "users.get",
         "users.list",
         "users.setStatus",
+        "webhooks.create",
+        "webhooks.delete",
+        "webhooks.deliveries",
+        "webhooks.get",
+        "webhooks.list",
+        "webhooks.redeliver",
+        "webhooks.test",
+        "webhooks.update",
       ].sort(),
     );
     expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: "http", scheme: "bearer" } });

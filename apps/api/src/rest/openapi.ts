@@ -147,6 +147,11 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}) {
       { name: "sessions", description: "Issue, validate, end, list and revoke sessions" },
       { name: "users", description: "The users sessions belong to" },
       { name: "audit", description: "Every change and refusal, newest first" },
+      {
+        name: "webhooks",
+        description:
+          "Endpoints that receive signed (Standard Webhooks) session events, and their delivery logs",
+      },
     ],
     paths,
     components: {

@@ -21,6 +21,11 @@ import {
   userDetailJson,
   userPageJson,
   validationJson,
+  createdWebhookJson,
+  webhookDeliveryJson,
+  webhookDeliveryPageJson,
+  webhookEndpointJson,
+  webhookEndpointPageJson,
 } from "./schemas.js";
 
 /** A result that answers 404 with this message instead of 200. */
@@ -35,7 +40,7 @@ export interface RestRoute {
   summary: string;
   /** Who may call, in the words of the README's procedure table. */
   access: string;
-  tag: "sessions" | "users" | "audit";
+  tag: "sessions" | "users" | "audit" | "webhooks";
   /**
    * GET only: nested input objects whose fields are flat query parameters, each with the prefix
    * given ("" = none): { filter: "", sort: "sort" } reads ?email=…&sortBy=… into filter.email, sort.by.
@@ -252,5 +257,80 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: "The audit log, newest first",
     access: "viewer / audit:read",
     response: auditPageJson,
+  },
+  {
+    operationId: "webhooks.create",
+    method: "POST",
+    path: "/webhooks",
+    tag: "webhooks",
+    summary: "Add an endpoint for the chosen events; the signing secret is in this response only",
+    access: "admin / webhooks:manage",
+    status: 201,
+    response: createdWebhookJson,
+  },
+  {
+    operationId: "webhooks.list",
+    method: "GET",
+    path: "/webhooks",
+    tag: "webhooks",
+    summary: "Every webhook endpoint, oldest first (never a secret)",
+    access: "viewer / webhooks:manage",
+    response: webhookEndpointPageJson,
+  },
+  {
+    operationId: "webhooks.get",
+    method: "GET",
+    path: "/webhooks/{id}",
+    tag: "webhooks",
+    summary: "One webhook endpoint by id",
+    access: "viewer / webhooks:manage",
+    response: webhookEndpointJson,
+  },
+  {
+    operationId: "webhooks.update",
+    method: "POST",
+    path: "/webhooks/{id}",
+    tag: "webhooks",
+    summary: "Change an endpoint's url, events, description or enabled (enabling clears its failures)",
+    access: "admin / webhooks:manage",
+    response: webhookEndpointJson,
+  },
+  {
+    operationId: "webhooks.delete",
+    method: "POST",
+    path: "/webhooks/{id}/delete",
+    tag: "webhooks",
+    summary: "Delete an endpoint and its delivery log",
+    access: "admin / webhooks:manage",
+    response: okJson,
+    present: okOrNotFound,
+    notFound: "No webhook endpoint with this id.",
+  },
+  {
+    operationId: "webhooks.deliveries",
+    method: "GET",
+    path: "/webhooks/{endpointId}/deliveries",
+    tag: "webhooks",
+    summary: "An endpoint's deliveries, newest first: status, attempts, last status code and error",
+    access: "viewer / webhooks:manage",
+    response: webhookDeliveryPageJson,
+  },
+  {
+    operationId: "webhooks.redeliver",
+    method: "POST",
+    path: "/webhooks/deliveries/{deliveryId}/redeliver",
+    tag: "webhooks",
+    summary: "Send a delivery again, with the same webhook-id",
+    access: "admin / webhooks:manage",
+    response: webhookDeliveryJson,
+  },
+  {
+    operationId: "webhooks.test",
+    method: "POST",
+    path: "/webhooks/{id}/test",
+    tag: "webhooks",
+    summary: "Send a webhook.test event to the endpoint",
+    access: "admin / webhooks:manage",
+    response: okJson,
   },
 ];

@@ -11,6 +11,9 @@ import {
   SESSION_STATUSES,
   USER_ROLES,
   USER_STATUSES,
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_TEST_EVENT,
 } from "@sessions/core";
 import { z } from "zod";
 
@@ -203,3 +206,56 @@ export const errorJson = z
     }),
   })
   .register(components, { id: "Error" });
+
+export const webhookEndpointJson = z
+  .strictObject({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+    enabled: z.boolean(),
+    status: z.enum(["active", "failing", "disabled"]).meta({
+      description: "failing: on, but its last deliveries failed (since failingSince); disabled: off",
+    }),
+    disabledReason: z
+      .string()
+      .nullable()
+      .meta({
+        description: '"failing" when the dispatcher turned it off after WEBHOOK_DISABLE_AFTER of failures',
+      }),
+    failingSince: instant.nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .register(components, { id: "WebhookEndpoint" });
+
+export const webhookEndpointPageJson = page(webhookEndpointJson, "WebhookEndpointPage");
+
+export const createdWebhookJson = z
+  .strictObject({
+    endpoint: webhookEndpointJson,
+    secret: z
+      .string()
+      .meta({ description: "The Standard Webhooks signing secret (whsec_…): in this response only" }),
+  })
+  .register(components, { id: "CreatedWebhook" });
+
+export const webhookDeliveryJson = z
+  .strictObject({
+    id: z.string().meta({ description: "The webhook-id header: the same on every retry and redelivery" }),
+    endpointId: z.string(),
+    type: z.enum([...WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT]),
+    payload: z.string().meta({ description: "The JSON body exactly as signed and sent" }),
+    createdAt: instant,
+    status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    nextAttemptAt: instant.nullable(),
+    lastAttemptAt: instant.nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: instant.nullable(),
+  })
+  .register(components, { id: "WebhookDelivery" });
+
+export const webhookDeliveryPageJson = page(webhookDeliveryJson, "WebhookDeliveryPage");

@@ -16,6 +16,8 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     SHUTDOWN_TIMEOUT: "5s",
     // Tests that want the cleanup job turn it on; the others must not find their rows deleted.
     PRUNE_INTERVAL: "off",
+    // Likewise the webhook dispatcher: the webhook tests start it where they want it.
+    WEBHOOK_POLL_INTERVAL: "off",
     ...overrides,
   });
 }
