@@ -107,6 +107,7 @@ for (const { kind, name: variant, stats } of VARIANTS) {
     let harness: StoreHarness;
     let service: SessionsService;
     let idle: SessionsService;
+    let hooks: SessionsService;
     let userId = "";
 
     beforeAll(async () => {
@@ -114,6 +115,11 @@ for (const { kind, name: variant, stats } of VARIANTS) {
       const store = await harness.fresh();
       service = createSessionsService({ store, clock });
       idle = createSessionsService({ store, clock, config: { idleTimeoutMs: 7 * DAY } });
+      hooks = createSessionsService({
+        store,
+        clock,
+        config: { webhooks: { allowHttp: true, allowPrivate: true } },
+      });
       clock.set("2026-01-01T00:00:00.000Z");
       const users = [];
       for (let i = 0; i < 12; i++) users.push(await service.createUser({ email: `user${i}@example.com` }));
@@ -212,6 +218,31 @@ for (const { kind, name: variant, stats } of VARIANTS) {
     it("users list with active-session counts", async () => {
       await expectIndexed(() => service.listUsers({ limit: 5 }));
       await expectIndexed(() => service.getUser(userId));
+    });
+
+    it("the webhook dispatcher's due read and claim, and an endpoint's delivery log, use their indexes", async () => {
+      const { endpoint } = await hooks.createWebhook({
+        url: "http://127.0.0.1:9/x",
+        events: ["session.created"],
+      });
+      for (let i = 0; i < 30; i++) await hooks.createSession({ userId });
+      logger.statements = [];
+      await hooks.dispatchWebhooks({ limit: 1 }).catch(() => undefined);
+      await hooks.listWebhookDeliveries({ endpointId: endpoint.id, limit: 10 });
+      const reads = logger.statements.filter(
+        (st) => /"webhook_deliveries"/.test(st.query) && !/^\s*insert/i.test(st.query),
+      );
+      expect(reads.length).toBeGreaterThanOrEqual(3);
+      for (const st of reads) {
+        const plan = await harness.explain(st.query, st.params);
+        const scans = plan.filter((line) =>
+          harness.engine === "sqlite"
+            ? /^SCAN webhook_deliveries\b/.test(line) && !/USING (COVERING )?INDEX/.test(line)
+            : /Seq Scan on webhook_deliveries\b/.test(line),
+        );
+        expect(scans, `${st.query}\n${plan.join("\n")}`).toEqual([]);
+      }
+      await hooks.deleteWebhook(endpoint.id);
     });
 
     it("validate, create-and-end, revoke one, revoke a user's, bulk revoke, disable, prune", async () => {

@@ -291,6 +291,8 @@ export function webhooks({
      */
     async dispatchWebhooks(options: { signal?: AbortSignal; limit?: number } = {}): Promise<DispatchResult> {
       const at = now();
+      // Most rounds find nothing: a read first, so an idle dispatcher never takes the write lock.
+      if (!(await store.anyWebhookDue(at))) return { claimed: 0, delivered: 0, failed: 0 };
       const claimUntil = at.getTime() + CLAIM_MS;
       const claimed = await store.claimWebhookDeliveries(
         at,

@@ -123,6 +123,7 @@ const METHOD_KINDS: Record<
   getWebhookDelivery: "read",
   redeliverWebhook: "write",
   enqueueWebhookMessage: "write",
+  anyWebhookDue: "read",
   claimWebhookDeliveries: "write",
   recordWebhookAttempt: "write",
   pruneWebhookDeliveries: "write",

@@ -544,6 +544,8 @@ export interface SessionsStore {
     at: Date,
     audit: AuditRecord,
   ): Promise<void>;
+  /** Whether any delivery is due at `now` (what claimWebhookDeliveries would find), by a read. */
+  anyWebhookDue(now: Date): Promise<boolean>;
   /** See DialectHooks.claimDeliveries: due deliveries for this dispatcher alone until `until`. */
   claimWebhookDeliveries(now: Date, until: Date, limit: number): Promise<ClaimedDelivery[]>;
   /**

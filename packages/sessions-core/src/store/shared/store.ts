@@ -132,6 +132,7 @@ function storeOf({
     redeliverWebhook: (id, at, audit) => run.write((x) => wh.redeliverWebhook(x, id, at, audit)),
     enqueueWebhookMessage: (endpointId, type, data, at, audit) =>
       run.write((x) => wh.enqueueWebhookMessage(x, endpointId, type, data, at, audit)),
+    anyWebhookDue: (now) => run.direct((x) => wh.anyWebhookDue(x, now)),
     claimWebhookDeliveries: (now, until, limit) =>
       run.write((x) => wh.claimWebhookDeliveries(x, now, until, limit)),
     recordWebhookAttempt: (attempt, disableBefore, disableAudit) =>

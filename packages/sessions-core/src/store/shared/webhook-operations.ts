@@ -158,6 +158,13 @@ export function dueCondition(t: Context["t"], now: Date) {
   );
 }
 
+/** Whether anything is due: a read (no write lock on SQLite), so an idle dispatcher writes nothing. */
+export function* anyWebhookDue(x: Context, now: Date): Operation<boolean> {
+  const d = x.t.webhookDeliveries;
+  const row = yield* get(x.on.select({ id: d.id }).from(d).where(dueCondition(x.t, now)).limit(1));
+  return row !== undefined;
+}
+
 /** The claimed rows with their endpoints' url and secret (one read of the small endpoints table). */
 export function* withEndpoints(x: Context, claimed: WebhookDeliveryRecord[]): Operation<ClaimedDelivery[]> {
   if (claimed.length === 0) return [];
