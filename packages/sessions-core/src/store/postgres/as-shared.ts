@@ -15,19 +15,13 @@ import type { PgDb } from "./store.js";
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type SqliteTables = typeof sqliteSchema;
 type PgTables = typeof schema;
-/**
- * Insert rows as the shared code may write them. SQLite's integer primary key is the rowid, so
- * drizzle lets an insert into session_created_counts omit created_slot; the shared code never
- * writes that table (the counters' SQL is each dialect's own), so there only the filled-in row counts.
- */
-type Insert<T extends Table, K> = K extends "sessionCreatedCounts"
-  ? Required<InferInsertModel<T>>
-  : InferInsertModel<T>;
+/** Insert rows as the shared code may write them. */
+type Insert<T extends Table> = InferInsertModel<T>;
 type Agreement = {
   [K in keyof SqliteTables]: K extends keyof PgTables
     ? [
         Same<InferSelectModel<SqliteTables[K]>, InferSelectModel<PgTables[K]>>,
-        Same<Insert<SqliteTables[K], K>, Insert<PgTables[K], K>>,
+        Same<Insert<SqliteTables[K]>, Insert<PgTables[K]>>,
       ]
     : [false, false];
 };

@@ -156,15 +156,27 @@ export const sessionLiveCounts = sqliteTable(
     browser: text("browser").notNull(),
     os: text("os").notNull(),
     liveSessions: integer("live_sessions").notNull(),
+    /**
+     * Postgres spreads concurrent writers over a few rows per key (its connection's pid modulo
+     * COUNTER_SHARDS), so creates no longer queue on one hot row; reads sum the shards. SQLite has one
+     * writer at a time and writes shard 0 only.
+     */
+    shard: integer("shard").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.expiresDay, t.browser, t.os] })],
+  (t) => [primaryKey({ columns: [t.expiresDay, t.browser, t.os, t.shard] })],
 );
 
 /** Sessions (rows present, any status) by the 15-minute slot they were created in (ms / 900,000). */
-export const sessionCreatedCounts = sqliteTable("session_created_counts", {
-  createdSlot: integer("created_slot").primaryKey(),
-  createdSessions: integer("created_sessions").notNull(),
-});
+export const sessionCreatedCounts = sqliteTable(
+  "session_created_counts",
+  {
+    createdSlot: integer("created_slot").notNull(),
+    createdSessions: integer("created_sessions").notNull(),
+    /** As session_live_counts.shard. */
+    shard: integer("shard").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.createdSlot, t.shard] })],
+);
 
 /**
  * Per user, the latest expiry among its live sessions (the epoch once none is left): the users with

@@ -250,11 +250,12 @@ export function createSqliteStore(
   // ---- maintained figures (../shared/counters.ts), written in the caller's transaction ----
   const addLive = db.$client.prepare(
     "insert into session_live_counts (expires_day, browser, os, live_sessions) values (?, ?, ?, ?) " +
-      "on conflict (expires_day, browser, os) do update set live_sessions = live_sessions + excluded.live_sessions",
+      // One writer at a time: SQLite keeps every counter in shard 0 (see the schema).
+      "on conflict (expires_day, browser, os, shard) do update set live_sessions = live_sessions + excluded.live_sessions",
   );
   const addCreated = db.$client.prepare(
     "insert into session_created_counts (created_slot, created_sessions) values (?, ?) " +
-      "on conflict (created_slot) do update set created_sessions = created_sessions + excluded.created_sessions",
+      "on conflict (created_slot, shard) do update set created_sessions = created_sessions + excluded.created_sessions",
   );
   const raiseLiveUntil = db.$client.prepare(
     "insert into user_live_until (user_id, live_until) values (?, ?) " +
