@@ -127,6 +127,14 @@ const envSchema = z
         }
       }),
     /**
+     * Postgres behind a transaction-pooling PgBouncer (DATABASE_URL points at the pool): the server
+     * itself, for what needs one connection across statements (migrations, LISTEN, job locks).
+     */
+    DATABASE_DIRECT_URL: z
+      .string()
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// URL (the server itself, not the pool)")
+      .optional(),
+    /**
      * How long a database call may take before the caller gets 503 (Postgres: the connect timeout
      * and each call's deadline; SQLite: the wait for another process's write lock).
      */

@@ -88,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const store = await openStore(env.DATABASE_URL, {
       timeoutMs: env.DATABASE_TIMEOUT,
       migrate: options.migrate ?? false,
+      directUrl: env.DATABASE_DIRECT_URL,
     });
     try {
       const service = createSessionsService({ store, config: sessionsConfigFromEnv(env) });
@@ -150,7 +151,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       let pending = 0;
       try {
         await (
-          await openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT, migrate: false })
+          await openStore(env.DATABASE_URL, {
+            timeoutMs: env.DATABASE_TIMEOUT,
+            migrate: false,
+            directUrl: env.DATABASE_DIRECT_URL,
+          })
         ).close();
       } catch (error) {
         if (!(error instanceof MigrationsPendingError)) throw error;

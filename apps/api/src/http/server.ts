@@ -57,6 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     (await openStore(env.DATABASE_URL, {
       timeoutMs: env.DATABASE_TIMEOUT,
       readWorkers: env.SQLITE_READ_WORKERS,
+      directUrl: env.DATABASE_DIRECT_URL,
     }));
   const services = createAppServices({ ...options, store });
   const { logger, events } = services;

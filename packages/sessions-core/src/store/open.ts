@@ -52,6 +52,11 @@ export interface OpenStoreOptions {
    * migration (the ops CLI, except `migrate`). Default true: apply what is pending (the API).
    */
   migrate?: boolean;
+  /**
+   * Postgres behind a transaction-pooling PgBouncer: DATABASE_DIRECT_URL, the server itself, for
+   * what needs a connection of its own (postgres/open.ts). Unset: DATABASE_URL serves everything.
+   */
+  directUrl?: string;
   /** SQLite: worker threads for the long reads (sqlite/read-pool.ts); 0 runs them inline. Default 2. */
   readWorkers?: number;
 }
@@ -61,8 +66,10 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<SessionsStore> {
   const target = parseDatabaseUrl(databaseUrl);
-  const { timeoutMs, migrate, readWorkers } = options;
-  if (target.dialect === "postgres") return openPostgresStore(target.url, { timeoutMs, migrate });
+  const { timeoutMs, migrate, readWorkers, directUrl } = options;
+  if (target.dialect === "postgres") {
+    return openPostgresStore(target.url, { timeoutMs, migrate, ...(directUrl ? { directUrl } : {}) });
+  }
   if (target.filename !== ":memory:") mkdirSync(dirname(target.filename), { recursive: true });
   return openSqliteStore(target.filename, { busyTimeoutMs: timeoutMs, migrate, readWorkers });
 }

@@ -1,8 +1,8 @@
 // Which instance runs a periodic job (prune) on Postgres: a session-level advisory lock, taken with
 // pg_try_advisory_lock on a connection reserved from the pool for as long as the job holds it. The
 // server releases it if that connection goes (the instance died, the network broke), so a dead
-// holder never blocks the job. Not through a transaction-pooling PgBouncer: session locks need the
-// same server connection from take to release (point DATABASE_URL at the server or a session pool).
+// holder never blocks the job. Never through a transaction-pooling PgBouncer: session locks need the
+// same server connection from take to release, so with DATABASE_DIRECT_URL they run on that one.
 import type { Sql } from "postgres";
 import type { JobLock } from "../store.js";
 

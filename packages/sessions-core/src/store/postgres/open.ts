@@ -37,35 +37,56 @@ export interface PostgresOptions {
   logger?: Logger;
   /** false: refuse (MigrationsPendingError) instead of migrating a database that lacks a migration. */
   migrate?: boolean;
+  /**
+   * DATABASE_DIRECT_URL: a connection straight to the server, when `url` goes through a
+   * transaction-pooling PgBouncer. What needs one server connection across statements runs on it:
+   * migrations (under a session advisory lock), LISTEN (the change feed) and the job locks. `url`
+   * is then used as a pool must be: no prepared statements, no startup parameters (PgBouncer 1.18
+   * knows neither), every transaction whole on one statement batch.
+   */
+  directUrl?: string;
 }
 
 /** Connects with postgres.js, migrates under an advisory lock, and returns the store. */
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<SessionsStore> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (options.migrate === false) await refuseIfBehind(url);
-  else await migrateUnderLock(url);
-  const connect = (max: number) =>
-    postgres(url, {
+  const direct = options.directUrl ?? url;
+  const pooled = options.directUrl !== undefined;
+  if (options.migrate === false) await refuseIfBehind(direct);
+  else await migrateUnderLock(direct);
+  const connect = (to: string, max: number, throughPool: boolean) =>
+    postgres(to, {
       max,
       onnotice: () => {},
       // Whole seconds only in postgres.js; at least one.
       connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
-      connection: { statement_timeout: Math.max(30_000, timeoutMs * 6) },
+      // Through a transaction pool a named statement prepared on one server connection is
+      // missing on the next, and PgBouncer refuses unknown startup parameters: the pool's own
+      // server-side settings (ALTER ROLE … SET statement_timeout) bound runaway statements there.
+      ...(throughPool
+        ? { prepare: false }
+        : { connection: { statement_timeout: Math.max(30_000, timeoutMs * 6) } }),
     });
-  const client = connect(options.max ?? 10);
-  const readClient = connect(READ_CONNECTIONS);
+  const client = connect(url, options.max ?? 10, pooled);
+  const readClient = connect(url, READ_CONNECTIONS, pooled);
+  // LISTEN holds one connection and each held job lock another: two, straight to the server.
+  const sessionClient = pooled ? connect(direct, 2, false) : client;
   const end = (timeout: number) =>
-    Promise.all([client.end({ timeout }), readClient.end({ timeout })]).then(() => undefined);
+    Promise.all([
+      client.end({ timeout }),
+      readClient.end({ timeout }),
+      ...(pooled ? [sessionClient.end({ timeout })] : []),
+    ]).then(() => undefined);
   try {
     await client`select 1`;
     const logger = options.logger ?? false;
     return createPostgresStore(
       drizzle(client, { schema, logger }),
       () => end(5),
-      createPostgresJsChangeFeed(client),
+      createPostgresJsChangeFeed(sessionClient),
       {
         deadlineMs: timeoutMs,
-        tryJobLock: advisoryJobLocks(client),
+        tryJobLock: advisoryJobLocks(sessionClient),
         reads: drizzle(readClient, { schema, logger }),
       },
     );
