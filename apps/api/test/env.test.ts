@@ -115,6 +115,34 @@ describe("env", () => {
     });
   });
 
+  it("the webhook settings: a retry schedule of durations, flags, the dispatcher's interval or off", () => {
+    const env = loadEnv({
+      WEBHOOK_RETRY_SCHEDULE: "1s, 30s,2m",
+      WEBHOOK_TIMEOUT: "3s",
+      WEBHOOK_ALLOW_HTTP: "true",
+      WEBHOOK_POLL_INTERVAL: "off",
+      DATABASE_DIRECT_URL: "postgres://db.internal:5432/sessions",
+    });
+    expect(env).toMatchObject({ WEBHOOK_POLL_INTERVAL: null, WEBHOOK_ALLOW_PRIVATE: false });
+    expect(sessionsConfigFromEnv(env).webhooks).toEqual({
+      retryScheduleMs: [1000, 30_000, 120_000],
+      timeoutMs: 3000,
+      disableAfterMs: 86_400_000,
+      allowHttp: true,
+      allowPrivate: false,
+      retentionMs: 7 * 86_400_000,
+    });
+    expect(loadEnv({}).WEBHOOK_POLL_INTERVAL).toBe(1000);
+    for (const [name, value] of [
+      ["WEBHOOK_RETRY_SCHEDULE", "5s,,1m"],
+      ["WEBHOOK_RETRY_SCHEDULE", "soon"],
+      ["WEBHOOK_ALLOW_PRIVATE", "maybe"],
+      ["DATABASE_DIRECT_URL", "mysql://db/sessions"],
+    ] as const) {
+      expect(() => loadEnv({ [name]: value })).toThrow(new RegExp(name));
+    }
+  });
+
   it("parses durations", () => {
     expect(parseDuration("90d")).toBe(90 * 86_400_000);
     expect(parseDuration("500ms")).toBe(500);
