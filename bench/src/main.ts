@@ -13,9 +13,11 @@ import {
   machineInfo,
   table,
   targetsTable,
+  webhookDeliveryTable,
   type Report,
 } from "./report.js";
 import { runDialect, type OpResult, type SeedResult } from "./suite.js";
+import type { WebhookDeliveryResult } from "./webhooks.js";
 import { openPostgresTarget, openSqliteTarget, type DialectName, type Target } from "./targets.js";
 
 const USAGE = `usage: pnpm bench [options]
@@ -216,6 +218,7 @@ async function main(): Promise<void> {
   const versions = libraryVersions();
   const results: OpResult[] = [];
   const seeds: Record<string, SeedResult> = {};
+  const webhookDelivery: WebhookDeliveryResult[] = [];
   let http: HttpResult[] = [];
   let httpAutocannon: HttpResult[] = [];
   let rssMiB: number | null = null;
@@ -236,7 +239,12 @@ async function main(): Promise<void> {
         : await openPostgresTarget(postgresUrl!);
     try {
       versions[dialect === "sqlite" ? "sqlite" : "postgresServer"] = await target.raw.version();
-      let run: { results: OpResult[]; seed: SeedResult; liveTokens: string[] };
+      let run: {
+        results: OpResult[];
+        seed: SeedResult;
+        liveTokens: string[];
+        webhookDelivery?: WebhookDeliveryResult;
+      };
       if (kept) {
         // Some "fresh" sessions were created nearly a lifetime before the seed and expire as the
         // kept database ages: keep the tokens that stay valid for the run.
@@ -260,6 +268,7 @@ async function main(): Promise<void> {
           progress,
           seedOnly: options.seedOnly,
           skipOperations: options.only === "http",
+          webhookMessages: options.quick ? 1_000 : 5_000,
         });
         if (keepDb && !options.seedOnly) {
           const record: KeptDatabase = {
@@ -271,6 +280,7 @@ async function main(): Promise<void> {
         }
       }
       results.push(...run.results);
+      if (run.webhookDelivery) webhookDelivery.push(run.webhookDelivery);
       seeds[dialect] = run.seed;
       if (dialect === "sqlite" && options.http && target.file) {
         const service = createSessionsService({ store: target.store });
@@ -328,6 +338,7 @@ async function main(): Promise<void> {
       options.http && httpAutocannon.length > 0 ? loadMethod("autocannon", options.httpFetch) : null,
     seed,
     rssMiB,
+    webhookDelivery,
     targets: [],
   };
   report.targets = checkTargets(report);
@@ -352,6 +363,7 @@ async function main(): Promise<void> {
   }
   if (http.length + httpAutocannon.length > 0)
     console.log(`\nAPI process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
+  if (webhookDelivery.length > 0) console.log(`\n${webhookDeliveryTable(webhookDelivery)}`);
   console.log(`\ntargets\n${targetsTable(report.targets)}`);
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });

@@ -5,6 +5,7 @@ import { cpus, loadavg, totalmem, release, platform } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { HttpResult } from "./http.js";
 import type { OpResult, SeedResult } from "./suite.js";
+import type { WebhookDeliveryResult } from "./webhooks.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -24,6 +25,8 @@ export interface Report {
   httpAutocannonLoadMethod: string | null;
   seed: { rowsPerSec: number; byDialect: Record<string, SeedResult> };
   rssMiB: number | null;
+  /** Issue 14: a backlog of webhook messages delivered to a receiver on loopback, per dialect. */
+  webhookDelivery: WebhookDeliveryResult[];
   targets: TargetCheck[];
 }
 
@@ -110,6 +113,36 @@ export function httpTable(http: HttpResult[]): string {
     ]);
   }
   return align(rows);
+}
+
+export function webhookDeliveryTable(rows: WebhookDeliveryResult[]): string {
+  const out = [
+    [
+      "webhook delivery (loopback)",
+      "messages",
+      "messages/s",
+      "dispatch s",
+      "rounds × batch",
+      "round ms p50",
+      "max",
+      "sending nothing/s",
+      "POSTs alone/s",
+    ],
+  ];
+  for (const r of rows) {
+    out.push([
+      r.dialect,
+      String(r.delivered),
+      fmt(r.messagesPerSec, 0),
+      fmt(r.dispatchSec, 2),
+      `${r.rounds} × ${r.batch}`,
+      fmt(r.medianRoundMs),
+      fmt(r.maxRoundMs),
+      fmt(r.storeOnlyMessagesPerSec, 0),
+      fmt(r.transportOnlyMessagesPerSec, 0),
+    ]);
+  }
+  return align(out);
 }
 
 export function targetsTable(targets: TargetCheck[]): string {
@@ -211,6 +244,20 @@ export function checkTargets(
       figure: `${fmt(ratio, 2)}× (${us(evicting.medianUs)} vs ${us(plain.medianUs)} + ${us(revoke.medianUs)})`,
       met: ratio <= 1.3,
       atTargetScale: atScale(evicting),
+    });
+  }
+  // Issue 14: one enabled endpoint subscribed to session.created costs createSession at most 1.2×
+  // (same rounds): the outbox row its transaction writes. Both dialects, each against its own.
+  for (const dialect of ["sqlite", "postgres"]) {
+    const base = find("createSession", dialect);
+    const hooked = find("createSession (1 webhook endpoint)", dialect);
+    if (!base || !hooked) continue;
+    const ratio = hooked.medianUs / base.medianUs;
+    checks.push({
+      target: `${dialect === "postgres" ? "Postgres " : ""}createSession with 1 webhook endpoint ≤ 1.2× createSession`,
+      figure: `${fmt(ratio, 2)}× (${us(hooked.medianUs)} vs ${us(base.medianUs)})`,
+      met: ratio <= 1.2,
+      atTargetScale: atScale(hooked),
     });
   }
   const limits: [string, number][] = [

@@ -15,6 +15,14 @@ import {
 } from "./measure.js";
 import { validateDuringRevokeMany } from "./long-writes.js";
 import type { ListShape, Target } from "./targets.js";
+import {
+  createOpEndpoint,
+  deliveriesOf,
+  measureWebhookDelivery,
+  sendNothing,
+  WEBHOOK_BENCH_CONFIG,
+  type WebhookDeliveryResult,
+} from "./webhooks.js";
 
 export interface OpResult {
   op: string;
@@ -49,6 +57,8 @@ export interface DialectRun {
   results: OpResult[];
   /** Tokens of sessions that stay valid (for the HTTP part). */
   liveTokens: string[];
+  /** Issue 14: a backlog of webhook messages delivered to a receiver on loopback. */
+  webhookDelivery?: WebhookDeliveryResult;
 }
 
 interface OpDef {
@@ -59,6 +69,11 @@ interface OpDef {
   budget?: number;
   /** Called once before timing: throws if the operation does not do what its name says. */
   check?: () => Promise<void>;
+  /**
+   * Wraps this operation's warm-up and each of its timed runs (not its floor's), for database
+   * state only it may see: the other operations in the same rounds run without it.
+   */
+  during?: <T>(timed: () => Promise<T>) => Promise<T>;
 }
 
 export interface SuiteOptions {
@@ -70,6 +85,8 @@ export interface SuiteOptions {
   seedOnly?: boolean;
   /** Seed and hand back the live tokens, without timing the service operations (`--only http`). */
   skipOperations?: boolean;
+  /** Webhook messages to enqueue and deliver for the delivery figure (issue 14; default 5,000). */
+  webhookMessages?: number;
 }
 
 const CHUNK_USERS = 1_000;
@@ -187,6 +204,25 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
     clock,
     config: { maxSessionsPerUser: 5, sessionLimitPolicy: "evict_oldest" },
   });
+  // Issue 14: endpoints and the dispatcher. The creates themselves go through `service`: what an
+  // endpoint costs them comes from the database (the enabled endpoint), not from any setting.
+  const webhookAdmin: SessionsService = createSessionsService({
+    store: target.store,
+    clock,
+    config: WEBHOOK_BENCH_CONFIG,
+  });
+  const webhookAdminSendingNothing: SessionsService = createSessionsService({
+    store: target.store,
+    clock,
+    config: WEBHOOK_BENCH_CONFIG,
+    sendWebhook: sendNothing,
+  });
+  const opEndpoint = await createOpEndpoint(webhookAdmin);
+  const noEndpointEnabled = async () =>
+    expect(
+      (await webhookAdmin.listWebhooks()).every((e) => !e.enabled),
+      "no webhook endpoint is enabled outside its own operation",
+    );
   const n = seedResult.sessions;
 
   // ---- inputs ----
@@ -370,6 +406,29 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
       op: "createSession",
       run: () => service.createSession(createInput(userForCreate())),
       floor: () => target.floors.createSession(userForCreateFloor(), now),
+      check: noEndpointEnabled,
+    },
+    {
+      // Issue 14: the same create while one enabled endpoint subscribes to session.created, so its
+      // transaction also writes an outbox row. No dispatcher runs meanwhile: the cost is the write.
+      op: "createSession (1 webhook endpoint)",
+      run: () => service.createSession(createInput(userForCreate())),
+      floor: () => target.floors.createSession(userForCreateFloor(), now),
+      during: opEndpoint.during,
+      check: async () => {
+        const before = (await deliveriesOf(webhookAdmin, opEndpoint.id)).length;
+        await opEndpoint.during(() => service.createSession(createInput(userForCreate())));
+        const after = await deliveriesOf(webhookAdmin, opEndpoint.id);
+        expect(
+          after.length === before + 1 && after[0]?.type === "session.created",
+          "a create with the endpoint enabled queues one session.created delivery",
+        );
+        await service.createSession(createInput(userForCreate()));
+        expect(
+          (await deliveriesOf(webhookAdmin, opEndpoint.id)).length === after.length,
+          "a create with the endpoint disabled queues none",
+        );
+      },
     },
     {
       // Issue 13: the same create with MAX_SESSIONS_PER_USER=5 (evict_oldest): the insert's
@@ -414,7 +473,8 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
     const cap =
       op.budget !== undefined ? Math.floor((op.budget - 2) / (plan.rounds + 1)) : plan.maxIterations;
     if (cap < 1) throw new Error(`${op.op}: not enough inputs for ${plan.rounds} rounds; use more sessions`);
-    const estimate = await warmUp(op.run, plan, cap);
+    const warm = () => warmUp(op.run, plan, cap);
+    const estimate = await (op.during ? op.during(warm) : warm());
     perRound.set(op, Math.min(cap, iterationsFor(plan, estimate)));
     if (op.floor)
       floorPerRound.set(op, iterationsFor(plan, await warmUp(op.floor, plan, plan.maxIterations)));
@@ -428,7 +488,8 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   for (let round = 1; round <= plan.rounds; round++) {
     for (const op of ops) {
       options.progress(`${target.dialect} round ${round}/${plan.rounds}: ${op.op}`);
-      const timed = await timeTask(op.run, perRound.get(op)!);
+      const time = () => timeTask(op.run, perRound.get(op)!);
+      const timed = await (op.during ? op.during(time) : time());
       samples.get(op)!.push(summarize(timed.latencies, timed.wallMs));
       if (op.floor) {
         const floor = await timeTask(op.floor, floorPerRound.get(op)!);
@@ -460,6 +521,9 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   });
 
   await target.raw.cleanupFloorRows();
+  // Its deliveries go with it: nothing the dispatcher below, or the API after the run, would send.
+  await opEndpoint.remove();
+  await noEndpointEnabled();
 
   // ---- validations during a long write: destructive (revokes ~20% of the sessions), so last but prune ----
   options.progress(`${target.dialect}: validateSession during revokeMany`);
@@ -516,7 +580,22 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
     rounds: [{ medianUs: pruneMs * 1000, p99Us: pruneMs * 1000, opsPerSec: 1000 / pruneMs, iterations: 1 }],
   });
 
-  return { seed: seedResult, results, liveTokens: liveTokensOf(pools) };
+  // ---- webhook delivery: a backlog for one endpoint on loopback, last (it adds sessions) ----
+  const webhookDelivery = await measureWebhookDelivery({
+    dialect: target.dialect,
+    service,
+    admin: webhookAdmin,
+    adminSendingNothing: webhookAdminSendingNothing,
+    createInput: () => createInput(userForCreate()),
+    messages: options.webhookMessages ?? 5_000,
+    batch: 50,
+    progress: options.progress,
+  });
+  options.log(
+    `webhooks ${target.dialect}: ${webhookDelivery.delivered.toLocaleString("en-US")} messages delivered in ${webhookDelivery.dispatchSec.toFixed(2)} s = ${Math.round(webhookDelivery.messagesPerSec).toLocaleString("en-US")} messages/s (${webhookDelivery.rounds} rounds of ${webhookDelivery.batch}, median ${webhookDelivery.medianRoundMs.toFixed(1)} ms; sending nothing ${Math.round(webhookDelivery.storeOnlyMessagesPerSec).toLocaleString("en-US")}/s, the POSTs alone ${Math.round(webhookDelivery.transportOnlyMessagesPerSec).toLocaleString("en-US")}/s)`,
+  );
+
+  return { seed: seedResult, results, liveTokens: liveTokensOf(pools), webhookDelivery };
 }
 
 function liveTokensOf(pools: Pools): string[] {

@@ -19,6 +19,7 @@ const EXPECTED_OPS = [
   "validateSession (unknown token)",
   "validateSession (expired token)",
   "createSession",
+  "createSession (1 webhook endpoint)",
   "revokeSession",
   "revokeUserSessions (10 sessions)",
   "listUserSessions",
@@ -117,6 +118,14 @@ describe("pnpm bench --quick", () => {
           expect(finite(h[key]), `${field} ${String(h.concurrency)} ${key}`).toBe(true);
         expect(h.errors).toBe(0);
       }
+    }
+    // Issue 14: every dialect delivered its webhook backlog to the loopback receiver.
+    const deliveries = report.webhookDelivery as Record<string, unknown>[];
+    expect(deliveries.map((d) => d.dialect)).toEqual(dialects);
+    for (const d of deliveries) {
+      expect(d.delivered).toBe(d.messages);
+      expect(d.failed).toBe(0);
+      expect(finite(d.messagesPerSec)).toBe(true);
     }
     expect(finite((report.seed as { rowsPerSec: unknown }).rowsPerSec)).toBe(true);
     expect(finite(report.rssMiB)).toBe(true);
