@@ -45,6 +45,8 @@ export interface PostgresOptions {
    * knows neither), every transaction whole on one statement batch.
    */
   directUrl?: string;
+  /** See createPostgresStore: 1 only to measure what sharding the counters buys (the bench). */
+  counterShards?: number;
 }
 
 /** Connects with postgres.js, migrates under an advisory lock, and returns the store. */
@@ -88,6 +90,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
         deadlineMs: timeoutMs,
         tryJobLock: advisoryJobLocks(sessionClient),
         reads: drizzle(readClient, { schema, logger }),
+        ...(options.counterShards !== undefined ? { counterShards: options.counterShards } : {}),
       },
     );
   } catch (error) {

@@ -64,16 +64,20 @@ type Counted = Pick<SessionRecord, "userId" | "createdAt" | "expiresAt" | "brows
  * one row per key, every concurrent create waited for the one before to commit (measured on main:
  * 1,351 creates/s with 4 callers, 882 with 32); reads sum the shards, so every figure stays exact.
  */
-const COUNTER_SHARDS = 16;
-const shard = sql.raw(`(pg_backend_pid() % ${COUNTER_SHARDS})`);
+export const COUNTER_SHARDS = 16;
 
-function liveUpsert(deltas: c.LiveDelta[]): SQL {
+/** The shard a connection adds to; one shard (1) is one row per key, as before sharding. */
+function shardOf(shards: number): SQL {
+  return sql.raw(shards <= 1 ? "0" : `(pg_backend_pid() % ${Math.floor(shards)})`);
+}
+
+function liveUpsert(deltas: c.LiveDelta[], shard: SQL): SQL {
   const rows = deltas.map((d) => sql`(${d.expiresDay}, ${d.browser}, ${d.os}, ${d.liveSessions}, ${shard})`);
   return sql`insert into ${sessionLiveCounts} (expires_day, browser, os, live_sessions, shard) values ${sql.join(rows, sql`, `)}
     on conflict (expires_day, browser, os, shard) do update set live_sessions = ${sessionLiveCounts.liveSessions} + excluded.live_sessions`;
 }
 
-function createdUpsert(deltas: c.CreatedDelta[]): SQL {
+function createdUpsert(deltas: c.CreatedDelta[], shard: SQL): SQL {
   const rows = deltas.map((d) => sql`(${d.createdSlot}, ${d.createdSessions}, ${shard})`);
   return sql`insert into ${sessionCreatedCounts} (created_slot, created_sessions, shard) values ${sql.join(rows, sql`, `)}
     on conflict (created_slot, shard) do update set created_sessions = ${sessionCreatedCounts.createdSessions} + excluded.created_sessions`;
@@ -153,7 +157,7 @@ function chunked<T>(items: T[], size = 2000): T[][] {
 }
 
 /** `along`: other writes of the same change, sent in the same statement (one round trip for all). */
-async function countInserted(on: PgDb, rows: Counted[], along: SQL[] = []): Promise<void> {
+async function countInserted(on: PgDb, shard: SQL, rows: Counted[], along: SQL[] = []): Promise<void> {
   const live = rows.filter((r) => r.revokedAt === null);
   const lives = chunked(c.liveDeltas(live, 1));
   const createds = chunked(c.createdDeltas(rows, 1));
@@ -161,36 +165,36 @@ async function countInserted(on: PgDb, rows: Counted[], along: SQL[] = []): Prom
   for (let i = 0; i < Math.max(along.length > 0 ? 1 : 0, lives.length, createds.length, raises.length); i++) {
     const statement = oneStatement([
       ...(i === 0 ? along : []),
-      ...(lives[i]?.length ? [liveUpsert(lives[i]!)] : []),
-      ...(createds[i]?.length ? [createdUpsert(createds[i]!)] : []),
+      ...(lives[i]?.length ? [liveUpsert(lives[i]!, shard)] : []),
+      ...(createds[i]?.length ? [createdUpsert(createds[i]!, shard)] : []),
       ...(raises[i]?.length ? [liveUntilRaise(raises[i]!)] : []),
     ]);
     if (statement) await on.execute(statement);
   }
 }
 
-async function countRevoked(on: PgDb, rows: RevokedRow[], along: SQL[] = []): Promise<void> {
+async function countRevoked(on: PgDb, shard: SQL, rows: RevokedRow[], along: SQL[] = []): Promise<void> {
   const lives = chunked(c.liveDeltas(rows, -1));
   const users = chunked(c.sortedDistinct(rows.map((r) => r.userId)));
   for (let i = 0; i < Math.max(along.length > 0 ? 1 : 0, lives.length, users.length); i++) {
     const statement = oneStatement([
       ...(i === 0 ? along : []),
-      ...(lives[i]?.length ? [liveUpsert(lives[i]!)] : []),
+      ...(lives[i]?.length ? [liveUpsert(lives[i]!, shard)] : []),
       ...(users[i]?.length ? [liveUntilRecompute(users[i]!)] : []),
     ]);
     if (statement) await on.execute(statement);
   }
 }
 
-async function countDeleted(on: PgDb, rows: DeletedRow[]): Promise<void> {
+async function countDeleted(on: PgDb, shard: SQL, rows: DeletedRow[]): Promise<void> {
   for (const part of chunked(
     c.liveDeltas(
       rows.filter((r) => r.revokedAt === null),
       -1,
     ),
   ))
-    await on.execute(liveUpsert(part));
-  for (const part of chunked(c.createdDeltas(rows, -1))) await on.execute(createdUpsert(part));
+    await on.execute(liveUpsert(part, shard));
+  for (const part of chunked(c.createdDeltas(rows, -1))) await on.execute(createdUpsert(part, shard));
   await on.delete(sessionLiveCounts).where(eq(sessionLiveCounts.liveSessions, 0));
   await on.delete(sessionCreatedCounts).where(eq(sessionCreatedCounts.createdSessions, 0));
 }
@@ -203,7 +207,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** The Postgres side of the shared operations, on `on` (the db, or the transaction running them). */
-function hooksOn(on: PgDb, sharedT: SharedSchema): DialectHooks {
+function hooksOn(on: PgDb, sharedT: SharedSchema, shard: SQL): DialectHooks {
   return {
     async sessionOwner(userId, exclusive) {
       // FOR SHARE: a concurrent disable (UPDATE users) waits for this commit, and its revocation
@@ -227,6 +231,7 @@ function hooksOn(on: PgDb, sharedT: SharedSchema): DialectHooks {
     insertSession: (session, audit, along) =>
       countInserted(
         on,
+        shard,
         [session],
         [
           on.insert(sessions).values(session).getSQL(),
@@ -257,10 +262,11 @@ function hooksOn(on: PgDb, sharedT: SharedSchema): DialectHooks {
     countRevoked: (rows, along) =>
       countRevoked(
         on,
+        shard,
         rows,
         along.map((write) => write.getSQL()),
       ),
-    countDeleted: (rows) => countDeleted(on, rows),
+    countDeleted: (rows) => countDeleted(on, shard, rows),
     /**
      * The ids of the users whose email contains the search when there are few of them, or null when
      * the trigram index cannot narrow it. Names are not looked up first: the users list's own LIKE
@@ -330,12 +336,15 @@ export function createPostgresStore(
     tryJobLock?: (name: string) => Promise<JobLock | null>;
     /** The long reads' own small pool (open.ts' READ_CONNECTIONS); default: the main one. */
     reads?: PgDb;
+    /** Rows per maintained counter key (default COUNTER_SHARDS); 1 only to measure what sharding buys. */
+    counterShards?: number;
   } = {},
 ): SessionsStore {
+  const shard = shardOf(options.counterShards ?? COUNTER_SHARDS);
   const tryJobLock = options.tryJobLock ?? inProcessJobLocks();
   const t = sharedSchema(sharedTables(schema));
   // Statements are built on the transaction running them (or on db outside one).
-  const contextOn = (on: PgDb): Context => ({ on: sharedDb(on), t, h: hooksOn(on, t) });
+  const contextOn = (on: PgDb): Context => ({ on: sharedDb(on), t, h: hooksOn(on, t, shard) });
   const run = <T>(on: PgDb, operation: (x: Context) => Operation<T>) => runAsync(operation(contextOn(on)));
 
   // Reads that run on every API request (validate, key check) or console click: built and named
@@ -387,7 +396,7 @@ export function createPostgresStore(
                 insertJsonRows(sessions, sessionRecords.slice(i, i + BULK_ROWS_PER_STATEMENT)),
               );
             }
-            await countInserted(tx, sessionRecords);
+            await countInserted(tx, shard, sessionRecords);
           }
           if (rebuild.length > 0) await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
           for (const statement of rebuild) await tx.execute(sql.raw(statement));

@@ -1,7 +1,7 @@
 // The webhook endpoints and their deliveries, written once for both dialects. The outbox rows
 // themselves are written by the changes that cause them (outbox.ts); these are the endpoints'
 // management and the dispatcher's reads and writes. Claiming differs per dialect (a hook).
-import { and, count, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { WebhookMessageType } from "../../vocab.js";
 import type {
   AuditRecord,
@@ -223,7 +223,13 @@ export function* recordWebhookAttempt(
       .where(and(eq(d.id, attempt.deliveryId), eq(d.status, "pending"))),
   );
   if (attempt.ok) {
-    yield* run(on.update(e).set({ failingSince: null }).where(eq(e.id, attempt.endpointId)));
+    // Only when it was failing: a healthy endpoint's row is not rewritten on every delivery.
+    yield* run(
+      on
+        .update(e)
+        .set({ failingSince: null })
+        .where(and(eq(e.id, attempt.endpointId), isNotNull(e.failingSince))),
+    );
     return false;
   }
   const endpoint = yield* get(
