@@ -147,6 +147,34 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
             .first()
             .waitFor();
           await check("keys");
+
+          // Webhooks: the list, the add dialog, the secret shown once, the endpoint's page and its
+          // delete confirmation. The URL passes the API's checks and is never called: nothing this
+          // walk does is an event the endpoint subscribes to (session.ended), and no test is sent.
+          await page.goto(at("/webhooks"));
+          await page.getByRole("heading", { name: "Webhooks" }).waitFor();
+          await page.locator('table[aria-busy="false"]').waitFor();
+          await check("webhooks");
+          await page.getByRole("button", { name: "Add endpoint" }).first().click();
+          const addDialog = page.getByTestId("create-webhook-dialog");
+          await addDialog.getByLabel("Endpoint URL").fill("not a url");
+          await addDialog.getByRole("button", { name: "Add endpoint" }).click();
+          await addDialog.getByText(/Enter an absolute URL/).waitFor();
+          await check("create-webhook-dialog", '[data-testid="create-webhook-dialog"]');
+          await addDialog.getByLabel("Endpoint URL").fill(`https://8.8.8.8/hooks/${view.name}`);
+          await addDialog.getByRole("button", { name: "Add endpoint" }).click();
+          await addDialog.getByTestId("new-webhook-secret").waitFor();
+          await check("webhook-secret-dialog", '[data-testid="create-webhook-dialog"]');
+          await addDialog.getByRole("button", { name: "Done" }).click();
+          await addDialog.waitFor({ state: "detached" });
+          await page.getByRole("link", { name: `https://8.8.8.8/hooks/${view.name}` }).click();
+          await page.getByRole("heading", { name: `https://8.8.8.8/hooks/${view.name}` }).waitFor();
+          await page.getByText("No deliveries yet").waitFor();
+          await check("webhook");
+          await page.getByRole("button", { name: "Delete" }).click();
+          await page.getByTestId("delete-webhook-dialog").waitFor();
+          await check("delete-webhook-dialog", '[data-testid="delete-webhook-dialog"]');
+          await page.keyboard.press("Escape");
         } finally {
           writeFileSync(join(out, `${view.name}.json`), `${JSON.stringify(findings, null, 2)}\n`);
           await context.close();

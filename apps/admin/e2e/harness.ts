@@ -164,6 +164,8 @@ export async function startSeededConsole(options: {
   name: string;
   chromium: string;
   admin: { email: string; password: string };
+  /** More settings for this suite's API, as startApi takes them. */
+  env?: Record<string, string>;
 }): Promise<SeededConsole> {
   const dir = mkdtempSync(join(tmpdir(), `sessions-${options.name}-`));
   const databaseUrl = `file:${join(dir, "db.sqlite")}`;
@@ -172,6 +174,7 @@ export async function startSeededConsole(options: {
     databaseUrl,
     adminEmail: options.admin.email,
     adminPassword: options.admin.password,
+    ...(options.env ? { env: options.env } : {}),
   });
   const browser = await chromium.launch({
     executablePath: options.chromium,

@@ -154,9 +154,30 @@ const keysRoute = createRoute({
   component: lazyRouteComponent(() => import("@/features/keys/keys-page"), "KeysPage"),
 });
 
+const webhooksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/webhooks",
+  component: lazyRouteComponent(() => import("@/features/webhooks/webhooks-page"), "WebhooksPage"),
+});
+
+const webhookRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/webhooks/$endpointId",
+  component: lazyRouteComponent(() => import("@/features/webhooks/webhook-page"), "WebhookPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([dashboardRoute, sessionsRoute, usersRoute, userRoute, auditRoute, keysRoute]),
+  appRoute.addChildren([
+    dashboardRoute,
+    sessionsRoute,
+    usersRoute,
+    userRoute,
+    auditRoute,
+    webhooksRoute,
+    webhookRoute,
+    keysRoute,
+  ]),
 ]);
 
 /**

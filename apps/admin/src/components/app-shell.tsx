@@ -11,6 +11,7 @@ import {
   ScrollTextIcon,
   ShieldCheckIcon,
   UsersIcon,
+  WebhookIcon,
   type LucideIcon,
 } from "lucide-react";
 import { Dialog as DialogPrimitive } from "radix-ui";
@@ -35,7 +36,7 @@ import { cn } from "@/lib/utils";
 import { useViewer } from "@/lib/viewer";
 
 interface NavItem {
-  to: "/" | "/sessions" | "/users" | "/audit" | "/keys";
+  to: "/" | "/sessions" | "/users" | "/audit" | "/webhooks" | "/keys";
   label: string;
   icon: LucideIcon;
   adminOnly?: boolean;
@@ -46,6 +47,8 @@ const NAV: NavItem[] = [
   { to: "/sessions", label: "Sessions", icon: MonitorSmartphoneIcon },
   { to: "/users", label: "Users", icon: UsersIcon },
   { to: "/audit", label: "Audit log", icon: ScrollTextIcon },
+  // Viewers read endpoints and delivery logs too; only the changes are admins'.
+  { to: "/webhooks", label: "Webhooks", icon: WebhookIcon },
   { to: "/keys", label: "API keys", icon: KeyRoundIcon, adminOnly: true },
 ];
 

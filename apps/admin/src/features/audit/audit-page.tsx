@@ -161,6 +161,20 @@ export function AuditPage() {
             </Link>
           );
         }
+        if (e.targetType === "webhook") {
+          // The endpoint's page (a deleted one says it is gone), named by the URL its event recorded.
+          const url = typeof e.data?.url === "string" ? e.data.url : null;
+          return (
+            <Link
+              to="/webhooks/$endpointId"
+              params={{ endpointId: e.target }}
+              className="block max-w-[14rem] truncate text-muted-foreground hover:underline"
+              title={url ?? undefined}
+            >
+              Webhook <span className="font-mono text-xs">{url ?? shortId(e.target)}</span>
+            </Link>
+          );
+        }
         if (e.targetType === "api_key") {
           return (
             <span className="text-muted-foreground">
