@@ -26,7 +26,6 @@ import {
   type DeletedRow,
   type DialectHooks,
   type RevokedRow,
-  type SharedSchema,
 } from "../shared/context.js";
 import { UnavailableError } from "../../domain/errors.js";
 import * as c from "../shared/counters.js";
@@ -46,9 +45,7 @@ import {
   sessions,
   userLiveUntil,
   users,
-  webhookDeliveries,
 } from "./schema.js";
-import { dueCondition } from "../shared/webhook-operations.js";
 
 export type PgDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -207,7 +204,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** The Postgres side of the shared operations, on `on` (the db, or the transaction running them). */
-function hooksOn(on: PgDb, sharedT: SharedSchema, shard: SQL): DialectHooks {
+function hooksOn(on: PgDb, shard: SQL): DialectHooks {
   return {
     async sessionOwner(userId, exclusive) {
       // FOR SHARE: a concurrent disable (UPDATE users) waits for this commit, and its revocation
@@ -242,23 +239,7 @@ function hooksOn(on: PgDb, sharedT: SharedSchema, shard: SQL): DialectHooks {
     instant: (at) => sql`${at.toISOString()}::timestamptz`,
     // SKIP LOCKED: rows another dispatcher's claim is writing are passed over, not waited for, so
     // two instances claim disjoint rows; the claim's lease (claimed_until) keeps them apart after.
-    claimDeliveries: (now, until, limit) =>
-      on
-        .update(webhookDeliveries)
-        .set({ claimedUntil: until })
-        .where(
-          inArray(
-            webhookDeliveries.id,
-            on
-              .select({ id: webhookDeliveries.id })
-              .from(webhookDeliveries)
-              .where(dueCondition(sharedT, now))
-              .orderBy(webhookDeliveries.nextAttemptAt, webhookDeliveries.id)
-              .limit(limit)
-              .for("update", { skipLocked: true }),
-          ),
-        )
-        .returning(),
+    claimLock: () => sql`for update skip locked`,
     countRevoked: (rows, along) =>
       countRevoked(
         on,
@@ -344,7 +325,7 @@ export function createPostgresStore(
   const tryJobLock = options.tryJobLock ?? inProcessJobLocks();
   const t = sharedSchema(sharedTables(schema));
   // Statements are built on the transaction running them (or on db outside one).
-  const contextOn = (on: PgDb): Context => ({ on: sharedDb(on), t, h: hooksOn(on, t, shard) });
+  const contextOn = (on: PgDb): Context => ({ on: sharedDb(on), t, h: hooksOn(on, shard) });
   const run = <T>(on: PgDb, operation: (x: Context) => Operation<T>) => runAsync(operation(contextOn(on)));
 
   // Reads that run on every API request (validate, key check) or console click: built and named

@@ -12,14 +12,7 @@ import type { RunResult } from "better-sqlite3";
 import { getTableColumns, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { schema } from "../sqlite/schema.js";
-import type {
-  ApiKeyRecord,
-  AuditRecord,
-  SessionRecord,
-  StatusScope,
-  UserRecord,
-  WebhookDeliveryRecord,
-} from "../store.js";
+import type { ApiKeyRecord, AuditRecord, SessionRecord, StatusScope, UserRecord } from "../store.js";
 import type { Narrowing } from "./counters.js";
 import type { Awaitable } from "./steps.js";
 
@@ -118,11 +111,11 @@ export interface DialectHooks {
   /** An instant as a value of this engine's timestamp columns, for raw statements (the outbox). */
   instant(at: Date): SQL;
   /**
-   * Claims up to `limit` pending deliveries due at `now` of enabled endpoints, none claimed by
-   * another dispatcher, until `until` (Postgres: FOR UPDATE SKIP LOCKED, so two dispatchers never
-   * claim the same row), oldest first.
+   * What ends the dispatcher's claim subquery (webhook-operations.ts): Postgres FOR UPDATE SKIP
+   * LOCKED, so two dispatchers never claim the same row and neither waits for the other; SQLite
+   * nothing (its write transaction already holds the database's write lock).
    */
-  claimDeliveries(now: Date, until: Date, limit: number): Awaitable<WebhookDeliveryRecord[]>;
+  claimLock(): SQL;
   /** A new key's parent, read so a concurrent revocation cannot slip past (Postgres: FOR SHARE). */
   parentKey(id: string): Awaitable<Pick<ApiKeyRecord, "id" | "revokedAt"> | undefined>;
 }

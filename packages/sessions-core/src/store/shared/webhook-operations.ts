@@ -192,7 +192,12 @@ export function* claimWebhookDeliveries(
   until: Date,
   limit: number,
 ): Operation<ClaimedDelivery[]> {
-  const claimed = yield* call(() => x.h.claimDeliveries(now, until, limit));
+  const d = x.t.webhookDeliveries;
+  const due = sql`(select ${d.id} from ${d} where ${dueCondition(x.t, now)}
+    order by ${d.nextAttemptAt}, ${d.id} limit ${limit} ${x.h.claimLock()})`;
+  const claimed = yield* all(
+    x.on.update(d).set({ claimedUntil: until }).where(inArray(d.id, due)).returning(),
+  );
   return yield* withEndpoints(x, claimed);
 }
 

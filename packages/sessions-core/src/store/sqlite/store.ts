@@ -10,7 +10,6 @@ import {
   eq,
   getTableColumns,
   getTableName,
-  inArray,
   lt,
   sql,
   type Column,
@@ -41,8 +40,7 @@ import { startCheckpointer } from "./checkpointer.js";
 import { READ_WORKERS, startReadPool, type ReadPool } from "./read-pool.js";
 import { createSqliteJobLocks } from "./job-locks.js";
 import { createSqliteChangeFeed, type SqliteChangeFeedOptions } from "./change-feed.js";
-import { apiKeys, auditEvents, schema, sessions, users, webhookDeliveries } from "./schema.js";
-import { dueCondition } from "../shared/webhook-operations.js";
+import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
 
 type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -343,23 +341,7 @@ export function createSqliteStore(
     },
     instant: (at) => sql`${at.getTime()}`,
     // The write transaction holds the database's write lock: no other dispatcher claims meanwhile.
-    claimDeliveries: (now, until, limit) =>
-      db
-        .update(webhookDeliveries)
-        .set({ claimedUntil: until })
-        .where(
-          inArray(
-            webhookDeliveries.id,
-            db
-              .select({ id: webhookDeliveries.id })
-              .from(webhookDeliveries)
-              .where(dueCondition(t, now))
-              .orderBy(webhookDeliveries.nextAttemptAt, webhookDeliveries.id)
-              .limit(limit),
-          ),
-        )
-        .returning()
-        .all(),
+    claimLock: () => sql``,
     countRevoked,
     countDeleted,
     usersMatching: fewUsersMatching,
