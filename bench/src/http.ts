@@ -143,7 +143,16 @@ export async function runHttp(options: {
   apiEnv?: Record<string, string>;
   /** Load generators to measure with (default both; "client" results are `http`). */
   loads?: LoadKind[];
-}): Promise<{ http: HttpResult[]; httpAutocannon: HttpResult[]; rssMiB: number; rssAfterMiB: number }> {
+  /** Also drive the bare HTTP floor (http-floor.ts) in the same rounds (default true). */
+  floor?: boolean;
+}): Promise<{
+  http: HttpResult[];
+  httpAutocannon: HttpResult[];
+  /** The floor's rows, per load method and callers (`load` says which). */
+  httpFloor: HttpResult[];
+  rssMiB: number;
+  rssAfterMiB: number;
+}> {
   const { plan, tokens } = options;
   if (tokens.length === 0) throw new Error("no live tokens for the HTTP part");
   if (!options.apiEntry) buildApi();
@@ -154,7 +163,12 @@ export async function runHttp(options: {
     entry: options.apiEntry,
   });
   const { url, child } = api;
+  let floor: BenchServer | null = null;
   try {
+    if (options.floor !== false) {
+      floor = await startHttpFloor(options.databaseFile, options.apiKey);
+      options.log(`HTTP floor started (pid ${floor.child.pid}) on ${floor.url}`);
+    }
     options.log(`API started (pid ${child.pid}) on ${url} over ${options.databaseFile}`);
     const loads = options.loads ?? ["client", "autocannon"];
     const key = (load: LoadKind, c: number) => `${load} ${c}`;
@@ -163,10 +177,10 @@ export async function runHttp(options: {
     let next = 0;
     const nextToken = () => tokens[next++ % tokens.length]!;
 
-    async function driveClients(concurrency: number, ms: number): Promise<Drive> {
+    async function driveClients(target: string, concurrency: number, ms: number): Promise<Drive> {
       const fetchImpl = options.fetch === "undici" ? undefined : createKeepAliveFetch(concurrency);
       const clients = Array.from({ length: concurrency }, () =>
-        createSessionsClient({ url, apiKey: options.apiKey, fetch: fetchImpl }),
+        createSessionsClient({ url: target, apiKey: options.apiKey, fetch: fetchImpl }),
       );
       const latencies: number[] = [];
       let failed = 0;
@@ -190,12 +204,12 @@ export async function runHttp(options: {
       return { latencies, wallMs: performance.now() - started, failed };
     }
 
-    async function driveAutocannon(concurrency: number, ms: number): Promise<Drive> {
+    async function driveAutocannon(target: string, concurrency: number, ms: number): Promise<Drive> {
       const latencies: number[] = [];
       let failed = 0;
       const started = performance.now();
       const loadOptions: autocannon.Options = {
-        url: `${url}/trpc/sessions.validate?batch=1`,
+        url: `${target}/trpc/sessions.validate?batch=1`,
         method: "POST",
         connections: concurrency,
         pipelining: 1,
@@ -231,44 +245,53 @@ export async function runHttp(options: {
       return { latencies, wallMs: performance.now() - started, failed };
     }
 
-    const drive = (load: LoadKind, concurrency: number, ms: number) =>
-      load === "client" ? driveClients(concurrency, ms) : driveAutocannon(concurrency, ms);
+    const drive = (load: LoadKind, target: string, concurrency: number, ms: number) =>
+      load === "client" ? driveClients(target, concurrency, ms) : driveAutocannon(target, concurrency, ms);
+
+    /** One measured round of `load` at `c` callers against `target`, recorded under `name`. */
+    async function measure(name: string, pid: number, load: LoadKind, target: string, c: number) {
+      const cpu0 = cpuTimeUs(pid);
+      const client0 = process.cpuUsage();
+      const run = await drive(load, target, c, plan.roundMs);
+      const clientCpu = process.cpuUsage(client0);
+      const serverCpu = cpuTimeUs(pid) - cpu0;
+      const s = summarize(run.latencies, run.wallMs);
+      const list = rounds.get(name) ?? [];
+      list.push({
+        rps: s.opsPerSec,
+        p50Ms: s.medianUs / 1000,
+        p99Ms: s.p99Us / 1000,
+        requests: s.iterations,
+        apiCpuUs: serverCpu / s.iterations,
+        clientCpuUs: (clientCpu.user + clientCpu.system) / s.iterations,
+      });
+      rounds.set(name, list);
+      errors.set(name, (errors.get(name) ?? 0) + run.failed);
+    }
 
     for (const c of plan.concurrency) {
       for (const load of loads) {
         options.progress(`HTTP warm-up, ${c} callers, ${load}`);
-        await drive(load, c, plan.warmupMs);
+        await drive(load, url, c, plan.warmupMs);
+        if (floor) await drive(load, floor.url, c, plan.warmupMs);
       }
     }
+    // Each round measures the API and then the floor at the same callers and load, back to back,
+    // so a ratio of the two compares what the machine let each do within seconds of the other.
     for (let round = 1; round <= plan.rounds; round++) {
       for (const c of plan.concurrency) {
         for (const load of loads) {
           options.progress(`HTTP round ${round}/${plan.rounds}, ${c} callers, ${load}`);
-          const api0 = cpuTimeUs(child.pid!);
-          const client0 = process.cpuUsage();
-          const run = await drive(load, c, plan.roundMs);
-          const clientCpu = process.cpuUsage(client0);
-          const apiCpu = cpuTimeUs(child.pid!) - api0;
-          const s = summarize(run.latencies, run.wallMs);
-          const list = rounds.get(key(load, c)) ?? [];
-          list.push({
-            rps: s.opsPerSec,
-            p50Ms: s.medianUs / 1000,
-            p99Ms: s.p99Us / 1000,
-            requests: s.iterations,
-            apiCpuUs: apiCpu / s.iterations,
-            clientCpuUs: (clientCpu.user + clientCpu.system) / s.iterations,
-          });
-          rounds.set(key(load, c), list);
-          errors.set(key(load, c), (errors.get(key(load, c)) ?? 0) + run.failed);
+          await measure(key(load, c), child.pid!, load, url, c);
+          if (floor) await measure(`floor ${key(load, c)}`, floor.child.pid!, load, floor.url, c);
         }
       }
     }
     options.progress("");
-    const resultsOf = (load: LoadKind): HttpResult[] =>
+    const resultsOf = (load: LoadKind, prefix = ""): HttpResult[] =>
       loads.includes(load)
         ? plan.concurrency.map((c) => {
-            const r = rounds.get(key(load, c))!;
+            const r = rounds.get(`${prefix}${key(load, c)}`)!;
             return {
               concurrency: c,
               load,
@@ -276,7 +299,7 @@ export async function runHttp(options: {
               p50Ms: median(r.map((x) => x.p50Ms)),
               p99Ms: median(r.map((x) => x.p99Ms)),
               requests: r.reduce((sum, x) => sum + x.requests, 0),
-              errors: errors.get(key(load, c))!,
+              errors: errors.get(`${prefix}${key(load, c)}`)!,
               apiCpuUsPerRequest: median(r.map((x) => x.apiCpuUs)),
               clientCpuUsPerRequest: median(r.map((x) => x.clientCpuUs)),
               rounds: r,
@@ -287,16 +310,68 @@ export async function runHttp(options: {
     return {
       http: resultsOf("client"),
       httpAutocannon: resultsOf("autocannon"),
+      httpFloor: floor ? loads.flatMap((load) => resultsOf(load, "floor ")) : [],
       rssMiB: memory?.peakMiB ?? NaN,
       rssAfterMiB: memory?.rssMiB ?? NaN,
     };
   } finally {
+    await floor?.stop();
     await api.stop();
   }
 }
 
 /** The first admin every bench API process starts with (ADMIN_EMAIL / ADMIN_PASSWORD). */
 export const BENCH_ADMIN = { email: "bench-admin@example.com", password: "bench-admin-password" };
+
+/** A server process the bench started: its URL, and stop() (SIGTERM, then SIGKILL after 10 s). */
+export interface BenchServer {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  };
+}
+
+/** Starts http-floor.ts over the seeded file on a free port, and waits until it listens. */
+export async function startHttpFloor(databaseFile: string, apiKey: string): Promise<BenchServer> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(new URL("./http-floor.ts", import.meta.url))],
+    {
+      env: { ...process.env, FLOOR_DATABASE: databaseFile, FLOOR_API_KEY: apiKey, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-5_000)));
+  const stop = stopper(child);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the HTTP floor did not start:\n${stderr}`)), 30_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the HTTP floor exited with ${code}:\n${stderr}`));
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { url: `http://127.0.0.1:${port}`, child, stop };
+}
 
 export interface BenchApi {
   url: string;
@@ -340,13 +415,7 @@ export async function startBenchApi(options: {
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-20_000);
   });
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  };
+  const stop = stopper(child);
   try {
     await waitForHealth(url, child, () => stderr);
   } catch (error) {

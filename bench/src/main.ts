@@ -8,6 +8,7 @@ import { FULL_HTTP, loadMethod, QUICK_HTTP, runHttp, type HttpResult, type LoadK
 import { FULL_PLAN, QUICK_PLAN } from "./measure.js";
 import {
   checkTargets,
+  httpFloorTable,
   httpTable,
   libraryVersions,
   machineInfo,
@@ -221,6 +222,7 @@ async function main(): Promise<void> {
   const webhookDelivery: WebhookDeliveryResult[] = [];
   let http: HttpResult[] = [];
   let httpAutocannon: HttpResult[] = [];
+  let httpFloor: HttpResult[] = [];
   let rssMiB: number | null = null;
   log(
     `Sessions benchmark: ${options.sessions.toLocaleString("en-US")} sessions, ${options.dialects.join(" + ")}${options.quick ? " (quick)" : ""}`,
@@ -304,6 +306,7 @@ async function main(): Promise<void> {
         });
         http = measured.http;
         httpAutocannon = measured.httpAutocannon;
+        httpFloor = measured.httpFloor;
         rssMiB = measured.rssMiB;
       } else {
         await target.store.close();
@@ -334,6 +337,7 @@ async function main(): Promise<void> {
     http,
     httpLoadMethod: options.http && http.length > 0 ? loadMethod("client", options.httpFetch) : null,
     httpAutocannon,
+    httpFloor,
     httpAutocannonLoadMethod:
       options.http && httpAutocannon.length > 0 ? loadMethod("autocannon", options.httpFetch) : null,
     seed,
@@ -361,6 +365,10 @@ async function main(): Promise<void> {
       `\nHTTP sessions.validate (SQLite, loopback; ${loadMethod(load, options.httpFetch)})\n${httpTable(rows)}`,
     );
   }
+  if (httpFloor.length > 0)
+    console.log(
+      `\nHTTP floor (bare node:http + one prepared statement, same rounds; see src/http-floor.ts)\n${httpFloorTable(httpFloor, [...http, ...httpAutocannon])}`,
+    );
   if (http.length + httpAutocannon.length > 0)
     console.log(`\nAPI process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
   if (webhookDelivery.length > 0) console.log(`\n${webhookDeliveryTable(webhookDelivery)}`);

@@ -22,6 +22,11 @@ export interface Report {
   httpLoadMethod: string | null;
   /** The same requests driven by autocannon, measured in the same interleaved rounds. */
   httpAutocannon: HttpResult[];
+  /**
+   * The bare HTTP floor (src/http-floor.ts) in the same interleaved rounds, per load method
+   * (`load`): the issue's `httpFloor: [{ concurrency, rps, p50Ms, p99Ms }]`.
+   */
+  httpFloor: HttpResult[];
   httpAutocannonLoadMethod: string | null;
   seed: { rowsPerSec: number; byDialect: Record<string, SeedResult> };
   rssMiB: number | null;
@@ -115,6 +120,26 @@ export function httpTable(http: HttpResult[]): string {
   return align(rows);
 }
 
+/** The floor's rows beside the API's at the same load and callers, with API ÷ floor throughput. */
+export function httpFloorTable(floor: HttpResult[], api: HttpResult[]): string {
+  const rows = [
+    ["load", "callers", "floor req/s", "floor p50 ms", "floor p99 ms", "API req/s", "API ÷ floor"],
+  ];
+  for (const f of floor) {
+    const a = api.find((h) => h.load === f.load && h.concurrency === f.concurrency);
+    rows.push([
+      f.load,
+      String(f.concurrency),
+      fmt(f.rps, 0),
+      fmt(f.p50Ms, 2),
+      fmt(f.p99Ms, 2),
+      a ? fmt(a.rps, 0) : "",
+      a ? `${fmt(a.rps / f.rps, 2)}×` : "",
+    ]);
+  }
+  return align(rows);
+}
+
 export function webhookDeliveryTable(rows: WebhookDeliveryResult[]): string {
   const out = [
     [
@@ -166,7 +191,7 @@ function align(rows: string[][]): string {
 
 /** Every target of issue 5 that this run's figures can speak to. */
 export function checkTargets(
-  report: Pick<Report, "results" | "http" | "httpAutocannon" | "seed" | "rssMiB">,
+  report: Pick<Report, "results" | "http" | "httpAutocannon" | "httpFloor" | "seed" | "rssMiB">,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const sqlite = report.results.filter((r) => r.dialect === "sqlite");
@@ -294,8 +319,19 @@ export function checkTargets(
   ] as const) {
     const at32 = rows.find((h) => h.concurrency === 32);
     if (!at32) continue;
+    // The absolute figure is still reported; the target is the ratio to the floor of the same
+    // rounds (issue 15), which the shared machine's load moves far less.
+    const floor32 = report.httpFloor.find((f) => f.load === at32.load && f.concurrency === 32);
+    if (floor32) {
+      checks.push({
+        target: `HTTP validate, 32 callers: API ÷ floor ≥ 0.5× (${load})`,
+        figure: `${fmt(at32.rps / floor32.rps, 2)}× (${fmt(at32.rps, 0)} vs ${fmt(floor32.rps, 0)} requests/s)`,
+        met: at32.rps / floor32.rps >= 0.5,
+        atTargetScale: n >= 1_000_000,
+      });
+    }
     checks.push({
-      target: `HTTP validate, 32 callers ≥ 5,000 requests/s (${load})`,
+      target: `HTTP validate, 32 callers ≥ 5,000 requests/s (${load}; reported, replaced by the floor ratio)`,
       figure: `${fmt(at32.rps, 0)} requests/s`,
       met: at32.rps >= 5000,
       atTargetScale: n >= 1_000_000,

@@ -366,8 +366,16 @@ async function sqliteSeedFloor(file: string, batches: Iterable<Chunk>): Promise<
         "select name, sql from sqlite_master where type = 'index' and tbl_name in ('users', 'sessions') and sql is not null",
       )
       .all();
+    // The trigram search tables are filled once at the end, not row by row by their triggers
+    // (row by row inside one transaction grows quadratically: see the store's dropSearchTriggers).
+    const triggers = db
+      .prepare<[], { name: string; sql: string }>(
+        "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'users' and name like 'users_%_search_%'",
+      )
+      .all();
     const load = db.transaction((chunks: Iterable<Chunk>) => {
       for (const index of indexes) db.exec(`drop index "${index.name}"`);
+      for (const trigger of triggers) db.exec(`drop trigger "${trigger.name}"`);
       for (const chunk of chunks) {
         for (const u of chunk.users) {
           insertUser.run(
@@ -401,6 +409,9 @@ async function sqliteSeedFloor(file: string, batches: Iterable<Chunk>): Promise<
           );
         }
       }
+      db.exec("insert into users_email_search (user_id, email) select id, email from users");
+      db.exec("insert into users_name_search (user_id, name) select id, name from users where name is not null");
+      for (const trigger of triggers) db.exec(trigger.sql);
       for (const index of indexes) db.exec(index.sql);
     });
     let generating = 0;

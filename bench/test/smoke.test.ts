@@ -119,6 +119,22 @@ describe("pnpm bench --quick", () => {
         expect(h.errors).toBe(0);
       }
     }
+    // The bare floor in the same rounds: every load method at every callers count, answers checked.
+    const floor = report.httpFloor as Record<string, unknown>[];
+    expect(floor.map((f) => `${String(f.load)} ${String(f.concurrency)}`).sort()).toEqual([
+      "autocannon 1",
+      "autocannon 32",
+      "autocannon 8",
+      "client 1",
+      "client 32",
+      "client 8",
+    ]);
+    for (const f of floor) {
+      for (const key of ["rps", "p50Ms", "p99Ms"]) expect(finite(f[key]), `floor ${key}`).toBe(true);
+      expect(f.errors).toBe(0);
+    }
+    const targets = report.targets as { target: string }[];
+    expect(targets.some((t) => /API ÷ floor ≥ 0\.5×/.test(t.target))).toBe(true);
     // Issue 14: every dialect delivered its webhook backlog to the loopback receiver.
     const deliveries = report.webhookDelivery as Record<string, unknown>[];
     expect(deliveries.map((d) => d.dialect)).toEqual(dialects);

@@ -9,8 +9,9 @@ import { bulkRecords } from "../src/testing/bulk-records.js";
 import type { BulkBatch } from "../src/store/store.js";
 
 const INDEXES = {
+  // Triggers too: the load drops the ones keeping the trigram search tables and restores them.
   sqlite:
-    "select name from sqlite_master where type = 'index' and tbl_name in ('users', 'sessions') order by name",
+    "select name from sqlite_master where type in ('index', 'trigger') and tbl_name in ('users', 'sessions') order by name",
   postgres: "select indexname as name from pg_indexes where tablename in ('users', 'sessions') order by 1",
 };
 
@@ -43,6 +44,13 @@ for (const kind of ["sqlite-memory", "sqlite-file", "postgres"] as const) {
       expect(search.items).toHaveLength(12);
       // The unique indexes hold again after the load.
       await expect(t.service.createUser({ email: "bulk1-0@example.org" })).rejects.toThrow();
+      // The search tables were filled from the loaded users and follow later changes again.
+      const later = await t.service.createUser({ email: "later-bulk@example.org", name: "Zelda Quist" });
+      expect((await t.service.listUsers({ search: "quist" })).items.map((u) => u.id)).toEqual([later.id]);
+      expect((await t.service.listUsers({ search: "later-bulk" })).items.map((u) => u.id)).toEqual([
+        later.id,
+      ]);
+      expect((await t.service.listUsers({ search: "bulk1-" })).items).toHaveLength(batches[0]!.users.length);
     });
 
     it("leaves the planner statistics of the loaded tables (ANALYZE), not rules of thumb", async () => {

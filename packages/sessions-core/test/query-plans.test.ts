@@ -13,6 +13,7 @@ import {
 import { createSessionsService, type SessionsService } from "../src/service/index.js";
 import { DAY, FakeClock, HOUR, MINUTE } from "../src/testing/fake-clock.js";
 import { BULK_BATCH } from "../src/service/batches.js";
+import { EMAIL_SEARCH_USERS } from "../src/store/shared/query-parts.js";
 import { createStoreHarness, type StoreHarness } from "../src/testing/stores.js";
 
 const UAS = [
@@ -44,7 +45,9 @@ function fullScans(engine: StoreHarness["engine"], plan: string[], query: string
     ? plan.filter(
         (line) =>
           (/^SCAN (sessions|other_sessions)\b/.test(line) && !/USING (COVERING )?INDEX/.test(line)) ||
-          (page && /^SCAN users\b/.test(line) && !/USING (COVERING )?INDEX/.test(line)),
+          (page && /^SCAN users\b/.test(line) && !/USING (COVERING )?INDEX/.test(line)) ||
+          // A Bloom filter on users is built by reading all of them before the first session.
+          (page && /^BLOOM FILTER ON (users|"?u2"?)\b/.test(line)),
       )
     : plan.filter((line) => /Seq Scan on sessions\b/.test(line));
 }
@@ -259,6 +262,31 @@ for (const { kind, name: variant, stats } of VARIANTS) {
       await expectIndexed(() => service.setUserStatus(third.items[0]!.id, "disabled"));
       clock.advance(120 * DAY);
       await expectIndexed(() => idle.prune());
+    });
+
+    it("an email search of more users than the per-user path walks the sort index, testing ids before rows", async () => {
+      // Last: it adds users. EMAIL_SEARCH_USERS + 5 users match "crowd"; on SQLite the page then
+      // walks sessions_created_at_idx (which carries user_id) with the ids, never sorting matches.
+      for (let i = 0; i < EMAIL_SEARCH_USERS + 5; i++) {
+        const user = await service.createUser({ email: `member${i}@crowd.example` });
+        clock.advance(MINUTE);
+        await service.createSession({ userId: user.id });
+      }
+      logger.statements = [];
+      const first = await service.listActiveSessions({ filter: { email: "crowd" }, limit: 5 });
+      expect(first.items).toHaveLength(5);
+      await service.listActiveSessions({ filter: { email: "crowd" }, limit: 5, cursor: first.nextCursor });
+      const pages = sessionStatements(logger).filter((st) => /order by/i.test(st.query));
+      expect(pages).toHaveLength(2);
+      for (const st of pages) {
+        const plan = await harness.explain(st.query, st.params);
+        expect(fullScans(harness.engine, plan, st.query), plan.join("\n")).toEqual([]);
+        if (harness.engine === "sqlite") {
+          expect(st.query).toMatch(/json_each/);
+          expect(plan.join("\n")).toMatch(/^(SCAN|SEARCH) sessions USING INDEX sessions_created_at_idx/m);
+          expect(plan.join("\n")).not.toMatch(/TEMP B-TREE/);
+        }
+      }
     });
 
     it("a bulk revocation's later batches are index ranges on created_at (their cursor), never scans", async () => {

@@ -205,7 +205,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** The Postgres side of the shared operations, on `on` (the db, or the transaction running them). */
 function hooksOn(on: PgDb, shard: SQL): DialectHooks {
-  return {
+  const hooks: DialectHooks = {
     async sessionOwner(userId, exclusive) {
       // FOR SHARE: a concurrent disable (UPDATE users) waits for this commit, and its revocation
       // then sees the new row; if the disable committed first, this reads the disabled status.
@@ -263,6 +263,13 @@ function hooksOn(on: PgDb, shard: SQL): DialectHooks {
         .limit(q.EMAIL_SEARCH_USERS + 1);
       return rows.length > q.EMAIL_SEARCH_USERS ? null : rows.map((r) => r.id);
     },
+    async usersForList(search) {
+      // No sort-walk tier: Postgres walks the sort index joining each user (measured within its
+      // targets); only the per-user path's candidates.
+      const few = await hooks.usersMatching(search, false);
+      return few ? { few } : null;
+    },
+    emailContains: (needle) => q.containsLiteral(users.email, needle),
     userSearch: (search) => q.userSearchCondition(users, search, "lower"),
     async lockOperators(userId) {
       // In id order, so two transactions locking overlapping sets never deadlock. Under READ
@@ -305,6 +312,7 @@ function hooksOn(on: PgDb, shard: SQL): DialectHooks {
       return row?.n ?? 0;
     },
   };
+  return hooks;
 }
 
 export function createPostgresStore(

@@ -94,6 +94,16 @@ export interface DialectHooks {
    * the engine's search index; null when the index cannot narrow it (the caller's condition decides).
    */
   usersMatching(search: string | undefined, names: boolean): Awaitable<string[] | null>;
+  /**
+   * How a sessions list narrows its email search: `few` (at most EMAIL_SEARCH_USERS candidate ids,
+   * listed through the user index, as usersMatching), `walk` (a condition on sessions.user_id that
+   * the sort-index walk checks from the index entry itself, before reading the row: more users
+   * than that but at most SORT_WALK_USERS, where matching sessions are too sparse for testing each
+   * walked row's email), or null (test the email: `emailContains`).
+   */
+  usersForList(search: string | undefined): Awaitable<{ few: string[] } | { walk: SQL } | null>;
+  /** The session's user's email contains `needle` (lower-cased), in the form this engine walks best. */
+  emailContains(needle: string): SQL;
   /** The users search condition in this engine's case folding. */
   userSearch(search: string): SQL;
   /**

@@ -35,6 +35,16 @@ import { DAY_MS, dayOf, type Narrowing } from "./counters.js";
  */
 export const EMAIL_SEARCH_USERS = 200;
 
+/**
+ * A list's email search matching more users than EMAIL_SEARCH_USERS but at most this many walks the
+ * sort index checking each entry's user id against theirs (DialectHooks.usersForList). Reading the
+ * ids costs ~4 µs each from the trigram index (1,274 for "sanchez": 5 ms), the walk's email test
+ * ~3.5 µs per session it passes, and the walk passes ~50 × users / matching users of them to fill a
+ * page: the two meet near 2,000 matching users. A denser search ("@gmail.com", 29,895 users) reads
+ * this many ids before it knows, then tests the email (~8 ms spent for nothing, bounded by this).
+ */
+export const SORT_WALK_USERS = 2_000;
+
 export interface SessionColumns {
   id: Column;
   kind: Column;
@@ -160,11 +170,13 @@ export function sessionFilterCondition(
   u: UserColumns,
   filter: SessionQueryFilter,
   scope: StatusScope,
+  /** How the email search is tested (default: on the joined users row); see DialectHooks.emailContains. */
+  emailContains: (needle: string) => SQL = (needle) => containsLiteral(u.email, needle),
 ): SQL | undefined {
   return and(
     statusCondition(s, filter.status, scope),
     filter.userId !== undefined ? eq(s.userId, filter.userId) : undefined,
-    filterNeedsUsers(filter) ? containsLiteral(u.email, filter.email!.toLowerCase()) : undefined,
+    filterNeedsUsers(filter) ? emailContains(filter.email!.toLowerCase()) : undefined,
     filter.createdFrom ? gte(s.createdAt, filter.createdFrom) : undefined,
     filter.createdTo ? lt(s.createdAt, filter.createdTo) : undefined,
     filter.ip !== undefined ? eq(s.ip, filter.ip) : undefined,

@@ -69,7 +69,9 @@ export const sessions = sqliteTable(
     uniqueIndex("sessions_token_hash_key").on(t.tokenHash),
     // One index per keyset order (sort column, id); user_id leads the per-user list and revokes.
     index("sessions_user_created_idx").on(t.userId, t.createdAt, t.id),
-    index("sessions_created_at_idx").on(t.createdAt, t.id),
+    // user_id last: a list whose email search matched a few thousand users tests each walked entry
+    // against their ids before reading its row (store usersForList).
+    index("sessions_created_at_idx").on(t.createdAt, t.id, t.userId),
     index("sessions_last_seen_at_idx").on(t.lastSeenAt, t.id),
     index("sessions_expires_at_idx").on(t.expiresAt, t.id),
     // Live (unrevoked) sessions by expiry, with browser and OS: the part of today's expiry bucket

@@ -12,6 +12,7 @@ import {
   getTableName,
   lt,
   sql,
+  type SQL,
   type Column,
   type Logger,
   type SQLWrapper,
@@ -221,6 +222,31 @@ export function createSqliteStore(
   }
 
   /**
+   * For a load into an empty users table: drops the triggers that keep the trigram search tables
+   * (migrations 0001, 0002) in step with users, and returns what restores them: fill both search
+   * tables from users in one INSERT … SELECT each, then recreate the triggers. FTS5 fed row by row
+   * by the triggers inside one long transaction grew quadratically (100k users: 35 s, 200k: 165 s,
+   * 300k: 460 s — the 10M-session load could not finish); filled in one statement, 200k took 2.2 s.
+   */
+  function dropSearchTriggers(): string[] {
+    if (!isEmpty("users")) return [];
+    const client = db.$client;
+    const triggers = client
+      .prepare<[], { name: string; sql: string }>(
+        "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'users' and name like 'users_%_search_%'",
+      )
+      .all();
+    for (const trigger of triggers) client.exec(`drop trigger "${trigger.name}"`);
+    return [
+      "delete from users_email_search",
+      "delete from users_name_search",
+      "insert into users_email_search (user_id, email) select id, email from users",
+      "insert into users_name_search (user_id, name) select id, name from users where name is not null",
+      ...triggers.map((trigger) => trigger.sql),
+    ];
+  }
+
+  /**
    * For a load into an empty table: WAL writes every new page twice (into the log, then the
    * checkpoint copies it into the file); a rollback journal writes it once, since pages past the
    * file's old end have no old content to save. SQLite allows leaving WAL only while no other
@@ -303,6 +329,9 @@ export function createSqliteStore(
     .pluck();
   // Not one UNION query: SQLite computes a UNION whole before its LIMIT (32 ms for "gmail" at 100k
   // users), while each LIKE alone streams from the index and stops at the limit.
+  const emailSearchForList = db.$client
+    .prepare(`select user_id from users_email_search where email like ? limit ${q.SORT_WALK_USERS + 1}`)
+    .pluck();
   const nameSearch = db.$client
     .prepare(`select user_id from users_name_search where name like ? limit ${q.EMAIL_SEARCH_USERS + 1}`)
     .pluck();
@@ -326,6 +355,20 @@ export function createSqliteStore(
     return all.size > q.EMAIL_SEARCH_USERS ? null : [...all];
   }
 
+  /** DialectHooks.usersForList from one trigram read (measurements: query-parts' SORT_WALK_USERS). */
+  function usersForList(search: string | undefined): { few: string[] } | { walk: SQL } | null {
+    const needle = q.trigramSearchable(search);
+    if (needle === null) return null;
+    const ids = emailSearchForList.all(`%${needle}%`) as string[];
+    if (ids.length <= q.EMAIL_SEARCH_USERS) return { few: ids };
+    if (ids.length > q.SORT_WALK_USERS) return null;
+    // Unary +: SQLite must not serve this term from the user index (it would read every matching
+    // user's sessions and sort them all: 28 ms for "sanchez" at 1M); the sort-index walk checks it
+    // on the index entry (sessions_created_at_idx carries user_id: 4 ms instead of 24 ms).
+    // json_each: one bound parameter however many ids.
+    return { walk: sql`+${sessions.userId} in (select value from json_each(${JSON.stringify(ids)}))` };
+  }
+
   const hooks: DialectHooks = {
     // Read inside the operation's synchronous transaction: no other write can land between the
     // status check and the insert.
@@ -345,6 +388,12 @@ export function createSqliteStore(
     countRevoked,
     countDeleted,
     usersMatching: fewUsersMatching,
+    usersForList,
+    // A correlated lookup rather than a test on the joined row: with the join, SQLite first builds
+    // a Bloom filter by reading every user (20 ms at 100k users) before walking a single session;
+    // "@gmail.com" page 1: 21 ms joined, 1.3 ms so.
+    emailContains: (needle) =>
+      sql`(select ${q.containsLiteral(sql.raw('"u2"."email"'), needle)} from ${users} "u2" where "u2"."id" = ${sessions.userId})`,
     userSearch: (search) =>
       q.userSearchCondition(users, search, q.isAscii(search) ? "ascii-like" : "unicode_lower"),
     // Two reads in one transaction, so they see the same state.
@@ -417,7 +466,10 @@ export function createSqliteStore(
             // per index instead of a B-tree descent per row and index (at 1M sessions the rate inside
             // the store went from 24k to 42k rows/s, with leaveWal). DDL is transactional in SQLite, so a failure — a duplicate
             // email or token hash found while rebuilding a unique index included — rolls it all back.
-            const rebuild = [users, sessions].flatMap((table) => dropIndexes(getTableName(table)));
+            const rebuild = [
+              ...dropSearchTriggers(),
+              ...[users, sessions].flatMap((table) => dropIndexes(getTableName(table))),
+            ];
             for (const batch of batches) {
               bulkInsert(users, batch.users);
               bulkInsert(sessions, batch.sessions);
@@ -429,6 +481,11 @@ export function createSqliteStore(
           // (see openSqliteStore). A full ANALYZE reads every index once: 2.4 s at 1M sessions,
           // against ~35 s for the load.
           sqlite.exec("analyze");
+          // The trigram indexes were filled row by row by the users triggers, leaving thousands of
+          // small segments that every search merges (100k users: 2,107 segments; "sanchez" read in
+          // 5.6 ms, 4.0 ms after merging them; the merge took 0.4 s).
+          for (const search of ["users_email_search", "users_name_search"])
+            sqlite.exec(`insert into ${search}(${search}) values('optimize')`);
         } finally {
           sqlite.pragma(`cache_size = ${cacheSize}`);
           if (journal) sqlite.pragma(`journal_mode = ${journal}`);

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { SessionFilter, SessionInfo } from "../../domain/types.js";
 import { DAY, HOUR, MINUTE } from "../fake-clock.js";
 import type { ContractContext } from "./context.js";
+import { EMAIL_SEARCH_USERS } from "../../store/shared/query-parts.js";
 import { allSessions, collectPages, makeUser, sessionAt, UA, UNKNOWN_ID } from "./fixtures.js";
 
 const ids = (items: SessionInfo[]) => items.map((s) => s.id).sort();
@@ -24,6 +25,50 @@ export function listsContract(t: ContractContext): void {
       expect(ids(await list({ email: "ürg" }))).toEqual([mine]);
       expect(await t.service.countActiveSessions({ email: "müller@" })).toBe(1);
       expect(ids(await list({ email: "muller" }))).not.toContain(mine);
+    });
+
+    it("an email search matching more users than the per-user path lists the same sessions in the same order", async () => {
+      // Past EMAIL_SEARCH_USERS matching users a store may walk the sort index checking user ids
+      // (SQLite) instead of reading each user's sessions: same rows, same order, same pages.
+      const crowd = EMAIL_SEARCH_USERS + 40;
+      for (let i = 0; i < crowd + 10; i++) {
+        const user = await makeUser(t.service, {
+          email: i < crowd ? `crowd${i}.tier@x.io` : `loner${i}@x.io`,
+        });
+        const first = (await t.service.createSession({ userId: user.id, userAgent: UA.firefoxLinux.ua }))
+          .session;
+        if (i % 3 === 0) await t.service.createSession({ userId: user.id });
+        if (i % 5 === 0) await t.service.revokeSession(first.id);
+        if (i % 2 === 0) t.clock.advance(1000); // and pairs created in the same millisecond
+      }
+      const everything = await allSessions(t.service);
+      const byOrder = (by: "createdAt" | "lastSeenAt") => (a: SessionInfo, b: SessionInfo) =>
+        b[by].getTime() - a[by].getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+      for (const [search, by] of [
+        ["tier", "createdAt"],
+        ["TIER@", "createdAt"],
+        ["tier", "lastSeenAt"],
+        ["crowd1", "createdAt"],
+      ] as const) {
+        const expected = everything
+          .filter((s) => s.status === "active" && s.user.email.includes(search.toLowerCase()))
+          .sort(byOrder(by))
+          .map((s) => s.id);
+        const listed = await collectPages((cursor) =>
+          t.service.listActiveSessions({
+            filter: { email: search },
+            sort: { by, dir: "desc" },
+            limit: 7,
+            cursor,
+          }),
+        );
+        expect(
+          listed.map((s) => s.id),
+          `${search} by ${by}`,
+        ).toEqual(expected);
+        expect(await t.service.countActiveSessions({ email: search })).toBe(expected.length);
+      }
+      expect(everything.filter((s) => s.user.email.includes("tier")).length).toBeGreaterThan(crowd);
     });
 
     it("filters by email substring, case-insensitively, with % _ and \\ matching literally", async () => {
