@@ -10,7 +10,7 @@
 // Started by http.ts as its own process (like the API): node --import tsx src/http-floor.ts, with
 // FLOOR_DATABASE, FLOOR_API_KEY and PORT; prints "listening" once it is.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import Database from "better-sqlite3";
 import superjson from "superjson";
 
@@ -33,7 +33,7 @@ const byTokenHash = db.prepare<[string], Record<string, unknown>>(
 const expected = Buffer.from(`Bearer ${key}`);
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-function answer(status: number, body: unknown, res: import("node:http").ServerResponse): void {
+function answer(status: number, body: unknown, res: ServerResponse): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
@@ -55,7 +55,7 @@ const server = createServer((req, res) => {
     let token: unknown;
     try {
       const batch = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
-      token = (superjson.deserialize(batch["0"] as never) as { token?: unknown }).token;
+      token = superjson.deserialize<{ token?: unknown }>(batch["0"] as never).token;
     } catch {
       token = undefined;
     }

@@ -410,7 +410,9 @@ async function sqliteSeedFloor(file: string, batches: Iterable<Chunk>): Promise<
         }
       }
       db.exec("insert into users_email_search (user_id, email) select id, email from users");
-      db.exec("insert into users_name_search (user_id, name) select id, name from users where name is not null");
+      db.exec(
+        "insert into users_name_search (user_id, name) select id, name from users where name is not null",
+      );
       for (const trigger of triggers) db.exec(trigger.sql);
       for (const index of indexes) db.exec(index.sql);
     });
