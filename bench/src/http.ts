@@ -387,7 +387,10 @@ export interface BenchApi {
  * file) over a SQLite file, on a free port, and waits until it is healthy.
  */
 export async function startBenchApi(options: {
+  /** A SQLite file, or with databaseUrl unset ignored. */
   databaseFile: string;
+  /** Another DATABASE_URL (Postgres) instead of the file. */
+  databaseUrl?: string;
   env?: Record<string, string>;
   nodeArgs?: string[];
   entry?: string;
@@ -401,7 +404,7 @@ export async function startBenchApi(options: {
       NODE_ENV: "production",
       HOST: "127.0.0.1",
       PORT: String(port),
-      DATABASE_URL: `file:${options.databaseFile}`,
+      DATABASE_URL: options.databaseUrl ?? `file:${options.databaseFile}`,
       LOG_LEVEL: "warn",
       ADMIN_EMAIL: BENCH_ADMIN.email,
       ADMIN_PASSWORD: BENCH_ADMIN.password,

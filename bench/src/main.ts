@@ -9,6 +9,7 @@ import { FULL_PLAN, QUICK_PLAN } from "./measure.js";
 import {
   checkTargets,
   httpFloorTable,
+  instancesTable,
   httpTable,
   libraryVersions,
   machineInfo,
@@ -17,6 +18,7 @@ import {
   webhookDeliveryTable,
   type Report,
 } from "./report.js";
+import { FULL_INSTANCES, QUICK_INSTANCES, runInstances, type InstancesResult } from "./instances.js";
 import { runDialect, type OpResult, type SeedResult } from "./suite.js";
 import type { WebhookDeliveryResult } from "./webhooks.js";
 import { openPostgresTarget, openSqliteTarget, type DialectName, type Target } from "./targets.js";
@@ -36,6 +38,9 @@ const USAGE = `usage: pnpm bench [options]
   --only http         skip timing the service operations: seed (or reuse --db) and run the HTTP part
   --http-callers LIST concurrent callers of the HTTP part (default 1,8,32)
   --api-node-flags F  extra node flags for the API process, space-separated (e.g. V8 heap settings)
+  --instances N       instead of the suite: N production API processes on one Postgres (needs
+                      --dialect postgres), driven round-robin: throughput over 1 and N, revocation
+                      honesty, live events across instances, sign-in limits (src/instances.ts)
   --api-entry FILE    start the API from FILE (relative to apps/api) instead of building it and running
                       dist/main.js, e.g. --api-entry src/main.ts --api-node-flags "--import tsx"`;
 
@@ -54,6 +59,7 @@ export interface CliOptions {
   httpCallers: number[] | null;
   apiNodeFlags: string[];
   apiEntry: string | null;
+  instances: number | null;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -72,6 +78,7 @@ export function parseArgs(argv: string[]): CliOptions {
   let httpCallers: number[] | null = null;
   let apiNodeFlags: string[] = [];
   let apiEntry: string | null = null;
+  let instances: number | null = null;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [flag, inline] = arg.includes("=")
@@ -137,6 +144,13 @@ export function parseArgs(argv: string[]): CliOptions {
         httpCallers = list;
         break;
       }
+      case "--instances": {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1 || n > 8)
+          throw new Error(`--instances takes a whole number from 1 to 8\n${USAGE}`);
+        instances = n;
+        break;
+      }
       case "--api-entry":
         apiEntry = value();
         break;
@@ -157,6 +171,8 @@ export function parseArgs(argv: string[]): CliOptions {
     }
   }
   const dialects: DialectName[] = dialect === "both" ? ["sqlite", "postgres"] : [dialect as DialectName];
+  if (instances !== null && dialect !== "postgres")
+    throw new Error(`--instances runs API processes on one Postgres: add --dialect postgres\n${USAGE}`);
   return {
     sessions: sessions ?? (quick ? 20_000 : 1_000_000),
     dialects,
@@ -172,6 +188,7 @@ export function parseArgs(argv: string[]): CliOptions {
     httpCallers,
     apiNodeFlags,
     apiEntry,
+    instances,
   };
 }
 
@@ -214,6 +231,10 @@ async function main(): Promise<void> {
       process.stderr.write(`${line}\n`);
     }
   };
+  if (options.instances !== null) {
+    await instancesMain(options, postgresUrl!, started, log, progress);
+    return;
+  }
   const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
   const poolSize = options.quick ? 2_000 : 30_000;
   const versions = libraryVersions();
@@ -373,6 +394,56 @@ async function main(): Promise<void> {
     console.log(`\nAPI process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
   if (webhookDelivery.length > 0) console.log(`\n${webhookDeliveryTable(webhookDelivery)}`);
   console.log(`\ntargets\n${targetsTable(report.targets)}`);
+  if (options.json) {
+    mkdirSync(dirname(options.json), { recursive: true });
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    log(`\nwrote ${options.json}`);
+  }
+}
+
+/** --instances: the multi-instance harness on a Postgres scratch database, its tables and JSON. */
+async function instancesMain(
+  options: CliOptions,
+  postgresUrl: string,
+  started: number,
+  log: (line: string) => void,
+  progress: (line: string) => void,
+): Promise<void> {
+  const sessions = options.sessions;
+  log(
+    `Sessions multi-instance benchmark: ${options.instances} instances, ${sessions.toLocaleString("en-US")} sessions, Postgres`,
+  );
+  const target = await openPostgresTarget(postgresUrl);
+  let result: InstancesResult;
+  const postgresServer = await target.raw.version();
+  try {
+    result = await runInstances(target, {
+      instances: options.instances!,
+      sessions,
+      plan: options.quick ? QUICK_INSTANCES : FULL_INSTANCES,
+      log,
+      progress,
+    });
+  } finally {
+    await target.store.close();
+    await target.close();
+    await target.destroy();
+  }
+  const command = `pnpm bench ${process.argv
+    .slice(2)
+    .filter((a) => a !== "--")
+    .join(" ")}`.trim();
+  const report = {
+    command,
+    startedAt: new Date(started).toISOString(),
+    durationSec: (Date.now() - started) / 1000,
+    machine: machineInfo(),
+    versions: { ...libraryVersions(), postgresServer },
+    instances: result,
+  };
+  console.log(`\n${command}  (${report.durationSec.toFixed(0)} s)`);
+  console.log(`machine: ${JSON.stringify(report.machine)}\n`);
+  console.log(instancesTable(result));
   if (options.json) {
     mkdirSync(dirname(options.json), { recursive: true });
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release, platform } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { HttpResult } from "./http.js";
+import type { InstancesResult } from "./instances.js";
 import type { OpResult, SeedResult } from "./suite.js";
 import type { WebhookDeliveryResult } from "./webhooks.js";
 
@@ -138,6 +139,41 @@ export function httpFloorTable(floor: HttpResult[], api: HttpResult[]): string {
     ]);
   }
   return align(rows);
+}
+
+/** The multi-instance harness (src/instances.ts) as tables, each target marked. */
+export function instancesTable(r: InstancesResult): string {
+  const rows = [
+    ["operation", "instances", "callers", "requests/s", "p50 ms", "p99 ms", "requests", "errors"],
+  ];
+  for (const t of r.throughput) {
+    rows.push([
+      t.op,
+      String(t.instances),
+      String(t.callers),
+      fmt(t.rps, 0),
+      fmt(t.p50Ms, 2),
+      fmt(t.p99Ms, 2),
+      String(t.requests),
+      String(t.errors),
+    ]);
+  }
+  const one = r.signInLimits.find((s) => s.instances === 1);
+  const many = r.signInLimits.find((s) => s.instances === r.instances);
+  const lines = [
+    align(rows),
+    "",
+    `revocation honesty: ${r.revocation.trials} trials, ${r.revocation.validations} validations through B and C after A's revoke returned, ${r.revocation.stillValid} still answered a session — target 0: ${r.revocation.stillValid === 0 ? "met" : "MISSED"}`,
+    `live events (revoke sent to A → subscriber on C): ${r.liveEvents.received}/${r.liveEvents.trials} received, p50 ${fmt(r.liveEvents.p50Ms, 2)} ms, p99 ${fmt(r.liveEvents.p99Ms, 2)} ms, max ${fmt(r.liveEvents.maxMs, 2)} ms — every one received: ${r.liveEvents.received === r.liveEvents.trials ? "met" : "MISSED"}`,
+    ...r.signInLimits.map(
+      (s) =>
+        `sign-in limits over ${s.instances} instance(s): ${s.attempts} wrong passwords at once → ${s.evaluated} evaluated, ${s.locked} refused as locked, ${s.other} other`,
+    ),
+    one && many
+      ? `sign-in limits lock at the same count on ${r.instances} instances as on 1: ${one.evaluated === many.evaluated && many.other === 0 ? "met" : "MISSED"}`
+      : "",
+  ];
+  return lines.join("\n");
 }
 
 export function webhookDeliveryTable(rows: WebhookDeliveryResult[]): string {

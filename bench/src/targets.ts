@@ -74,6 +74,8 @@ export interface Target {
   raw: RawAccess;
   /** The SQLite file (for the HTTP part), if any. */
   file: string | null;
+  /** The Postgres scratch database's URL (API processes over it: --instances), if any. */
+  url: string | null;
   /** Closes the raw connection (the store is closed by the caller). */
   close(): Promise<void>;
   /** Deletes the database. */
@@ -174,6 +176,7 @@ export async function openSqliteTarget(options: { file?: string } = {}): Promise
     dialect: "sqlite",
     store,
     file,
+    url: null,
     floors: {
       createSession: (userId, now) => createSession(userId, now),
       validate: (token) => byToken.get(sha256Hex(token)),
@@ -277,6 +280,7 @@ export async function openPostgresTarget(serverUrl: string): Promise<Target> {
     dialect: "postgres",
     store,
     file: null,
+    url: url.toString(),
     floors: {
       createSession: (userId, now) =>
         sql.begin(async (tx) => {

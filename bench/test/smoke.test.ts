@@ -45,10 +45,11 @@ interface RunResult {
   stderr: string;
 }
 
-function runQuickBench(jsonFile: string): Promise<RunResult> {
+function runQuickBench(jsonFile: string, extra?: string[]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const args = ["--import", "tsx", "src/main.ts", "--quick", "--json", jsonFile];
-    if (postgresUrl) args.push("--dialect", "both");
+    if (extra) args.push(...extra);
+    else if (postgresUrl) args.push("--dialect", "both");
     const child = spawn(process.execPath, args, {
       cwd: BENCH_DIR,
       env: { ...process.env, ...(postgresUrl ? { BENCH_POSTGRES_URL: postgresUrl } : {}) },
@@ -146,4 +147,40 @@ describe("pnpm bench --quick", () => {
     expect(finite((report.seed as { rowsPerSec: unknown }).rowsPerSec)).toBe(true);
     expect(finite(report.rssMiB)).toBe(true);
   });
+
+  it.skipIf(!postgresUrl)(
+    "--instances 3 on Postgres: three API processes behave as one (revocation, live events, sign-in limits)",
+    async () => {
+      const jsonFile = join(dir, "instances.json");
+      const run = await runQuickBench(jsonFile, ["--instances", "3", "--dialect", "postgres"]);
+      expect(run.code, `bench failed:\n${run.stderr}\n${run.stdout}`).toBe(0);
+      const { instances } = JSON.parse(readFileSync(jsonFile, "utf8")) as {
+        instances: {
+          throughput: { op: string; instances: number; rps: number; errors: number }[];
+          revocation: { trials: number; validations: number; stillValid: number };
+          liveEvents: { trials: number; received: number; p99Ms: number };
+          signInLimits: { instances: number; evaluated: number; locked: number; other: number }[];
+        };
+      };
+      expect(instances.throughput.map((t) => `${t.op} ${t.instances}`)).toEqual([
+        "validate 1",
+        "validate 3",
+        "create 1",
+        "create 3",
+      ]);
+      for (const t of instances.throughput) {
+        expect(finite(t.rps)).toBe(true);
+        expect(t.errors).toBe(0);
+      }
+      // Correctness, not speed: every validation after a revoke refused, every event arrived, and
+      // the failures spread over three processes locked the pair at the count one process does.
+      expect(instances.revocation.validations).toBe(2 * instances.revocation.trials);
+      expect(instances.revocation.stillValid).toBe(0);
+      expect(instances.liveEvents.received).toBe(instances.liveEvents.trials);
+      expect(instances.signInLimits).toEqual([
+        { instances: 1, attempts: 15, evaluated: 5, locked: 10, other: 0 },
+        { instances: 3, attempts: 15, evaluated: 5, locked: 10, other: 0 },
+      ]);
+    },
+  );
 });
