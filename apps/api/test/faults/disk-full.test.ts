@@ -105,10 +105,14 @@ describe.runIf(typeof mounted !== "string")("SQLite on a full disk (real filesys
     }
     const created = creates.length - refused.length;
 
-    for (let i = 0; i < 10; i++) {
+    // Each validation touches lastSeenAt. A touch may still fit where the log was rewound after
+    // a checkpoint (the checkpointer runs on its own schedule), so validate until one has met the
+    // full disk — each of them answering all the same.
+    for (let i = 0; i < 500; i++) {
       const validated = await rpc(server.url, "sessions.validate", { input: { token }, headers: auth() });
       expect(validated.status).toBe(200);
       expect(validated.body.result?.data).not.toBeNull();
+      if (i >= 9 && server.app.service.faults().failedTouches.touchSession > 0) break;
     }
     const count = await rpc(server.url, "sessions.count", { method: "GET", headers: auth() });
     expect(count.status).toBe(200);
