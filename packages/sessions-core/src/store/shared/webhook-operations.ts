@@ -1,7 +1,7 @@
 // The webhook endpoints and their deliveries, written once for both dialects. The outbox rows
 // themselves are written by the changes that cause them (outbox.ts); these are the endpoints'
 // management and the dispatcher's reads and writes. Claiming differs per dialect (a hook).
-import { and, count, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { WebhookMessageType } from "../../vocab.js";
 import type {
   AuditRecord,
@@ -52,6 +52,9 @@ export function* updateWebhookEndpoint(
   const e = t.webhookEndpoints;
   // Turning an endpoint on starts it afresh: the failures that turned it off are forgotten.
   const restart = patch.enabled === true ? { disabledReason: null, failingSince: null } : {};
+  const wasOff =
+    patch.enabled === true &&
+    (yield* get(on.select({ enabled: e.enabled }).from(e).where(eq(e.id, id))))?.enabled === false;
   const updated = yield* get(
     on
       .update(e)
@@ -60,6 +63,17 @@ export function* updateWebhookEndpoint(
       .returning(),
   );
   if (!updated) return null;
+  if (wasOff) {
+    // What waited while it was off is sent now, not at the end of a backoff its failures earned
+    // (webhook_deliveries_endpoint_idx serves the endpoint's rows).
+    const d = t.webhookDeliveries;
+    yield* run(
+      on
+        .update(d)
+        .set({ nextAttemptAt: at })
+        .where(and(eq(d.endpointId, id), eq(d.status, "pending"), gt(d.nextAttemptAt, at))),
+    );
+  }
   yield* run(on.insert(t.auditEvents).values(audit));
   return updated;
 }
