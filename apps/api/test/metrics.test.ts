@@ -94,10 +94,21 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
         (await rpc(s.url, "sessions.validate", { input: { token: tokens[2] }, headers: as })).status,
       ).toBe(200);
 
-      const text = await (
-        await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } })
-      ).text();
-      const m = samples(text);
+      // A request is counted when its response has closed, which on a loaded machine can come
+      // after the client has read it and sent the next: scrape until the last ones are in.
+      const scrape = async () =>
+        samples(
+          await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } })).text(),
+        );
+      const httpCount = (m: Map<string, number>, procedure: string, status: string) =>
+        m.get(`http_request_duration_seconds_count{procedure="${procedure}",status="${status}"}`);
+      await expect
+        .poll(async () => {
+          const m = await scrape();
+          return [httpCount(m, "sessions.validate", "200"), httpCount(m, "sessions.create", "200")];
+        })
+        .toEqual([4, 3]);
+      const m = await scrape();
       expect(m.get("sessions_active")).toBe(1);
       expect(m.get("sessions_users_active")).toBe(1);
       expect(m.get("sessions_database_up")).toBe(1);
@@ -123,11 +134,13 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
       // Refusals and unknown paths are counted under fixed labels, never the raw path.
       await fetch(`${s.url}/trpc/no.such.procedure`);
       await fetch(`${s.url}/some/random/path`);
-      const again = samples(
-        await (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } })).text(),
-      );
-      expect(again.get('http_request_duration_seconds_count{procedure="unknown",status="404"}')).toBe(1);
-      expect(again.get('http_request_duration_seconds_count{procedure="not_found",status="404"}')).toBe(1);
+      await expect
+        .poll(async () => {
+          const m = await scrape();
+          return [httpCount(m, "unknown", "404"), httpCount(m, "not_found", "404")];
+        })
+        .toEqual([1, 1]);
+      const again = await scrape();
       expect([...again.keys()].some((k) => k.includes("random"))).toBe(false);
     });
 
