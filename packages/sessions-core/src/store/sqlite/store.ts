@@ -327,11 +327,11 @@ export function createSqliteStore(
   const emailSearch = db.$client
     .prepare(`select user_id from users_email_search where email like ? limit ${q.EMAIL_SEARCH_USERS + 1}`)
     .pluck();
-  // Not one UNION query: SQLite computes a UNION whole before its LIMIT (32 ms for "gmail" at 100k
-  // users), while each LIKE alone streams from the index and stops at the limit.
   const emailSearchForList = db.$client
     .prepare(`select user_id from users_email_search where email like ? limit ${q.SORT_WALK_USERS + 1}`)
     .pluck();
+  // Not one UNION query: SQLite computes a UNION whole before its LIMIT (32 ms for "gmail" at 100k
+  // users), while each LIKE alone streams from the index and stops at the limit.
   const nameSearch = db.$client
     .prepare(`select user_id from users_name_search where name like ? limit ${q.EMAIL_SEARCH_USERS + 1}`)
     .pluck();
@@ -363,8 +363,9 @@ export function createSqliteStore(
     if (ids.length <= q.EMAIL_SEARCH_USERS) return { few: ids };
     if (ids.length > q.SORT_WALK_USERS) return null;
     // Unary +: SQLite must not serve this term from the user index (it would read every matching
-    // user's sessions and sort them all: 28 ms for "sanchez" at 1M); the sort-index walk checks it
-    // on the index entry (sessions_created_at_idx carries user_id: 4 ms instead of 24 ms).
+    // user's sessions and sort them all: 28 ms for "sanchez" at 1M); the sort-index walk checks it.
+    // Sorted by createdAt it does so on the index entry (sessions_created_at_idx carries user_id:
+    // 4 ms instead of 24 ms); by lastSeenAt or expiresAt it reads each walked row first.
     // json_each: one bound parameter however many ids.
     return { walk: sql`+${sessions.userId} in (select value from json_each(${JSON.stringify(ids)}))` };
   }
