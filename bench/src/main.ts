@@ -223,13 +223,20 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const interactive = process.stderr.isTTY === true;
   let lastProgress = 0;
+  let lastLine = "";
+  // Off a terminal (a log file, CI) every new step is a line with the time since the start, so a
+  // long run shows which step it is in and how long each took; seeding's counter every 2 s.
   const progress = (line: string) => {
     if (interactive) {
       process.stderr.write(`\r\x1b[2K${line}`);
-    } else if (line && (line.startsWith("seeding") ? Date.now() - lastProgress > 2000 : false)) {
-      lastProgress = Date.now();
-      process.stderr.write(`${line}\n`);
+      return;
     }
+    if (!line || line === lastLine) return;
+    const seeding = line.startsWith("seeding") && !line.endsWith("building indexes");
+    if (seeding && Date.now() - lastProgress < 2000) return;
+    lastProgress = Date.now();
+    lastLine = line;
+    process.stderr.write(`[+${((Date.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
   };
   if (options.instances !== null) {
     await instancesMain(options, postgresUrl!, started, log, progress);

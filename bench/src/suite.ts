@@ -285,6 +285,7 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   ];
   const listOps: OpDef[] = [];
   for (const { name, shape } of lists) {
+    options.progress(`${target.dialect}: counting list ${name}`);
     const matching = await target.raw.countList(shape, now);
     const deepOffset = Math.max(0, Math.floor(matching * 0.9) - 1);
     const position = matching > PAGE ? await target.raw.positionAt(shape, now, deepOffset) : null;
@@ -469,6 +470,7 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   const perRound = new Map<OpDef, number>();
   const floorPerRound = new Map<OpDef, number>();
   for (const op of ops) {
+    options.progress(`warming up ${target.dialect}: ${op.op}`);
     await op.check?.();
     const cap =
       op.budget !== undefined ? Math.floor((op.budget - 2) / (plan.rounds + 1)) : plan.maxIterations;
@@ -478,7 +480,6 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
     perRound.set(op, Math.min(cap, iterationsFor(plan, estimate)));
     if (op.floor)
       floorPerRound.set(op, iterationsFor(plan, await warmUp(op.floor, plan, plan.maxIterations)));
-    options.progress(`warming up ${target.dialect}: ${op.op}`);
   }
   options.progress("");
 
@@ -562,6 +563,7 @@ export async function runDialect(target: Target, options: SuiteOptions): Promise
   pools.freshTokens = stillValid;
 
   // ---- prune: destructive, so it runs once, last, on the whole data set (10% of rows due) ----
+  options.progress(`${target.dialect}: prune`);
   const before = await target.raw.countList({ sort: "createdAt" }, new Date(0));
   const t0 = performance.now();
   const pruned = await service.prune();
