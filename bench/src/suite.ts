@@ -150,7 +150,7 @@ async function seed(target: Target, options: SuiteOptions, now: number) {
     function* floorBatches() {
       for (let from = 0; from < again.userCount; from += CHUNK_USERS) {
         yield again.chunk(from, Math.min(again.userCount, from + CHUNK_USERS));
-        options.progress(`seed floor ${target.dialect}: ${from + CHUNK_USERS} / ${again.userCount} users`);
+        options.progress(`seeding floor ${target.dialect}: ${from + CHUNK_USERS} / ${again.userCount} users`);
       }
     }
     const floorMs = await target.raw.seedFloor(floorBatches());
