@@ -32,9 +32,42 @@ interface Finding {
 const VIEWS = [
   { name: "light", viewport: { width: 1280, height: 800 }, colorScheme: "light" },
   { name: "dark", viewport: { width: 1280, height: 800 }, colorScheme: "dark" },
-  // Phone width is not yet walked: its sessions are a list without per-row revoke buttons, so
-  // the route through the dialogs differs (next step of issue 17).
 ] as const;
+
+/** Phone width, light and dark: every screen (the dialogs are the desktop walk's; their layout is
+ *  the same sheet), and the session drawer, which a phone opens from its list. */
+const PHONE_VIEWS = [
+  { name: "phone-light", viewport: { width: 390, height: 844 }, colorScheme: "light" },
+  { name: "phone-dark", viewport: { width: 390, height: 844 }, colorScheme: "dark" },
+] as const;
+
+/** Screenshot `page` into `file` and add axe-core's findings on it (or on `within` alone) to `findings`. */
+async function checkScreen(
+  page: Page,
+  file: string,
+  findings: Finding[],
+  screen: string,
+  within?: string,
+): Promise<void> {
+  // Animations settled (dialogs fade in): axe reads colours as drawn.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: file, fullPage: true });
+  const builder = new AxeBuilder({ page });
+  if (within) builder.include(within);
+  const result = await builder
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  for (const v of result.violations)
+    findings.push({
+      screen,
+      rule: v.id,
+      impact: v.impact ?? "unknown",
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(" ")),
+      html: v.nodes[0]?.html ?? "",
+      summary: v.nodes[0]?.failureSummary ?? "",
+    });
+}
 
 // console.e2e.test.ts fails CI when no browser is found; here the suite only runs with one.
 describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
@@ -67,26 +100,8 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
         const findings: Finding[] = [];
         /** A dialog is checked alone: the page behind it is inert and covered by the overlay, so axe
          *  would only measure its colours through the scrim. */
-        const check = async (screen: string, within?: string, p: Page = page) => {
-          // Animations settled (dialogs fade in): axe reads colours as drawn.
-          await p.waitForTimeout(400);
-          await p.screenshot({ path: join(out, `${view.name}-${screen}.png`), fullPage: true });
-          const builder = new AxeBuilder({ page: p });
-          if (within) builder.include(within);
-          const result = await builder
-            .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-            .analyze();
-          for (const v of result.violations)
-            findings.push({
-              screen,
-              rule: v.id,
-              impact: v.impact ?? "unknown",
-              help: v.help,
-              targets: v.nodes.map((n) => n.target.join(" ")),
-              html: v.nodes[0]?.html ?? "",
-              summary: v.nodes[0]?.failureSummary ?? "",
-            });
-        };
+        const check = (screen: string, within?: string) =>
+          checkScreen(page, join(out, `${view.name}-${screen}.png`), findings, screen, within);
         try {
           await page.goto(at("/login"));
           await page.getByRole("button", { name: "Sign in" }).waitFor();
@@ -138,9 +153,27 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await check("revoke-user-dialog", '[data-testid="revoke-user-dialog"]');
           await page.keyboard.press("Escape");
 
+          // The users list filtered by role and sorted by email (both kept in the URL).
+          await page.goto(at("/users?role=admin&sort=email"));
+          await page.getByRole("link", { name: ADMIN.email }).waitFor();
+          expect(await page.getByLabel("Order").inputValue()).toBe("email");
+          await check("users-admins-by-email");
+
           await page.goto(at("/audit"));
           await page.locator("tbody tr").first().waitFor();
           await check("audit");
+          // An event's details: a row opens them (keyboard: Enter on the focused row).
+          await page.locator("tbody tr[data-row-id]").first().focus();
+          await page.keyboard.press("Enter");
+          await page.getByTestId("audit-event-dialog").getByText("When").waitFor();
+          await check("audit-event-dialog", '[data-testid="audit-event-dialog"]');
+          await page.keyboard.press("Escape");
+          // A time range that holds nothing: tomorrow onwards.
+          const tomorrow = new Date(Date.now() + 86_400_000);
+          const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
+          await page.goto(at(`/audit?from=${day}`));
+          await page.getByText("No events match").waitFor();
+          expect(await page.getByLabel("From day").inputValue()).toBe(day);
           await page.goto(at("/keys"));
           await page
             .getByRole("heading", { name: /API keys/ })
@@ -175,6 +208,65 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.getByTestId("delete-webhook-dialog").waitFor();
           await check("delete-webhook-dialog", '[data-testid="delete-webhook-dialog"]');
           await page.keyboard.press("Escape");
+        } finally {
+          writeFileSync(join(out, `${view.name}.json`), `${JSON.stringify(findings, null, 2)}\n`);
+          await context.close();
+        }
+        const blocking = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
+        const summary = findings.map(
+          (f) =>
+            `${f.impact} ${f.rule} on ${f.screen} (${f.targets.length}): ${f.targets.slice(0, 3).join(" | ")}`,
+        );
+        console.info(`axe-core, ${view.name}: ${findings.length} violations\n${summary.join("\n")}`);
+        expect(blocking, summary.join("\n")).toEqual([]);
+      },
+    );
+  }
+
+  for (const view of PHONE_VIEWS) {
+    it(
+      `has no serious or critical violations at phone width (${view.name})`,
+      { timeout: 120_000 },
+      async () => {
+        const context = await browser!.newContext({
+          viewport: view.viewport,
+          colorScheme: view.colorScheme,
+          isMobile: true,
+          hasTouch: true,
+        });
+        const page = await context.newPage();
+        const findings: Finding[] = [];
+        const check = (screen: string, within?: string) =>
+          checkScreen(page, join(out, `${view.name}-${screen}.png`), findings, screen, within);
+        try {
+          await page.goto(at("/login"));
+          await page.getByRole("button", { name: "Sign in" }).waitFor();
+          await check("sign-in");
+          await page.getByLabel("Email").fill(ADMIN.email);
+          await page.getByLabel("Password").fill(ADMIN.password);
+          await page.getByRole("button", { name: "Sign in" }).click();
+          await page.getByRole("heading", { name: "Overview" }).waitFor();
+          await check("overview");
+          await page.goto(at("/sessions?status=all"));
+          await page.locator("[data-row-id]:visible").first().waitFor();
+          await check("sessions");
+          await page.locator("[data-row-id]:visible").first().click();
+          await page.getByTestId("session-drawer").getByText("Session ID").waitFor();
+          await check("session-drawer", '[data-testid="session-drawer"]');
+          await page.keyboard.press("Escape");
+          for (const [screen, path, ready] of [
+            ["users", "/users", "link"],
+            ["audit", "/audit", "row"],
+            ["keys", "/keys", "heading"],
+            ["webhooks", "/webhooks", "heading"],
+          ] as const) {
+            await page.goto(at(path));
+            if (ready === "row") await page.locator("[data-row-id]:visible").first().waitFor();
+            else if (ready === "link") await page.getByRole("link", { name: ADMIN.email }).first().waitFor();
+            else await page.getByRole("heading").first().waitFor();
+            await page.waitForLoadState("networkidle");
+            await check(screen);
+          }
         } finally {
           writeFileSync(join(out, `${view.name}.json`), `${JSON.stringify(findings, null, 2)}\n`);
           await context.close();

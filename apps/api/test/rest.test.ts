@@ -252,6 +252,47 @@ for (const kind of ["sqlite-file", "postgres"] as const satisfies StoreKind[]) {
       expect(conforms(userPageJson, users.data).items.map((u) => [u.email, u.activeSessions])).toEqual([
         ["a@example.com", 3],
       ]);
+      const byEmail = await api.GET("/api/v1/users", {
+        params: { query: { search: "@example.com", sortBy: "email", sortDir: "desc", limit: 1 } },
+      });
+      const firstByEmail = conforms(userPageJson, byEmail.data);
+      expect(firstByEmail.items.map((u) => u.email)).toEqual(["b@example.com"]);
+      const nextByEmail = await api.GET("/api/v1/users", {
+        params: {
+          query: {
+            search: "@example.com",
+            sortBy: "email",
+            sortDir: "desc",
+            limit: 1,
+            cursor: firstByEmail.nextCursor!,
+          },
+        },
+      });
+      // The console's admin (admin@example.com) sorts between them.
+      expect(conforms(userPageJson, nextByEmail.data).items.map((u) => u.email)).toEqual([
+        "admin@example.com",
+      ]);
+      const badSort = await api.GET("/api/v1/users", {
+        params: { query: { sortBy: "name" as "email" } },
+      });
+      expect(badSort.response.status).toBe(400);
+      // A time range on the audit log: before a was created (to is exclusive) there were only the
+      // console admin and this key.
+      const before = await api.GET("/api/v1/audit", {
+        params: { query: { to: a.createdAt.toISOString() } },
+      });
+      const earlier = conforms(auditPageJson, before.data).items;
+      expect(earlier.length).toBeGreaterThan(0);
+      expect(earlier.every((e) => new Date(e.at) < a.createdAt)).toBe(true);
+      expect(earlier.map((e) => e.target)).not.toContain(a.id);
+      const since = await api.GET("/api/v1/audit", {
+        params: { query: { action: "user.created", from: a.createdAt.toISOString() } },
+      });
+      expect(conforms(auditPageJson, since.data).items.map((e) => e.target)).toEqual([b.id, a.id]);
+      const backwards = await api.GET("/api/v1/audit", {
+        params: { query: { from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" } },
+      });
+      expect(backwards.response.status).toBe(400);
       const one = await api.GET("/api/v1/users/{id}", { params: { path: { id: b.id } } });
       expect(one.data).toMatchObject({ id: b.id, activeSessions: 1 });
 

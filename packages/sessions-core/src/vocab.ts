@@ -31,6 +31,9 @@ export const SESSION_SORT_KEYS = ["createdAt", "lastSeenAt", "expiresAt"] as con
 export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
 export const SORT_DIRECTIONS = ["asc", "desc"] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+/** What the users list sorts by: when they joined, or their email (A–Z). */
+export const USER_SORT_KEYS = ["createdAt", "email"] as const;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 
 export const API_KEY_SCOPES = [
   "sessions:read",

@@ -8,7 +8,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit log, newest first
+         * The audit log, newest first (?from=&to= for a time range: ISO instants, to exclusive)
          * @description Who may call: viewer / audit:read (console role / API key scope). tRPC: `audit.list`.
          */
         get: operations["audit.list"];
@@ -312,7 +312,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List users, each with its active session count
+         * List users, each with its active session count (newest first, or ?sortBy=email&sortDir=asc)
          * @description Who may call: viewer / users:read (console role / API key scope). tRPC: `users.list`.
          */
         get: operations["users.list"];
@@ -822,8 +822,10 @@ export interface operations {
                 action?: string;
                 actor?: string;
                 cursor?: string | null;
+                from?: string;
                 limit?: number;
                 target?: string;
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -831,7 +833,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The audit log, newest first */
+            /** @description The audit log, newest first (?from=&to= for a time range: ISO instants, to exclusive) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -884,8 +886,10 @@ export interface operations {
                 action?: string;
                 actor?: string;
                 format?: "csv" | "jsonl";
+                from?: string;
                 since?: string;
                 target?: string;
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -1873,6 +1877,8 @@ export interface operations {
                 limit?: number;
                 role?: "admin" | "viewer" | "user";
                 search?: string;
+                sortBy?: "createdAt" | "email";
+                sortDir?: "asc" | "desc";
                 status?: "active" | "disabled";
             };
             header?: never;
@@ -1881,7 +1887,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description List users, each with its active session count */
+            /** @description List users, each with its active session count (newest first, or ?sortBy=email&sortDir=asc) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,7 @@ import {
   SESSION_STATUS_FILTERS,
   SORT_DIRECTIONS,
   USER_ROLES,
+  USER_SORT_KEYS,
   USER_STATUSES,
 } from "../vocab.js";
 
@@ -163,18 +164,32 @@ export const listUsersSchema = z.object({
     .optional(),
   status: z.enum(USER_STATUSES).optional(),
   role: z.enum(USER_ROLES).optional(),
+  sort: z
+    .object({
+      by: z.enum(USER_SORT_KEYS).default("createdAt"),
+      dir: z.enum(SORT_DIRECTIONS).default("desc"),
+    })
+    .default({ by: "createdAt", dir: "desc" }),
   limit: limitSchema,
   cursor: cursorSchema,
 });
 
-export const listAuditSchema = z.object({
-  // Any text, not z.enum(AUDIT_ACTIONS): an unknown action lists nothing instead of failing.
-  action: shortText(LIMITS.auditFilter).optional(),
-  actor: shortText(LIMITS.auditFilter).optional(),
-  target: shortText(LIMITS.auditFilter).optional(),
-  limit: limitSchema,
-  cursor: cursorSchema,
-});
+export const listAuditSchema = z
+  .object({
+    // Any text, not z.enum(AUDIT_ACTIONS): an unknown action lists nothing instead of failing.
+    action: shortText(LIMITS.auditFilter).optional(),
+    actor: shortText(LIMITS.auditFilter).optional(),
+    target: shortText(LIMITS.auditFilter).optional(),
+    // A time range: from inclusive, to exclusive (a day picked in the console is [00:00, next 00:00)).
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    limit: limitSchema,
+    cursor: cursorSchema,
+  })
+  .refine((f) => !f.from || !f.to || f.from < f.to, {
+    message: "from must be before to",
+    path: ["from"],
+  });
 
 export const createApiKeySchema = z.object({
   name: shortText(LIMITS.apiKeyName),

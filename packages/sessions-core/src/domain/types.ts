@@ -15,6 +15,7 @@ import type {
   SessionStatusFilter,
   SortDirection,
   UserRole,
+  UserSortKey,
   UserStatus,
   WebhookDeliveryStatus,
   WebhookEventType,
@@ -30,6 +31,7 @@ export {
   SESSION_SORT_KEYS,
   SESSION_STATUS_FILTERS,
   USER_ROLES,
+  USER_SORT_KEYS,
   USER_STATUSES,
 } from "../vocab.js";
 export { SESSION_END_REASONS, SESSION_LIMIT_POLICIES } from "../vocab.js";
@@ -47,6 +49,7 @@ export type {
   SessionStatusFilter,
   SortDirection,
   UserRole,
+  UserSortKey,
   UserStatus,
 } from "../vocab.js";
 
@@ -235,6 +238,8 @@ export interface ListUsersInput {
   search?: string;
   status?: UserStatus;
   role?: UserRole;
+  /** Default: newest first ({ by: "createdAt", dir: "desc" }). */
+  sort?: { by?: UserSortKey; dir?: SortDirection };
   limit?: number;
   cursor?: string | null;
 }
@@ -283,6 +288,10 @@ export interface ListAuditInput {
   action?: AuditActionFilter;
   actor?: string;
   target?: string;
+  /** Events at or after this instant. */
+  from?: Date;
+  /** Events before this instant. */
+  to?: Date;
   limit?: number;
   cursor?: string | null;
 }

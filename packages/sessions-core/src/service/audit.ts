@@ -35,9 +35,9 @@ export function audit({ store, auditEvent }: ServiceContext) {
     },
 
     async listAudit(input: ListAuditInput = {}): Promise<Page<AuditEvent>> {
-      const { action, actor, target, limit, cursor } = parseInput(listAuditSchema, input);
+      const { action, actor, target, from, to, limit, cursor } = parseInput(listAuditSchema, input);
       const after = decodeCursor("audit", cursor);
-      const rows = await store.listAudit({ action, actor, target, after, limit: limit + 1 });
+      const rows = await store.listAudit({ action, actor, target, from, to, after, limit: limit + 1 });
       return toPage(rows, limit, (r) => r, auditPosition, "audit");
     },
   };

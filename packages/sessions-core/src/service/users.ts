@@ -6,7 +6,7 @@
 // admins: an API key (a service credential) can never create one, set a password, or change an
 // operator's status or role. Nobody disables or demotes themselves, and the last active admin
 // stays: the store checks that inside the change's own transaction (see OperatorGuard).
-import { decodeCursor, toPage } from "../domain/cursor.js";
+import { decodeCursor, decodeTextCursor, toPage } from "../domain/cursor.js";
 import { ConflictError, ForbiddenError, ValidationError } from "../domain/errors.js";
 import {
   createUserSchema,
@@ -200,16 +200,20 @@ export function users({
 
     /** Users newest first, with their active-session counts (one grouped query per page, no N+1). */
     async listUsers(input: ListUsersInput = {}): Promise<Page<UserWithSessionCount>> {
-      const { search, status, role, limit, cursor } = parseInput(listUsersSchema, input);
-      const after = decodeCursor("users", cursor);
+      const { search, status, role, sort, limit, cursor } = parseInput(listUsersSchema, input);
+      // "users" is newest first, the order (and cursor) the list had before it could sort.
+      const order = sort.by === "createdAt" && sort.dir === "desc" ? "users" : `users:${sort.by}:${sort.dir}`;
+      const after = sort.by === "email" ? decodeTextCursor(order, cursor) : decodeCursor(order, cursor);
       const rows = await store.listUsers({
         search: search || undefined,
         status,
         role,
+        sort,
         after,
         limit: limit + 1,
       });
-      const page = toPage(rows, limit, (r) => r, userPosition, "users");
+      const position = sort.by === "email" ? (u: UserRecord) => ({ value: u.email, id: u.id }) : userPosition;
+      const page = toPage(rows, limit, (r) => r, position, order);
       const counts = await store.countActiveSessionsByUser(
         page.items.map((u) => u.id),
         statusScope(now(), config),

@@ -14,6 +14,8 @@ import type {
 import type {
   SessionEndReason,
   SessionLimitPolicy,
+  SortDirection,
+  UserSortKey,
   WebhookDeliveryStatus,
   WebhookEventType,
   WebhookMessageType,
@@ -116,8 +118,8 @@ export interface StatusScope {
 }
 
 /** A keyset position: the sort column's value and the id of the last row of the previous page. */
-export interface KeysetPosition {
-  value: Date;
+export interface KeysetPosition<V extends Date | string = Date> {
+  value: V;
   id: string;
 }
 
@@ -142,15 +144,24 @@ export interface UserQuery {
   search?: string;
   status?: UserStatus;
   role?: UserRole;
-  /** Newest first; position of the last row of the previous page. */
-  after: { value: Date; id: string } | null;
+  sort: UserSort;
+  /** Position of the last row of the previous page: its createdAt, or its email when by email. */
+  after: KeysetPosition<Date | string> | null;
   limit: number;
+}
+
+export interface UserSort {
+  by: UserSortKey;
+  dir: SortDirection;
 }
 
 export interface AuditQuery {
   action?: string;
   actor?: string;
   target?: string;
+  /** at ≥ from and at < to. */
+  from?: Date;
+  to?: Date;
   after: { value: Date; id: string } | null;
   limit: number;
 }

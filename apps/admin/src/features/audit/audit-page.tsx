@@ -19,7 +19,8 @@ import { useLive } from "@/lib/live";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { endReasonLabel } from "@/lib/end-reasons";
-import { actionLabel, actionTone, isAuditAction } from "./search";
+import { EventDialog } from "./event-dialog";
+import { actionLabel, actionTone, dayRange, isAuditAction } from "./search";
 
 type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
 
@@ -61,9 +62,19 @@ export function AuditPage() {
     : search.actor;
   const actorUnknown = actorIsEmail && actorLookup.isSuccess && !actorId;
 
+  const range = dayRange(search.from, search.to);
+  const [opened, setOpened] = useState<AuditEvent | null>(null);
   const list = useQuery(
     trpc.audit.list.queryOptions(
-      { action: search.action, actor: actorId, limit: PAGE_SIZE, cursor: search.cursor ?? null },
+      {
+        action: search.action,
+        actor: actorId,
+        target: search.target,
+        from: range.from,
+        to: range.to,
+        limit: PAGE_SIZE,
+        cursor: search.cursor ?? null,
+      },
       { placeholderData: keepPreviousData, refetchInterval, enabled: !actorIsEmail || actorLookup.isSuccess },
     ),
   );
@@ -228,7 +239,7 @@ export function AuditPage() {
   const pages = useCursorPages(search.cursor, actorUnknown ? null : list.data?.nextCursor, (move) => {
     void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
   });
-  const filtered = Boolean(search.action || search.actor);
+  const filtered = Boolean(search.action || search.actor || search.target || search.from || search.to);
   const actions: string[] =
     search.action && !isAuditAction(search.action) ? [search.action, ...AUDIT_ACTIONS] : [...AUDIT_ACTIONS];
 
@@ -246,13 +257,17 @@ export function AuditPage() {
         actions={
           <ExportMenu
             href={(format) =>
-              exportUrl("/api/v1/audit/export", format, { action: search.action, actor: actorId })
+              exportUrl("/api/v1/audit/export", format, {
+                action: search.action,
+                actor: actorId,
+                since: range.from?.toISOString(),
+              })
             }
           />
         }
       />
       <Card className="overflow-hidden">
-        <div className="flex flex-col gap-3 border-b p-3 sm:flex-row sm:items-center sm:p-4">
+        <div className="flex flex-col gap-3 border-b p-3 sm:flex-row sm:flex-wrap sm:items-center sm:p-4">
           <NativeSelect
             aria-label="Action"
             value={search.action ?? ""}
@@ -280,6 +295,42 @@ export function AuditPage() {
               Filter
             </Button>
           </form>
+          <div className="flex items-center gap-2" role="group" aria-label="Time range">
+            <Input
+              type="date"
+              aria-label="From day"
+              value={search.from ?? ""}
+              max={search.to}
+              onChange={(e) =>
+                void navigate({ search: { ...search, from: e.target.value || undefined, cursor: undefined } })
+              }
+              className="w-[9.5rem]"
+            />
+            <span className="text-muted-foreground" aria-hidden="true">
+              –
+            </span>
+            <Input
+              type="date"
+              aria-label="To day"
+              value={search.to ?? ""}
+              min={search.from}
+              onChange={(e) =>
+                void navigate({ search: { ...search, to: e.target.value || undefined, cursor: undefined } })
+              }
+              className="w-[9.5rem]"
+            />
+          </div>
+          {search.target && (
+            <Button
+              variant="secondary"
+              size="sm"
+              className="h-9"
+              aria-label={`Remove the target filter ${search.target}`}
+              onClick={() => void navigate({ search: { ...search, target: undefined, cursor: undefined } })}
+            >
+              Target {shortId(search.target)} <XIcon />
+            </Button>
+          )}
           {filtered && (
             <Button
               variant="ghost"
@@ -298,6 +349,8 @@ export function AuditPage() {
             <DataTable
               table={table}
               caption="Audit events"
+              onOpen={setOpened}
+              rowLabel={(e) => `${actionLabel(e.action)}, details`}
               loading={list.isPending || (actorIsEmail && actorLookup.isPending)}
               columnClass={{
                 ip: "hidden lg:table-cell",
@@ -315,7 +368,7 @@ export function AuditPage() {
                   <EmptyState
                     icon={SearchXIcon}
                     title="No events match"
-                    description="Try another action or actor."
+                    description="Try another action, actor or time range."
                   />
                 ) : (
                   <EmptyState
@@ -339,6 +392,7 @@ export function AuditPage() {
           onNext={pages.next}
         />
       </Card>
+      <EventDialog event={opened} onOpenChange={(open) => !open && setOpened(null)} />
     </div>
   );
 }

@@ -7,7 +7,30 @@ export interface AuditSearch {
   action?: AuditActionFilter;
   /** An actor id, or an email that the page resolves to a user id. */
   actor?: string;
+  /** A session, user, key or endpoint id the events are about. */
+  target?: string;
+  /** Local calendar days (YYYY-MM-DD), both included. */
+  from?: string;
+  to?: string;
   cursor?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A day's local midnight, or null for text that is no calendar day. */
+export function dayStart(day: string): Date | null {
+  if (!DAY.test(day)) return null;
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const date = new Date(y, m - 1, d);
+  return date.getFullYear() === y && date.getMonth() === m - 1 && date.getDate() === d ? date : null;
+}
+
+/** The range the API takes: from the first day's midnight to the midnight after the last day. */
+export function dayRange(from?: string, to?: string): { from?: Date; to?: Date } {
+  const start = from ? dayStart(from) : null;
+  const last = to ? dayStart(to) : null;
+  const end = last ? new Date(last.getFullYear(), last.getMonth(), last.getDate() + 1) : null;
+  return { from: start ?? undefined, to: end ?? undefined };
 }
 
 export function parseAuditSearch(raw: Record<string, unknown>): AuditSearch {
@@ -15,6 +38,12 @@ export function parseAuditSearch(raw: Record<string, unknown>): AuditSearch {
   if (typeof raw.action === "string" && raw.action.trim())
     out.action = raw.action.trim().slice(0, LIMITS.auditFilter);
   if (typeof raw.actor === "string" && raw.actor.trim()) out.actor = raw.actor.trim().slice(0, LIMITS.email);
+  if (typeof raw.target === "string" && raw.target.trim())
+    out.target = raw.target.trim().slice(0, LIMITS.auditFilter);
+  if (typeof raw.from === "string" && dayStart(raw.from)) out.from = raw.from;
+  if (typeof raw.to === "string" && dayStart(raw.to)) out.to = raw.to;
+  // A backwards range would be refused by the API: keep only its start.
+  if (out.from && out.to && out.to < out.from) delete out.to;
   if (typeof raw.cursor === "string" && raw.cursor) out.cursor = raw.cursor.slice(0, LIMITS.cursor);
   return out;
 }

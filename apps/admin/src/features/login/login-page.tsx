@@ -50,7 +50,7 @@ export function LoginPage() {
   }
 
   return (
-    <div className="relative flex min-h-dvh flex-col items-center justify-center overflow-hidden bg-subtle px-4 py-12">
+    <main className="relative flex min-h-dvh flex-col items-center justify-center overflow-hidden bg-subtle px-4 py-12">
       <div
         aria-hidden="true"
         className="pointer-events-none absolute inset-0 [background-image:radial-gradient(var(--color-border)_1px,transparent_1px)] [background-size:22px_22px] [mask-image:radial-gradient(ellipse_at_center,black_20%,transparent_70%)]"
@@ -118,6 +118,6 @@ export function LoginPage() {
           Only administrators and viewers can sign in to the console.
         </p>
       </div>
-    </div>
+    </main>
   );
 }

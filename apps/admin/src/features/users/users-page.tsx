@@ -3,7 +3,7 @@ import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { createColumnHelper, useTable } from "@tanstack/react-table";
 import { SearchIcon, SearchXIcon, UsersIcon, XIcon } from "lucide-react";
 import { useEffect, useState } from "react";
-import { USER_STATUSES, type UserStatus } from "@sessions/core/vocab";
+import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from "@sessions/core/vocab";
 import {
   Avatar,
   EmptyState,
@@ -16,13 +16,13 @@ import {
 import { DataTable, tableCore } from "@/components/data-table";
 import { Pager, useCursorPages } from "@/components/pager";
 import { Card } from "@/components/ui/card";
-import { Input } from "@/components/ui/input";
+import { Input, NativeSelect } from "@/components/ui/input";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber } from "@/lib/format";
 import { useLive } from "@/lib/live";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
-import type { UsersSearch } from "./search";
+import { USER_ORDERS, type UserOrder, type UsersSearch } from "./search";
 
 type UserRow = RouterOutputs["users"]["list"]["items"][number];
 
@@ -82,6 +82,7 @@ const COLUMN_CLASS: Partial<Record<string, string>> = {
 };
 
 const STATUS_LABELS: Record<UserStatus, string> = { active: "Active", disabled: "Disabled" };
+const ROLE_LABELS: Record<UserRole, string> = { admin: "Admins", viewer: "Viewers", user: "Users" };
 const STATUS_OPTIONS: { value: UsersSearch["status"]; label: string }[] = [
   { value: undefined, label: "All" },
   ...USER_STATUSES.map((value) => ({ value, label: STATUS_LABELS[value] })),
@@ -110,7 +111,14 @@ export function UsersPage() {
 
   const list = useQuery(
     trpc.users.list.queryOptions(
-      { search: search.q, status: search.status, limit: PAGE_SIZE, cursor: search.cursor ?? null },
+      {
+        search: search.q,
+        status: search.status,
+        role: search.role,
+        sort: USER_ORDERS[search.sort ?? "newest"],
+        limit: PAGE_SIZE,
+        cursor: search.cursor ?? null,
+      },
       { placeholderData: keepPreviousData, refetchInterval },
     ),
   );
@@ -119,7 +127,7 @@ export function UsersPage() {
   const pages = useCursorPages(search.cursor, list.data?.nextCursor, (move) => {
     void navigate({ search: { ...search, cursor: move.cursor }, state: move.state });
   });
-  const filtered = Boolean(search.q || search.status);
+  const filtered = Boolean(search.q || search.status || search.role);
 
   return (
     <div>
@@ -153,31 +161,71 @@ export function UsersPage() {
               </button>
             )}
           </div>
-          <div
-            role="radiogroup"
-            aria-label="Status"
-            className="inline-flex h-9 w-fit items-center rounded-md border bg-subtle p-0.5"
-          >
-            {STATUS_OPTIONS.map((option) => {
-              const checked = search.status === option.value;
-              return (
-                <button
-                  key={option.label}
-                  type="button"
-                  role="radio"
-                  aria-checked={checked}
-                  onClick={() =>
-                    void navigate({ search: { ...search, status: option.value, cursor: undefined } })
-                  }
-                  className={cn(
-                    "h-full rounded-[5px] px-3 text-[13px] font-medium text-muted-foreground outline-none hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring",
-                    checked && "bg-background text-foreground shadow-xs ring-1 ring-border",
-                  )}
-                >
-                  {option.label}
-                </button>
-              );
-            })}
+          <div className="flex flex-wrap items-center gap-2">
+            <NativeSelect
+              aria-label="Role"
+              value={search.role ?? ""}
+              onChange={(e) =>
+                void navigate({
+                  search: {
+                    ...search,
+                    role: (e.target.value || undefined) as UserRole | undefined,
+                    cursor: undefined,
+                  },
+                })
+              }
+              className="w-32"
+            >
+              <option value="">All roles</option>
+              {USER_ROLES.map((role) => (
+                <option key={role} value={role}>
+                  {ROLE_LABELS[role]}
+                </option>
+              ))}
+            </NativeSelect>
+            <NativeSelect
+              aria-label="Order"
+              value={search.sort ?? "newest"}
+              onChange={(e) => {
+                const order = e.target.value as UserOrder;
+                void navigate({
+                  search: { ...search, sort: order === "newest" ? undefined : order, cursor: undefined },
+                });
+              }}
+              className="w-36"
+            >
+              {(Object.keys(USER_ORDERS) as UserOrder[]).map((order) => (
+                <option key={order} value={order}>
+                  {USER_ORDERS[order].label}
+                </option>
+              ))}
+            </NativeSelect>
+            <div
+              role="radiogroup"
+              aria-label="Status"
+              className="inline-flex h-9 w-fit items-center rounded-md border bg-subtle p-0.5"
+            >
+              {STATUS_OPTIONS.map((option) => {
+                const checked = search.status === option.value;
+                return (
+                  <button
+                    key={option.label}
+                    type="button"
+                    role="radio"
+                    aria-checked={checked}
+                    onClick={() =>
+                      void navigate({ search: { ...search, status: option.value, cursor: undefined } })
+                    }
+                    className={cn(
+                      "h-full rounded-[5px] px-3 text-[13px] font-medium text-muted-foreground outline-none hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring",
+                      checked && "bg-background text-foreground shadow-xs ring-1 ring-border",
+                    )}
+                  >
+                    {option.label}
+                  </button>
+                );
+              })}
+            </div>
           </div>
         </div>
         {list.isError && !list.data ? (
@@ -196,7 +244,7 @@ export function UsersPage() {
                   <EmptyState
                     icon={SearchXIcon}
                     title="No users match"
-                    description="Try another email, name or status."
+                    description="Try another email, name, role or status."
                   />
                 ) : (
                   <EmptyState

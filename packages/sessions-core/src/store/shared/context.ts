@@ -103,7 +103,7 @@ export interface DialectHooks {
    */
   usersForList(search: string | undefined): Awaitable<{ few: string[] } | { walk: SQL } | null>;
   /** The session's user's email contains `needle` (lower-cased), in the form this engine walks best. */
-  emailContains(needle: string): SQL;
+  emailContains: (needle: string) => SQL;
   /** The users search condition in this engine's case folding. */
   userSearch(search: string): SQL;
   /**

@@ -2,6 +2,7 @@
 // They persist what they are given: no rule decides here what to write (see ../store.ts).
 import {
   and,
+  asc,
   count,
   countDistinct,
   desc,
@@ -124,6 +125,19 @@ export function* listUsers(x: Context, query: UserQuery): Operation<UserRecord[]
   const { on, t, h } = x;
   const few = yield* call(() => h.usersMatching(query.search, true));
   if (few?.length === 0) return [];
+  // Each order has its index, and a role or status filter its own (role|status, order) ones: few
+  // users are operators or disabled, and walking every user's entry to find them would be a scan.
+  // Emails are unique: that order needs no id after it (and the email indexes carry none).
+  const { by, dir } = query.sort;
+  const byEmail = by === "email";
+  const after = query.after;
+  const keyset = byEmail
+    ? after &&
+      (dir === "asc" ? gt(t.users.email, String(after.value)) : lt(t.users.email, String(after.value)))
+    : q.keysetAfter(t.users.createdAt, t.users.id, dir, after);
+  const order = byEmail
+    ? [dir === "asc" ? asc(t.users.email) : desc(t.users.email)]
+    : q.keysetOrder(t.users.createdAt, t.users.id, dir);
   return yield* all(
     on
       .select()
@@ -134,10 +148,10 @@ export function* listUsers(x: Context, query: UserQuery): Operation<UserRecord[]
           query.search ? h.userSearch(query.search) : undefined,
           query.status ? eq(t.users.status, query.status) : undefined,
           query.role ? eq(t.users.role, query.role) : undefined,
-          q.keysetAfter(t.users.createdAt, t.users.id, "desc", query.after),
+          keyset ?? undefined,
         ),
       )
-      .orderBy(...q.keysetOrder(t.users.createdAt, t.users.id, "desc"))
+      .orderBy(...order)
       .limit(query.limit),
   );
 }
@@ -926,6 +940,8 @@ export function listAudit({ on, t }: Context, query: AuditQuery) {
           query.action ? sql`${a.action} = ${query.action}` : undefined,
           query.actor ? eq(a.actor, query.actor) : undefined,
           query.target ? eq(a.target, query.target) : undefined,
+          query.from ? gte(a.at, query.from) : undefined,
+          query.to ? lt(a.at, query.to) : undefined,
           q.keysetAfter(a.at, a.id, "desc", query.after),
         ),
       )

@@ -202,7 +202,7 @@ export function keysetAfter(
   column: Column,
   id: Column,
   dir: "asc" | "desc",
-  after: KeysetPosition | null,
+  after: KeysetPosition<Date | string> | null,
 ): SQL | undefined {
   if (!after) return undefined;
   const op = dir === "asc" ? sql.raw(">") : sql.raw("<");

@@ -30,7 +30,16 @@ export const users = sqliteTable(
     createdAt: ts("created_at").notNull(),
     updatedAt: ts("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("users_email_key").on(t.email), index("users_created_at_idx").on(t.createdAt, t.id)],
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    index("users_created_at_idx").on(t.createdAt, t.id),
+    // The users list filtered by role or status, in either of its orders: few users are operators
+    // or disabled, and finding them by walking every user's entry of the order's index is a scan.
+    index("users_role_created_at_idx").on(t.role, t.createdAt, t.id),
+    index("users_role_email_idx").on(t.role, t.email),
+    index("users_status_created_at_idx").on(t.status, t.createdAt, t.id),
+    index("users_status_email_idx").on(t.status, t.email),
+  ],
 );
 
 export const sessions = sqliteTable(

@@ -147,6 +147,37 @@ export function auditContract(t: ContractContext): void {
       expect((await t.service.listAudit({ action: "nothing.happened" })).items).toEqual([]);
     });
 
+    it("lists a time range (from inclusive, to exclusive) with the other filters, page by page", async () => {
+      const user = await makeUser(t.service);
+      const start = t.clock.now();
+      // One session a minute for 10 minutes: events at start+0 … start+9 min (after user.created).
+      for (let i = 0; i < 10; i++) {
+        await t.service.createSession({ userId: user.id });
+        t.clock.advance(MINUTE);
+      }
+      const at = (minutes: number) => new Date(start.getTime() + minutes * MINUTE);
+      const range = (from?: Date, to?: Date) =>
+        collectPages((cursor) =>
+          t.service.listAudit({ action: "session.created", from, to, limit: 2, cursor }),
+        ).then((events) => events.map((e) => (e.at.getTime() - start.getTime()) / MINUTE));
+      expect(await range(at(2), at(6))).toEqual([5, 4, 3, 2]);
+      expect(await range(at(7))).toEqual([9, 8, 7]);
+      expect(await range(undefined, at(2))).toEqual([1, 0]);
+      expect(await range(at(2.5), at(3))).toEqual([]);
+      // The user was created at `start`: from is inclusive, to exclusive. Strings (as REST sends
+      // them) are read as instants.
+      const targetActions = async (from?: Date | string, to?: Date) =>
+        (await t.service.listAudit({ target: user.id, from: from as Date | undefined, to })).items.map(
+          (e) => e.action,
+        );
+      expect(await targetActions(at(0).toISOString())).toEqual(["user.created"]);
+      expect(await targetActions(at(0.5))).toEqual([]);
+      expect(await targetActions(undefined, at(0))).toEqual([]);
+      expect(await targetActions(undefined, at(0.5))).toEqual(["user.created"]);
+      await expectValidationError(t.service.listAudit({ from: at(3), to: at(3) }), "from");
+      await expectValidationError(t.service.listAudit({ from: "yesterday" as unknown as Date }), "from");
+    });
+
     it("pages through audit events newest first without duplicates", async () => {
       const user = await makeUser(t.service);
       for (let i = 0; i < 9; i++) {

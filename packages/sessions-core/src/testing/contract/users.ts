@@ -2,10 +2,17 @@
 // and password verification.
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../../domain/errors.js";
-import type { UserWithSessionCount } from "../../domain/types.js";
-import { HOUR } from "../fake-clock.js";
+import type { ListUsersInput, User, UserWithSessionCount } from "../../domain/types.js";
+import { HOUR, MINUTE } from "../fake-clock.js";
 import type { ContractContext } from "./context.js";
-import { collectPages, expectRejection, makeUser, snapshot, UNKNOWN_ID } from "./fixtures.js";
+import {
+  collectPages,
+  expectRejection,
+  expectValidationError,
+  makeUser,
+  snapshot,
+  UNKNOWN_ID,
+} from "./fixtures.js";
 
 export function usersContract(t: ContractContext): void {
   describe("users", () => {
@@ -162,6 +169,90 @@ export function usersContract(t: ContractContext): void {
       expect(first.items).toHaveLength(27);
       expect(first.nextCursor).toBeNull();
       expect(first.items[0]).toMatchObject({ email: "late3@y.io", role: "admin", activeSessions: 0 });
+    });
+
+    it("sorts users by email either way and oldest first, with filters, page by page", async () => {
+      // Plain lower-case names: every collation (SQLite's binary, Postgres's locale) orders them alike.
+      const names = ["mira", "anna", "zoe", "carl", "bert", "olga", "dave", "emil", "finn", "gus", "hugo"];
+      const made: User[] = [];
+      for (const [i, name] of names.entries()) {
+        made.push(
+          await t.service.createUser({
+            email: `${name}@sort.io`,
+            role: i % 3 === 0 ? "viewer" : "user",
+          }),
+        );
+        if (i % 2 === 0) t.clock.advance(MINUTE);
+      }
+      await t.service.setUserStatus(made[4]!.id, "disabled");
+      await t.service.setUserStatus(made[5]!.id, "disabled");
+      const emails = async (input: Omit<ListUsersInput, "cursor" | "limit">) =>
+        (
+          await collectPages((cursor) =>
+            t.service.listUsers({ ...input, search: "@sort.io", limit: 3, cursor }),
+          )
+        ).map((u) => u.email);
+      const byEmail = made.map((u) => u.email).sort();
+      expect(await emails({ sort: { by: "email", dir: "asc" } })).toEqual(byEmail);
+      expect(await emails({ sort: { by: "email", dir: "desc" } })).toEqual([...byEmail].reverse());
+      // Oldest first: creation order, ties (two per minute) by id.
+      const oldest = [...made].sort(
+        (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
+      expect(await emails({ sort: { by: "createdAt", dir: "asc" } })).toEqual(oldest.map((u) => u.email));
+      expect(await emails({ role: "viewer", sort: { by: "email", dir: "asc" } })).toEqual(
+        made
+          .filter((u) => u.role === "viewer")
+          .map((u) => u.email)
+          .sort(),
+      );
+      expect(await emails({ status: "disabled", sort: { by: "email", dir: "desc" } })).toEqual([
+        "olga@sort.io",
+        "bert@sort.io",
+      ]);
+      expect(await emails({ status: "active", role: "user", sort: { by: "createdAt", dir: "asc" } })).toEqual(
+        oldest
+          .filter((u) => u.role === "user" && u.email !== "bert@sort.io" && u.email !== "olga@sort.io")
+          .map((u) => u.email),
+      );
+
+      // A cursor belongs to its order: another order refuses it instead of skipping rows.
+      const page = await t.service.listUsers({
+        search: "@sort.io",
+        sort: { by: "email", dir: "asc" },
+        limit: 2,
+      });
+      await expectValidationError(
+        t.service.listUsers({ search: "@sort.io", limit: 2, cursor: page.nextCursor }),
+        "cursor",
+      );
+      await expectValidationError(
+        t.service.listUsers({
+          search: "@sort.io",
+          sort: { by: "email", dir: "desc" },
+          limit: 2,
+          cursor: page.nextCursor,
+        }),
+        "cursor",
+      );
+      const timePage = await t.service.listUsers({
+        search: "@sort.io",
+        sort: { by: "createdAt", dir: "asc" },
+        limit: 2,
+      });
+      await expectValidationError(
+        t.service.listUsers({
+          search: "@sort.io",
+          sort: { by: "email", dir: "asc" },
+          limit: 2,
+          cursor: timePage.nextCursor,
+        }),
+        "cursor",
+      );
+      await expectValidationError(
+        t.service.listUsers({ sort: { by: "name" as "email", dir: "asc" } }),
+        "sort.by",
+      );
     });
 
     // SQLite's own lower() folds ASCII only; its store registers a Unicode-aware unicode_lower.
