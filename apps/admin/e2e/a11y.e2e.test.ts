@@ -112,6 +112,11 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.getByRole("heading", { name: "Overview" }).waitFor();
           await page.locator('[data-chart="sessions-per-day"] canvas').first().waitFor({ timeout: 15_000 });
           await check("overview");
+          // Two destinations, two names: the logo goes home, the navigation item to the sessions.
+          expect(await page.getByRole("link", { name: "Sessions", exact: true }).count()).toBe(1);
+          await expect(page.getByRole("link", { name: "Sessions home" }).getAttribute("href")).resolves.toBe(
+            "/",
+          );
 
           await page.goto(at("/sessions?status=all"));
           await page.locator("[data-row-id]:visible").first().waitFor();

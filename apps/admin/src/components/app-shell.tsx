@@ -54,8 +54,11 @@ const NAV: NavItem[] = [
 
 function Logo() {
   return (
+    // Named apart from the navigation's "Sessions" item (two destinations, two names); the name
+    // starts with the visible word, as label-in-name asks.
     <Link
       to="/"
+      aria-label="Sessions home"
       className="flex items-center gap-2.5 rounded-md px-1 outline-none focus-visible:ring-2 focus-visible:ring-ring"
     >
       <span className="flex size-7 items-center justify-center rounded-lg bg-foreground text-background shadow-sm">
