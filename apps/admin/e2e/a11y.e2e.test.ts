@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ensureResultsDir,
@@ -51,7 +51,9 @@ async function checkScreen(
 ): Promise<void> {
   // Animations settled (dialogs fade in): axe reads colours as drawn.
   await page.waitForTimeout(400);
-  await page.screenshot({ path: file, fullPage: true });
+  // A dialog or popover is in the viewport: a full-page shot would resize the viewport under it,
+  // which closes a popover.
+  await page.screenshot({ path: file, fullPage: !within });
   const builder = new AxeBuilder({ page });
   if (within) builder.include(within);
   const result = await builder
@@ -90,19 +92,43 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
     await world?.stop();
   });
 
+  /**
+   * One walk in a fresh browser context: `steps` visits screens and calls `check` on each; every
+   * finding is written to test-results/a11y/<view>.json, and any serious or critical one fails.
+   * A dialog is checked alone (`within`): the page behind it is inert and covered by the overlay,
+   * so axe would only measure its colours through the scrim.
+   */
+  async function walk(
+    view: string,
+    options: BrowserContextOptions,
+    steps: (page: Page, check: (screen: string, within?: string) => Promise<void>) => Promise<void>,
+  ): Promise<void> {
+    const context = await browser!.newContext(options);
+    const page = await context.newPage();
+    const findings: Finding[] = [];
+    try {
+      await steps(page, (screen, within) =>
+        checkScreen(page, join(out, `${view}-${screen}.png`), findings, screen, within),
+      );
+    } finally {
+      writeFileSync(join(out, `${view}.json`), `${JSON.stringify(findings, null, 2)}\n`);
+      await context.close();
+    }
+    const blocking = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
+    const summary = findings.map(
+      (f) =>
+        `${f.impact} ${f.rule} on ${f.screen} (${f.targets.length}): ${f.targets.slice(0, 3).join(" | ")}`,
+    );
+    console.info(`axe-core, ${view}: ${findings.length} violations\n${summary.join("\n")}`);
+    expect(blocking, summary.join("\n")).toEqual([]);
+  }
+
   for (const view of VIEWS) {
     it(
       `has no serious or critical violations on any screen or dialog (${view.name})`,
       { timeout: 120_000 },
-      async () => {
-        const context = await browser!.newContext({ viewport: view.viewport, colorScheme: view.colorScheme });
-        const page = await context.newPage();
-        const findings: Finding[] = [];
-        /** A dialog is checked alone: the page behind it is inert and covered by the overlay, so axe
-         *  would only measure its colours through the scrim. */
-        const check = (screen: string, within?: string) =>
-          checkScreen(page, join(out, `${view.name}-${screen}.png`), findings, screen, within);
-        try {
+      () =>
+        walk(view.name, { viewport: view.viewport, colorScheme: view.colorScheme }, async (page, check) => {
           await page.goto(at("/login"));
           await page.getByRole("button", { name: "Sign in" }).waitFor();
           await check("sign-in");
@@ -121,6 +147,18 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.goto(at("/sessions?status=all"));
           await page.locator("[data-row-id]:visible").first().waitFor();
           await check("sessions");
+          await page.getByRole("button", { name: /^Created/ }).click();
+          await page
+            .getByRole("dialog", { name: "Created: pick a range of days" })
+            .getByRole("grid")
+            .first()
+            .waitFor();
+          await check("sessions-date-range-picker", "[data-radix-popper-content-wrapper]");
+          await page.keyboard.press("Escape");
+          await page.getByTestId("column-picker").click();
+          await page.getByRole("menuitemcheckbox", { name: "Device" }).waitFor();
+          await check("sessions-column-picker", '[role="menu"]');
+          await page.keyboard.press("Escape");
           await page.goto(at("/sessions?q=alice"));
           await page.locator("[data-row-id]:visible").first().waitFor();
           await page
@@ -167,18 +205,26 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.goto(at("/audit"));
           await page.locator("tbody tr").first().waitFor();
           await check("audit");
-          // An event's details: a row opens them (keyboard: Enter on the focused row).
+          // An event's details: a row expands in place (keyboard: Enter on the focused row).
           await page.locator("tbody tr[data-row-id]").first().focus();
           await page.keyboard.press("Enter");
-          await page.getByTestId("audit-event-dialog").getByText("When").waitFor();
-          await check("audit-event-dialog", '[data-testid="audit-event-dialog"]');
+          await page.getByTestId("audit-event-details").getByText("When").waitFor();
+          await check("audit-expanded");
+          // The time range's calendar.
+          await page.getByRole("button", { name: /^When/ }).click();
+          await page
+            .getByRole("dialog", { name: "When: pick a range of days" })
+            .getByRole("grid")
+            .first()
+            .waitFor();
+          await check("audit-date-range-picker", "[data-radix-popper-content-wrapper]");
           await page.keyboard.press("Escape");
           // A time range that holds nothing: tomorrow onwards.
           const tomorrow = new Date(Date.now() + 86_400_000);
           const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
           await page.goto(at(`/audit?from=${day}`));
           await page.getByText("No events match").waitFor();
-          expect(await page.getByLabel("From day").inputValue()).toBe(day);
+          expect(await page.getByRole("button", { name: /^When/ }).textContent()).toMatch(/From /);
           await page.goto(at("/keys"));
           await page
             .getByRole("heading", { name: /API keys/ })
@@ -213,37 +259,16 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.getByTestId("delete-webhook-dialog").waitFor();
           await check("delete-webhook-dialog", '[data-testid="delete-webhook-dialog"]');
           await page.keyboard.press("Escape");
-        } finally {
-          writeFileSync(join(out, `${view.name}.json`), `${JSON.stringify(findings, null, 2)}\n`);
-          await context.close();
-        }
-        const blocking = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
-        const summary = findings.map(
-          (f) =>
-            `${f.impact} ${f.rule} on ${f.screen} (${f.targets.length}): ${f.targets.slice(0, 3).join(" | ")}`,
-        );
-        console.info(`axe-core, ${view.name}: ${findings.length} violations\n${summary.join("\n")}`);
-        expect(blocking, summary.join("\n")).toEqual([]);
-      },
+        }),
     );
   }
 
   for (const view of PHONE_VIEWS) {
-    it(
-      `has no serious or critical violations at phone width (${view.name})`,
-      { timeout: 120_000 },
-      async () => {
-        const context = await browser!.newContext({
-          viewport: view.viewport,
-          colorScheme: view.colorScheme,
-          isMobile: true,
-          hasTouch: true,
-        });
-        const page = await context.newPage();
-        const findings: Finding[] = [];
-        const check = (screen: string, within?: string) =>
-          checkScreen(page, join(out, `${view.name}-${screen}.png`), findings, screen, within);
-        try {
+    it(`has no serious or critical violations at phone width (${view.name})`, { timeout: 120_000 }, () =>
+      walk(
+        view.name,
+        { viewport: view.viewport, colorScheme: view.colorScheme, isMobile: true, hasTouch: true },
+        async (page, check) => {
           await page.goto(at("/login"));
           await page.getByRole("button", { name: "Sign in" }).waitFor();
           await check("sign-in");
@@ -255,6 +280,21 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.goto(at("/sessions?status=all"));
           await page.locator("[data-row-id]:visible").first().waitFor();
           await check("sessions");
+          await page.getByTestId("filters-sheet-button").click();
+          await page.getByTestId("filters-sheet").getByLabel("Browser").waitFor();
+          await check("sessions-filters-sheet", '[data-testid="filters-sheet"]');
+          await page
+            .getByTestId("filters-sheet")
+            .getByRole("button", { name: /^Created/ })
+            .click();
+          await page
+            .getByRole("dialog", { name: "Created: pick a range of days" })
+            .getByRole("grid")
+            .waitFor();
+          await check("sessions-date-range-picker", "[data-radix-popper-content-wrapper]");
+          await page.keyboard.press("Escape");
+          await page.keyboard.press("Escape");
+          await page.getByTestId("filters-sheet").waitFor({ state: "detached" });
           await page.locator("[data-row-id]:visible").first().click();
           await page.getByTestId("session-drawer").getByText("Session ID").waitFor();
           await check("session-drawer", '[data-testid="session-drawer"]');
@@ -272,18 +312,8 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
             await page.waitForLoadState("networkidle");
             await check(screen);
           }
-        } finally {
-          writeFileSync(join(out, `${view.name}.json`), `${JSON.stringify(findings, null, 2)}\n`);
-          await context.close();
-        }
-        const blocking = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
-        const summary = findings.map(
-          (f) =>
-            `${f.impact} ${f.rule} on ${f.screen} (${f.targets.length}): ${f.targets.slice(0, 3).join(" | ")}`,
-        );
-        console.info(`axe-core, ${view.name}: ${findings.length} violations\n${summary.join("\n")}`);
-        expect(blocking, summary.join("\n")).toEqual([]);
-      },
+        },
+      ),
     );
   }
 });

@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { seed } from "./seed";
 
 export const ADMIN_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -190,4 +190,17 @@ export async function startSeededConsole(options: {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs `page` in through the sign-in form, as a person would, and waits for the overview. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Overview" }).waitFor();
 }

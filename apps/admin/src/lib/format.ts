@@ -5,6 +5,13 @@ const relativeShort = new Intl.RelativeTimeFormat("en", { numeric: "always", sty
 const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 const dateTimeFull = new Intl.DateTimeFormat("en", { dateStyle: "full", timeStyle: "long" });
 const dayMonth = new Intl.DateTimeFormat("en", { month: "short", day: "numeric" });
+const dayMonthYear = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", year: "numeric" });
+const dayLong = new Intl.DateTimeFormat("en", {
+  weekday: "long",
+  month: "long",
+  day: "numeric",
+  year: "numeric",
+});
 const shortDateTime = new Intl.DateTimeFormat("en", {
   month: "short",
   day: "numeric",
@@ -64,10 +71,15 @@ export function formatShortDate(date: Date): string {
   return shortDateTime.format(date);
 }
 
-/** "Mar 4" for a YYYY-MM-DD day. */
-export function formatDay(day: string): string {
+/** "Mar 4" for a YYYY-MM-DD day; "Mar 4, 2025" when `today` is given and the year is another. */
+export function formatDay(day: string, today?: Date): string {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return dayMonth.format(new Date(y, m - 1, d));
+  return (today && today.getFullYear() !== y ? dayMonthYear : dayMonth).format(new Date(y, m - 1, d));
+}
+
+/** "Tuesday, December 1, 2026": a calendar cell's name, with the number the cell shows. */
+export function formatDayLong(date: Date): string {
+  return dayLong.format(date);
 }
 
 export function formatNumber(n: number): string {

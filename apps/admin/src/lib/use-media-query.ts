@@ -16,3 +16,6 @@ export function useMediaQuery(query: string): boolean {
     () => false,
   );
 }
+
+/** Phone width: where tables become cards and secondary filters move into a sheet. */
+export const PHONE = "(max-width: 767px)";

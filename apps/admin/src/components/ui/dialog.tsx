@@ -75,18 +75,27 @@ export function DialogDescription({
   );
 }
 
-/** A panel sliding in from the right: the session detail drawer. */
+const SHEET_SIDES = {
+  // The session detail drawer.
+  right: "inset-y-0 right-0 h-full w-full border-l data-[state=open]:animate-sheet-in sm:max-w-xl",
+  // The filters on a phone: under the thumb, the page's top still in view.
+  bottom: "inset-x-0 bottom-0 max-h-[85dvh] rounded-t-xl border-t data-[state=open]:animate-in",
+};
+
+/** A panel sliding in from an edge. */
 export function SheetContent({
   className,
   children,
+  side = "right",
   ...props
-}: ComponentProps<typeof DialogPrimitive.Content>) {
+}: ComponentProps<typeof DialogPrimitive.Content> & { side?: keyof typeof SHEET_SIDES }) {
   return (
     <DialogPrimitive.Portal>
       <DialogOverlay className="bg-black/25 backdrop-blur-none" />
       <DialogPrimitive.Content
         className={cn(
-          "fixed inset-y-0 right-0 z-50 flex h-full w-full flex-col border-l bg-background shadow-2xl shadow-black/15 outline-none data-[state=open]:animate-sheet-in sm:max-w-xl",
+          "fixed z-50 flex flex-col bg-background shadow-2xl shadow-black/15 outline-none",
+          SHEET_SIDES[side],
           className,
         )}
         {...props}

@@ -1,17 +1,28 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { createColumnHelper, useTable } from "@tanstack/react-table";
-import { BotIcon, KeyRoundIcon, ScrollTextIcon, SearchXIcon, TerminalIcon, XIcon } from "lucide-react";
+import {
+  BotIcon,
+  ChevronRightIcon,
+  KeyRoundIcon,
+  ScrollTextIcon,
+  SearchXIcon,
+  TerminalIcon,
+  XIcon,
+} from "lucide-react";
 import { useMemo, useState, type FormEvent } from "react";
 import { AUDIT_ACTIONS } from "@sessions/core/vocab";
 import { EmptyState, ErrorState, PageHeader, RelativeTime } from "@/components/bits";
+import { DateRangePicker } from "@/components/date-range-picker";
 import { ExportMenu } from "@/components/export-menu";
-import { DataTable, tableCore } from "@/components/data-table";
+import { FiltersSheet } from "@/components/filters-sheet";
+import { DataTable, detailRowId, tableCore } from "@/components/data-table";
 import { Pager, useCursorPages } from "@/components/pager";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input, NativeSelect } from "@/components/ui/input";
+import { dayRange } from "@/lib/days";
 import { errorMessage } from "@/lib/errors";
 import { exportUrl } from "@/lib/export-url";
 import { formatNumber, shortId } from "@/lib/format";
@@ -19,8 +30,8 @@ import { useLive } from "@/lib/live";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { endReasonLabel } from "@/lib/end-reasons";
-import { EventDialog } from "./event-dialog";
-import { actionLabel, actionTone, dayRange, isAuditAction } from "./search";
+import { EventDetails } from "./event-details";
+import { actionLabel, actionTone, isAuditAction } from "./search";
 
 type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
 
@@ -63,7 +74,14 @@ export function AuditPage() {
   const actorUnknown = actorIsEmail && actorLookup.isSuccess && !actorId;
 
   const range = dayRange(search.from, search.to);
-  const [opened, setOpened] = useState<AuditEvent | null>(null);
+  // Expanded rows, by event id: several can be open at once, to compare events side by side.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = (event: AuditEvent) =>
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(event.id)) next.add(event.id);
+      return next;
+    });
   const list = useQuery(
     trpc.audit.list.queryOptions(
       {
@@ -81,6 +99,31 @@ export function AuditPage() {
   const items = useMemo(() => (actorUnknown ? [] : (list.data?.items ?? [])), [actorUnknown, list.data]);
 
   const columns = helper.columns([
+    helper.display({
+      id: "expand",
+      header: () => <span className="sr-only">Details</span>,
+      cell: ({ row }) => {
+        const open = expanded.has(row.original.id);
+        // The row itself toggles too (click, Enter): this button carries the state for assistive
+        // technology, out of the tab order so a page of 50 rows is not 100 tab stops.
+        return (
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-expanded={open}
+            aria-controls={open ? detailRowId(row.original.id) : undefined}
+            aria-label={open ? "Hide details" : "Show details"}
+            onClick={(event) => {
+              event.stopPropagation();
+              toggle(row.original);
+            }}
+            className="flex rounded p-0.5 text-muted-foreground hover:text-foreground"
+          >
+            <ChevronRightIcon className={cn("size-4 transition-transform", open && "rotate-90")} />
+          </button>
+        );
+      },
+    }),
     helper.display({
       id: "at",
       header: "When",
@@ -258,9 +301,12 @@ export function AuditPage() {
           <ExportMenu
             href={(format) =>
               exportUrl("/api/v1/audit/export", format, {
+                // The list's own filter, range included: the file holds exactly what the table shows.
                 action: search.action,
                 actor: actorId,
-                since: range.from?.toISOString(),
+                target: search.target,
+                from: range.from,
+                to: range.to,
               })
             }
           />
@@ -268,21 +314,6 @@ export function AuditPage() {
       />
       <Card className="overflow-hidden">
         <div className="flex flex-col gap-3 border-b p-3 sm:flex-row sm:flex-wrap sm:items-center sm:p-4">
-          <NativeSelect
-            aria-label="Action"
-            value={search.action ?? ""}
-            onChange={(e) =>
-              void navigate({ search: { ...search, action: e.target.value || undefined, cursor: undefined } })
-            }
-            className="w-full sm:w-56"
-          >
-            <option value="">All actions</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {actionLabel(a)}
-              </option>
-            ))}
-          </NativeSelect>
           <form onSubmit={applyActor} className="flex w-full gap-2 sm:w-auto">
             <Input
               aria-label="Actor (email or id)"
@@ -295,31 +326,40 @@ export function AuditPage() {
               Filter
             </Button>
           </form>
-          <div className="flex items-center gap-2" role="group" aria-label="Time range">
-            <Input
-              type="date"
-              aria-label="From day"
-              value={search.from ?? ""}
-              max={search.to}
+          <FiltersSheet
+            active={[search.action, search.from ?? search.to].filter(Boolean).length}
+            onClear={() =>
+              void navigate({
+                search: { ...search, action: undefined, from: undefined, to: undefined, cursor: undefined },
+              })
+            }
+          >
+            <NativeSelect
+              aria-label="Action"
+              value={search.action ?? ""}
               onChange={(e) =>
-                void navigate({ search: { ...search, from: e.target.value || undefined, cursor: undefined } })
+                void navigate({
+                  search: { ...search, action: e.target.value || undefined, cursor: undefined },
+                })
               }
-              className="w-[9.5rem]"
-            />
-            <span className="text-muted-foreground" aria-hidden="true">
-              –
-            </span>
-            <Input
-              type="date"
-              aria-label="To day"
-              value={search.to ?? ""}
-              min={search.from}
-              onChange={(e) =>
-                void navigate({ search: { ...search, to: e.target.value || undefined, cursor: undefined } })
+              className="w-full sm:w-56"
+            >
+              <option value="">All actions</option>
+              {actions.map((a) => (
+                <option key={a} value={a}>
+                  {actionLabel(a)}
+                </option>
+              ))}
+            </NativeSelect>
+            <DateRangePicker
+              label="When"
+              value={{ from: search.from, to: search.to }}
+              onChange={({ from, to }) =>
+                void navigate({ search: { ...search, from, to, cursor: undefined } })
               }
-              className="w-[9.5rem]"
+              className="w-full sm:w-auto"
             />
-          </div>
+          </FiltersSheet>
           {search.target && (
             <Button
               variant="secondary"
@@ -349,10 +389,12 @@ export function AuditPage() {
             <DataTable
               table={table}
               caption="Audit events"
-              onOpen={setOpened}
-              rowLabel={(e) => `${actionLabel(e.action)}, details`}
+              onOpen={toggle}
+              detail={(e) => (expanded.has(e.id) ? <EventDetails event={e} /> : null)}
+              rowLabel={(e) => `${actionLabel(e.action)}, details ${expanded.has(e.id) ? "shown" : "hidden"}`}
               loading={list.isPending || (actorIsEmail && actorLookup.isPending)}
               columnClass={{
+                expand: "w-8 pr-0",
                 ip: "hidden lg:table-cell",
                 count: "hidden md:table-cell",
                 reason: "hidden md:table-cell",
@@ -392,7 +434,6 @@ export function AuditPage() {
           onNext={pages.next}
         />
       </Card>
-      <EventDialog event={opened} onOpenChange={(open) => !open && setOpened(null)} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // The audit log's URL state: action and actor filters and the keyset cursor. The actions are core's;
 // an action added or removed there is a compile error here until it has a label.
 import { AUDIT_ACTIONS, LIMITS, type AuditAction, type AuditActionFilter } from "@sessions/core/vocab";
+import { parseDay } from "@/lib/days";
 
 export interface AuditSearch {
   /** One of AUDIT_ACTIONS, or any other text from a URL (it then lists nothing). */
@@ -15,24 +16,6 @@ export interface AuditSearch {
   cursor?: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A day's local midnight, or null for text that is no calendar day. */
-export function dayStart(day: string): Date | null {
-  if (!DAY.test(day)) return null;
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const date = new Date(y, m - 1, d);
-  return date.getFullYear() === y && date.getMonth() === m - 1 && date.getDate() === d ? date : null;
-}
-
-/** The range the API takes: from the first day's midnight to the midnight after the last day. */
-export function dayRange(from?: string, to?: string): { from?: Date; to?: Date } {
-  const start = from ? dayStart(from) : null;
-  const last = to ? dayStart(to) : null;
-  const end = last ? new Date(last.getFullYear(), last.getMonth(), last.getDate() + 1) : null;
-  return { from: start ?? undefined, to: end ?? undefined };
-}
-
 export function parseAuditSearch(raw: Record<string, unknown>): AuditSearch {
   const out: AuditSearch = {};
   if (typeof raw.action === "string" && raw.action.trim())
@@ -40,8 +23,10 @@ export function parseAuditSearch(raw: Record<string, unknown>): AuditSearch {
   if (typeof raw.actor === "string" && raw.actor.trim()) out.actor = raw.actor.trim().slice(0, LIMITS.email);
   if (typeof raw.target === "string" && raw.target.trim())
     out.target = raw.target.trim().slice(0, LIMITS.auditFilter);
-  if (typeof raw.from === "string" && dayStart(raw.from)) out.from = raw.from;
-  if (typeof raw.to === "string" && dayStart(raw.to)) out.to = raw.to;
+  const from = parseDay(raw.from);
+  const to = parseDay(raw.to);
+  if (from) out.from = from;
+  if (to) out.to = to;
   // A backwards range would be refused by the API: keep only its start.
   if (out.from && out.to && out.to < out.from) delete out.to;
   if (typeof raw.cursor === "string" && raw.cursor) out.cursor = raw.cursor.slice(0, LIMITS.cursor);

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mockApi, type MockApi } from "@/test/trpc-mock";
 import { renderWithApi } from "@/test/render";
+import { lastDays } from "@/lib/days";
 import { FiltersBar } from "./filters-bar";
 import { DEFAULT_SEARCH, parseSessionsSearch, serializeSessionsSearch, updateSessionsSearch } from "./search";
 
@@ -41,8 +42,10 @@ describe("FiltersBar", () => {
     expect(onChange).toHaveBeenLastCalledWith({ browser: "Firefox" });
     await userEvent.click(screen.getByRole("radio", { name: "Revoked" }));
     expect(onChange).toHaveBeenLastCalledWith({ status: "revoked" });
-    fireEvent.change(screen.getByLabelText("Created from"), { target: { value: "2025-02-01" } });
-    expect(onChange).toHaveBeenLastCalledWith({ from: "2025-02-01" });
+    // The created range: a preset applies both ends at once.
+    await userEvent.click(screen.getByRole("button", { name: /^Created/ }));
+    await userEvent.click(await screen.findByRole("button", { name: "Last 7 days" }));
+    expect(onChange).toHaveBeenLastCalledWith(lastDays(7));
   });
 
   it("keeps a browser from a shared link selectable even when the stats don't list it", async () => {

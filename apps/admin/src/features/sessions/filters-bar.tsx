@@ -2,6 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import { SearchIcon, XIcon } from "lucide-react";
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { Kbd } from "@/components/bits";
+import { DateRangePicker } from "@/components/date-range-picker";
+import { FiltersSheet } from "@/components/filters-sheet";
 import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
@@ -17,6 +19,16 @@ const STATUS_LABELS: Record<SessionStatusFilter, string> = {
 };
 
 export type FiltersPatch = Partial<Record<keyof SessionsSearch, string | undefined>>;
+
+// The filters a phone keeps in the sheet; the email search and status stay on the page.
+const SECONDARY_CLEARED: FiltersPatch = {
+  kind: undefined,
+  browser: undefined,
+  os: undefined,
+  from: undefined,
+  to: undefined,
+  ip: undefined,
+};
 
 /** Email search, typed into a box and applied after a pause; "/" focuses it from anywhere. */
 function EmailSearch({
@@ -211,6 +223,10 @@ export function FiltersBar({
     search.os,
   );
   const active = hasActiveFilters(search);
+  // The two ends of the created range count as one filter.
+  const secondary = [search.kind, search.browser, search.os, search.from ?? search.to, search.ip].filter(
+    Boolean,
+  ).length;
 
   return (
     <div className="flex flex-col gap-3 border-b p-3 sm:p-4">
@@ -220,69 +236,52 @@ export function FiltersBar({
           <StatusTabs value={search.status} onChange={(status) => onChange({ status })} />
         </div>
       </div>
-      <div className="flex flex-wrap items-end gap-2">
-        <FilterSelect
-          label="Kind"
-          all="All kinds"
-          value={search.kind}
-          options={SESSION_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))}
-          onChange={(kind) => onChange({ kind })}
-          className="w-full sm:w-44"
-        />
-        <FilterSelect
-          label="Browser"
-          all="All browsers"
-          value={search.browser}
-          options={browsers.map((name) => ({ value: name, label: name }))}
-          onChange={(browser) => onChange({ browser })}
-          className="w-[calc(50%-0.25rem)] sm:w-40"
-        />
-        <FilterSelect
-          label="Operating system"
-          all="All systems"
-          value={search.os}
-          options={systems.map((name) => ({ value: name, label: name }))}
-          onChange={(os) => onChange({ os })}
-          className="w-[calc(50%-0.25rem)] sm:w-40"
-        />
-        <div className="grid w-full grid-cols-[auto_minmax(0,1fr)_auto_minmax(0,1fr)] items-center gap-2 sm:flex sm:w-auto">
-          <label htmlFor="created-from" className="text-[13px] text-muted-foreground">
-            Created
-          </label>
-          <Input
-            id="created-from"
-            type="date"
-            aria-label="Created from"
-            value={search.from ?? ""}
-            max={search.to}
-            onChange={(e) => onChange({ from: e.target.value || undefined })}
-            className="min-w-0 sm:w-[9.5rem]"
+      <div className="flex flex-wrap items-center gap-2">
+        <FiltersSheet active={secondary} onClear={() => onChange(SECONDARY_CLEARED)}>
+          <FilterSelect
+            label="Kind"
+            all="All kinds"
+            value={search.kind}
+            options={SESSION_KINDS.map((kind) => ({ value: kind, label: KIND_LABELS[kind] }))}
+            onChange={(kind) => onChange({ kind })}
+            className="w-full sm:w-44"
           />
-          <span className="text-muted-foreground" aria-hidden="true">
-            –
-          </span>
-          <Input
-            type="date"
-            aria-label="Created to"
-            value={search.to ?? ""}
-            min={search.from}
-            onChange={(e) => onChange({ to: e.target.value || undefined })}
-            className="min-w-0 sm:w-[9.5rem]"
+          <FilterSelect
+            label="Browser"
+            all="All browsers"
+            value={search.browser}
+            options={browsers.map((name) => ({ value: name, label: name }))}
+            onChange={(browser) => onChange({ browser })}
+            className="w-full sm:w-40"
           />
-        </div>
-        {search.ip && (
-          <span className="inline-flex h-9 items-center gap-1.5 rounded-md border bg-subtle pr-1.5 pl-3 text-[13px]">
-            IP <span className="font-mono">{search.ip}</span>
-            <button
-              type="button"
-              aria-label="Remove IP filter"
-              onClick={() => onChange({ ip: undefined })}
-              className="rounded p-0.5 text-muted-foreground hover:text-foreground"
-            >
-              <XIcon className="size-3.5" />
-            </button>
-          </span>
-        )}
+          <FilterSelect
+            label="Operating system"
+            all="All systems"
+            value={search.os}
+            options={systems.map((name) => ({ value: name, label: name }))}
+            onChange={(os) => onChange({ os })}
+            className="w-full sm:w-40"
+          />
+          <DateRangePicker
+            label="Created"
+            value={{ from: search.from, to: search.to }}
+            onChange={({ from, to }) => onChange({ from, to })}
+            className="w-full sm:w-auto"
+          />
+          {search.ip && (
+            <span className="inline-flex h-9 items-center gap-1.5 rounded-md border bg-subtle pr-1.5 pl-3 text-[13px]">
+              IP <span className="font-mono">{search.ip}</span>
+              <button
+                type="button"
+                aria-label="Remove IP filter"
+                onClick={() => onChange({ ip: undefined })}
+                className="rounded p-0.5 text-muted-foreground hover:text-foreground"
+              >
+                <XIcon className="size-3.5" />
+              </button>
+            </span>
+          )}
+        </FiltersSheet>
         {active && (
           <Button
             variant="ghost"

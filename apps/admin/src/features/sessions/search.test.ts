@@ -8,7 +8,6 @@ import {
   hasActiveFilters,
   nextSort,
   PAGE_SIZES,
-  parseDay,
   parseSessionsSearch,
   serializeSessionsSearch,
   toListInput,
@@ -85,16 +84,6 @@ describe("parseSessionsSearch", () => {
   it("puts a reversed date range the right way round", () => {
     const parsed = parseSessionsSearch({ from: "2025-03-10", to: "2025-03-01" });
     expect([parsed.from, parsed.to]).toEqual(["2025-03-01", "2025-03-10"]);
-  });
-});
-
-describe("parseDay", () => {
-  it("accepts real calendar days only", () => {
-    expect(parseDay("2024-02-29")).toBe("2024-02-29");
-    expect(parseDay("2023-02-29")).toBeUndefined();
-    expect(parseDay("2024-13-01")).toBeUndefined();
-    expect(parseDay("24-01-01")).toBeUndefined();
-    expect(parseDay(20240101)).toBeUndefined();
   });
 });
 

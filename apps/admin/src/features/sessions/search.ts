@@ -13,6 +13,7 @@ import {
   type SessionStatusFilter,
   type SortDirection,
 } from "@sessions/core/vocab";
+import { dayRange, parseDay } from "@/lib/days";
 import { exportUrl, type ExportFormat } from "@/lib/export-url";
 
 /** Page sizes the pager offers; each within the API's page size limit (LIMITS.pageSize.max). */
@@ -57,8 +58,6 @@ export const DEFAULT_SEARCH: SessionsSearch = {
   size: DEFAULT_PAGE_SIZE,
 };
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 function text(value: unknown, max: number): string | undefined {
   if (typeof value !== "string" && typeof value !== "number") return undefined;
   const trimmed = String(value).trim();
@@ -69,17 +68,6 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
   return typeof value === "string" && (allowed as readonly string[]).includes(value)
     ? (value as T)
     : fallback;
-}
-
-/** A valid calendar day as YYYY-MM-DD, or undefined (2024-02-30 is not a day). */
-export function parseDay(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const match = DAY.exec(value.trim());
-  if (!match) return undefined;
-  const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  const date = new Date(y, m - 1, d);
-  if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d) return undefined;
-  return value.trim();
 }
 
 /**
@@ -195,11 +183,6 @@ export function nextSort(
 }
 
 /** Start of a local calendar day. */
-export function startOfLocalDay(day: string): Date {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return new Date(y, m - 1, d);
-}
-
 /** The filter the API's sessions.listActive and sessions.revokeMany take for this view. */
 export function toSessionFilter(search: SessionsSearch): {
   email?: string;
@@ -217,13 +200,10 @@ export function toSessionFilter(search: SessionsSearch): {
   if (search.browser) filter.browser = search.browser;
   if (search.os) filter.os = search.os;
   if (search.ip) filter.ip = search.ip;
-  if (search.from) filter.createdFrom = startOfLocalDay(search.from);
-  if (search.to) {
-    // The API's createdTo is exclusive; the view's "to" day is inclusive, so end at the next midnight.
-    const end = startOfLocalDay(search.to);
-    end.setDate(end.getDate() + 1);
-    filter.createdTo = end;
-  }
+  // The API's createdTo is exclusive; the view's "to" day is inclusive, so it ends at the next midnight.
+  const { from, to } = dayRange(search.from, search.to);
+  if (from) filter.createdFrom = from;
+  if (to) filter.createdTo = to;
   return filter;
 }
 

@@ -24,6 +24,7 @@ import {
   RelativeTime,
   StatusBadge,
 } from "@/components/bits";
+import { ColumnPicker } from "@/components/column-picker";
 import { ExportMenu } from "@/components/export-menu";
 import { DataTable, tableCore } from "@/components/data-table";
 import { Pager, useCursorPages } from "@/components/pager";
@@ -36,7 +37,8 @@ import { Tooltip } from "@/components/ui/tooltip";
 import { errorMessage } from "@/lib/errors";
 import { formatDateTimeFull, formatNumber, formatShortDate } from "@/lib/format";
 import { useLive } from "@/lib/live";
-import { useMediaQuery } from "@/lib/use-media-query";
+import { PHONE, useMediaQuery } from "@/lib/use-media-query";
+import { useStoredColumns } from "@/lib/use-stored-columns";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 import { useViewer, type ViewerInfo } from "@/lib/viewer";
@@ -154,12 +156,27 @@ function UserCell({ session }: { session: SessionInfo }) {
   );
 }
 
+// Until someone picks columns, the narrower the screen the fewer show; once they pick, exactly
+// their choice shows (the table scrolls sideways if it must), kept per browser.
 const COLUMN_CLASS: Partial<Record<string, string>> = {
   session: "hidden lg:table-cell",
   lastSeenAt: "hidden lg:table-cell",
   expiresAt: "hidden xl:table-cell",
   actions: "w-12 text-right",
 };
+const PICKED_COLUMN_CLASS: Partial<Record<string, string>> = { actions: COLUMN_CLASS.actions };
+
+/** The columns a person may hide; the user and the row's actions always show. */
+export const OPTIONAL_COLUMNS = [
+  { id: "session", label: "Session and IP" },
+  { id: "device", label: "Device" },
+  { id: "createdAt", label: "Created" },
+  { id: "lastSeenAt", label: "Last seen" },
+  { id: "expiresAt", label: "Expires" },
+  { id: "status", label: "Status" },
+] as const;
+const OPTIONAL_IDS = OPTIONAL_COLUMNS.map((c) => c.id);
+export const COLUMNS_STORAGE_KEY = "sessions.table.columns";
 
 /** One session as a card, for phone-width screens where a table does not fit. */
 function SessionCard({
@@ -212,9 +229,16 @@ export function SessionsPage() {
   const search = useMemo(() => parseSessionsSearch(raw), [raw]);
   const viewer = useViewer();
   const { refetchInterval } = useLive();
-  const isPhone = useMediaQuery("(max-width: 767px)");
+  const isPhone = useMediaQuery(PHONE);
   const [revoking, setRevoking] = useState<SessionInfo | null>(null);
   const [bulkOpen, setBulkOpen] = useState(false);
+  const picked = useStoredColumns(COLUMNS_STORAGE_KEY, OPTIONAL_IDS);
+  // What the picker shows as checked before any choice: the columns this screen width shows.
+  const wide = useMediaQuery("(min-width: 1024px)");
+  const wider = useMediaQuery("(min-width: 1280px)");
+  const shownByDefault = OPTIONAL_IDS.filter((id) =>
+    id === "expiresAt" ? wider : id === "session" || id === "lastSeenAt" ? wide : true,
+  );
 
   const list = useQuery(
     trpc.sessions.listActive.queryOptions(toListInput(search), {
@@ -340,7 +364,18 @@ export function SessionsPage() {
   );
 
   const items = list.data?.items ?? EMPTY;
-  const table = useTable({ features: tableCore, columns, data: items, getRowId: (row) => row.id });
+  const shownColumns = useMemo(() => {
+    const visible = picked.visible;
+    if (visible === null) return columns;
+    const optional: readonly string[] = OPTIONAL_IDS;
+    return columns.filter((c) => !optional.includes(c.id ?? "") || visible.includes(c.id ?? ""));
+  }, [columns, picked.visible]);
+  const table = useTable({
+    features: tableCore,
+    columns: shownColumns,
+    data: items,
+    getRowId: (row) => row.id,
+  });
   const bulk = bulkAvailability(search.status);
   const filtered = hasActiveFilters(search);
 
@@ -405,7 +440,19 @@ export function SessionsPage() {
         <FiltersBar
           search={search}
           onChange={apply}
-          summary={<MatchingCount count={matching.data} stale={matching.isPlaceholderData} />}
+          summary={
+            <div className="flex items-center gap-3">
+              <MatchingCount count={matching.data} stale={matching.isPlaceholderData} />
+              {!isPhone && (
+                <ColumnPicker
+                  columns={OPTIONAL_COLUMNS}
+                  visible={picked.visible ?? shownByDefault}
+                  onChange={picked.write}
+                  onReset={() => picked.write(null)}
+                />
+              )}
+            </div>
+          }
         />
         {list.isError && !list.data ? (
           <ErrorState message={errorMessage(list.error)} onRetry={() => void list.refetch()} />
@@ -436,7 +483,7 @@ export function SessionsPage() {
             <DataTable
               table={table}
               caption="Sessions"
-              columnClass={COLUMN_CLASS}
+              columnClass={picked.visible === null ? COLUMN_CLASS : PICKED_COLUMN_CLASS}
               loading={list.isPending}
               skeletonRows={Math.min(search.size, 10)}
               onOpen={(s) => openSession(s.id)}
