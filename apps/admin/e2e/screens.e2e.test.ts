@@ -157,6 +157,22 @@ describe.runIf(chromiumFound.ok)("console screens", () => {
     await phone.close();
   });
 
+  it("narrows ended sessions to how they ended", async () => {
+    await page.goto(at("/sessions"));
+    await rows(page).first().waitFor();
+    // Active sessions have not ended: the choice is offered only where ended ones are listed.
+    expect(await page.getByLabel("How it ended").count()).toBe(0);
+    await page.getByRole("radio", { name: "Revoked" }).click();
+    await page.getByLabel("How it ended").selectOption({ label: "Revoked" });
+    await page.waitForURL((url) => url.searchParams.get("ended") === "revoked");
+    // The seeded revoke (carol's Firefox, "seeded as revoked").
+    await expect.poll(() => rows(page).count()).toBe(1);
+    expect(await rows(page).first().textContent()).toContain("carol@acme.test");
+    await page.getByLabel("How it ended").selectOption({ label: "Signed out" });
+    await page.getByText("No sessions match").waitFor();
+    expect(await page.getByTestId("matching-count").textContent()).toMatch(/^0/);
+  });
+
   it("expands audit rows in place to show an event's data, several at once, by mouse or keyboard", async () => {
     await page.goto(at("/audit"));
     await rows(page).nth(1).waitFor();

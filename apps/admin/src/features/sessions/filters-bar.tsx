@@ -8,7 +8,13 @@ import { Button } from "@/components/ui/button";
 import { Input, NativeSelect } from "@/components/ui/input";
 import { useTRPC } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
-import { SESSION_KINDS, SESSION_STATUS_FILTERS, type SessionStatusFilter } from "@sessions/core/vocab";
+import {
+  SESSION_END_REASONS,
+  SESSION_KINDS,
+  SESSION_STATUS_FILTERS,
+  type SessionStatusFilter,
+} from "@sessions/core/vocab";
+import { END_REASON_LABELS } from "@/lib/end-reasons";
 import { clearFilters, hasActiveFilters, KIND_LABELS, type SessionsSearch } from "./search";
 
 const STATUS_LABELS: Record<SessionStatusFilter, string> = {
@@ -28,6 +34,7 @@ const SECONDARY_CLEARED: FiltersPatch = {
   from: undefined,
   to: undefined,
   ip: undefined,
+  ended: undefined,
 };
 
 /** Email search, typed into a box and applied after a pause; "/" focuses it from anywhere. */
@@ -224,9 +231,14 @@ export function FiltersBar({
   );
   const active = hasActiveFilters(search);
   // The two ends of the created range count as one filter.
-  const secondary = [search.kind, search.browser, search.os, search.from ?? search.to, search.ip].filter(
-    Boolean,
-  ).length;
+  const secondary = [
+    search.kind,
+    search.browser,
+    search.os,
+    search.from ?? search.to,
+    search.ip,
+    search.ended,
+  ].filter(Boolean).length;
 
   return (
     <div className="flex flex-col gap-3 border-b p-3 sm:p-4">
@@ -262,6 +274,20 @@ export function FiltersBar({
             onChange={(os) => onChange({ os })}
             className="w-full sm:w-40"
           />
+          {(search.status === "revoked" || search.status === "all" || search.ended) && (
+            // Only ended sessions have a way they ended: offered where such sessions are listed.
+            <FilterSelect
+              label="How it ended"
+              all="Any ending"
+              value={search.ended}
+              options={SESSION_END_REASONS.map((reason) => ({
+                value: reason,
+                label: END_REASON_LABELS[reason],
+              }))}
+              onChange={(ended) => onChange({ ended })}
+              className="w-full sm:w-56"
+            />
+          )}
           <DateRangePicker
             label="Created"
             value={{ from: search.from, to: search.to }}

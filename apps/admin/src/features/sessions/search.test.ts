@@ -186,6 +186,17 @@ describe("toListInput / toSessionFilter", () => {
     expect(filter.createdTo).toEqual(new Date(2025, 3, 1));
   });
 
+  it("narrows ended sessions to how they ended, and ignores a cause the API does not know", () => {
+    const view = parseSessionsSearch({ status: "revoked", ended: "limit" });
+    expect(view.ended).toBe("limit");
+    expect(toSessionFilter(view)).toEqual({ status: "revoked", endReason: "limit" });
+    expect(serializeSessionsSearch(view)).toEqual({ status: "revoked", ended: "limit" });
+    expect(describeFilter(view)).toEqual(["Status is revoked", "Ended: Ended by the per-user session limit"]);
+    expect(parseSessionsSearch({ ended: "meteor" }).ended).toBeUndefined();
+    expect(hasActiveFilters(parseSessionsSearch({ ended: "logout" }))).toBe(true);
+    expect(clearFilters(view)).toEqual({ status: undefined, ended: undefined });
+  });
+
   it("leaves out the cursor and the open session when used as a bulk-revoke filter", () => {
     const filter = toSessionFilter(parseSessionsSearch({ q: "ann", cursor: "c", session: "s" }));
     expect(filter).toEqual({ status: "active", email: "ann" });

@@ -4,16 +4,19 @@
 // core's (a new status or sort key is a compile error in the labels keyed by them).
 import {
   LIMITS,
+  SESSION_END_REASONS,
   SESSION_KINDS,
   SESSION_SORT_KEYS,
   SESSION_STATUS_FILTERS,
   SORT_DIRECTIONS,
+  type SessionEndReason,
   type SessionKind,
   type SessionSortKey,
   type SessionStatusFilter,
   type SortDirection,
 } from "@sessions/core/vocab";
 import { dayRange, parseDay } from "@/lib/days";
+import { END_REASON_LABELS } from "@/lib/end-reasons";
 import { exportUrl, type ExportFormat } from "@/lib/export-url";
 
 /** Page sizes the pager offers; each within the API's page size limit (LIMITS.pageSize.max). */
@@ -38,6 +41,8 @@ export interface SessionsSearch {
   browser?: string;
   os?: string;
   ip?: string;
+  /** Ended sessions that ended this way (`?ended=limit`): a revoked list narrowed to one cause. */
+  ended?: SessionEndReason;
   /** Created on or after this local day (YYYY-MM-DD). */
   from?: string;
   /** Created on or before this local day (YYYY-MM-DD), inclusive. */
@@ -88,12 +93,14 @@ export function parseSessionsSearch(raw: Record<string, unknown>): SessionsSearc
     size,
   };
   const kind = SESSION_KINDS.find((k) => k === raw.kind);
+  const ended = SESSION_END_REASONS.find((r) => r === raw.ended);
   const optional = {
     q: text(raw.q, LIMITS.search),
     kind,
     browser: text(raw.browser, LIMITS.browser),
     os: text(raw.os, LIMITS.os),
     ip: text(raw.ip, LIMITS.ip),
+    ended,
     from,
     to,
     cursor: text(raw.cursor, LIMITS.cursor),
@@ -114,6 +121,7 @@ export function serializeSessionsSearch(search: SessionsSearch): Record<string, 
   if (search.browser) out.browser = search.browser;
   if (search.os) out.os = search.os;
   if (search.ip) out.ip = search.ip;
+  if (search.ended) out.ended = search.ended;
   if (search.from) out.from = search.from;
   if (search.to) out.to = search.to;
   if (search.sort !== DEFAULT_SORT.by) out.sort = search.sort;
@@ -135,6 +143,7 @@ export const FILTER_KEYS = [
   "browser",
   "os",
   "ip",
+  "ended",
   "from",
   "to",
 ] as const satisfies readonly (keyof SessionsSearch)[];
@@ -182,7 +191,6 @@ export function nextSort(
   return { sort: by, dir: search.dir === "desc" ? "asc" : "desc" };
 }
 
-/** Start of a local calendar day. */
 /** The filter the API's sessions.listActive and sessions.revokeMany take for this view. */
 export function toSessionFilter(search: SessionsSearch): {
   email?: string;
@@ -193,6 +201,7 @@ export function toSessionFilter(search: SessionsSearch): {
   ip?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  endReason?: SessionEndReason;
 } {
   const filter: ReturnType<typeof toSessionFilter> = { status: search.status };
   if (search.q) filter.email = search.q;
@@ -200,6 +209,7 @@ export function toSessionFilter(search: SessionsSearch): {
   if (search.browser) filter.browser = search.browser;
   if (search.os) filter.os = search.os;
   if (search.ip) filter.ip = search.ip;
+  if (search.ended) filter.endReason = search.ended;
   // The API's createdTo is exclusive; the view's "to" day is inclusive, so it ends at the next midnight.
   const { from, to } = dayRange(search.from, search.to);
   if (from) filter.createdFrom = from;
@@ -226,6 +236,7 @@ export function describeFilter(search: SessionsSearch): string[] {
   if (search.browser) parts.push(`Browser is ${search.browser}`);
   if (search.os) parts.push(`OS is ${search.os}`);
   if (search.ip) parts.push(`IP is ${search.ip}`);
+  if (search.ended) parts.push(`Ended: ${END_REASON_LABELS[search.ended]}`);
   if (search.from && search.to) parts.push(`Created ${search.from} – ${search.to}`);
   else if (search.from) parts.push(`Created on or after ${search.from}`);
   else if (search.to) parts.push(`Created on or before ${search.to}`);
