@@ -259,6 +259,50 @@ async function main(): Promise<void> {
   const basePlan = options.quick ? QUICK_HTTP : FULL_HTTP;
   const httpPlan = options.httpCallers ? { ...basePlan, concurrency: options.httpCallers } : basePlan;
 
+  const command = `pnpm bench ${process.argv
+    .slice(2)
+    .filter((a) => a !== "--")
+    .join(" ")}`.trim();
+  /** The report as far as the run has got; `partial` while parts of it are still to run. */
+  const buildReport = (partial: boolean): Report & { partial?: true } => {
+    const seed = { rowsPerSec: (seeds.sqlite ?? seeds.postgres)?.rowsPerSec ?? NaN, byDialect: seeds };
+    const report: Report = {
+      command,
+      startedAt: new Date(started).toISOString(),
+      durationSec: (Date.now() - started) / 1000,
+      machine: machineInfo(),
+      versions,
+      options: {
+        ...options,
+        timing: plan,
+        httpPlan: options.http ? httpPlan : null,
+      },
+      results,
+      http,
+      httpLoadMethod: options.http && http.length > 0 ? loadMethod("client", options.httpFetch) : null,
+      httpAutocannon,
+      httpFloor,
+      httpAutocannonLoadMethod:
+        options.http && httpAutocannon.length > 0 ? loadMethod("autocannon", options.httpFetch) : null,
+      seed,
+      rssMiB,
+      webhookDelivery,
+      targets: [],
+    };
+    report.targets = checkTargets(report);
+    return partial ? { ...report, partial: true } : report;
+  };
+  /**
+   * Writes what is measured so far: after each dialect's timed rounds and at the end, so a long run
+   * stopped later (a 10M run's HTTP part, a killed process) keeps the figures it already has.
+   */
+  const writeJson = (partial: boolean) => {
+    if (!options.json) return;
+    mkdirSync(dirname(options.json), { recursive: true });
+    writeFileSync(options.json, `${JSON.stringify(buildReport(partial), null, 2)}\n`);
+    log(`${partial ? "wrote (partial) " : "\nwrote "}${options.json}`);
+  };
+
   for (const dialect of options.dialects) {
     const keepDb = dialect === "sqlite" ? options.db : null;
     const kept = keepDb && options.only === "http" ? readKeptDatabase(keepDb, options.sessions) : null;
@@ -312,6 +356,7 @@ async function main(): Promise<void> {
       results.push(...run.results);
       if (run.webhookDelivery) webhookDelivery.push(run.webhookDelivery);
       seeds[dialect] = run.seed;
+      writeJson(true);
       if (dialect === "sqlite" && options.http && target.file) {
         const service = createSessionsService({ store: target.store });
         const { key } = await service.createApiKey({ name: "bench", scopes: ["sessions:issue"] });
@@ -345,35 +390,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const command = `pnpm bench ${process.argv
-    .slice(2)
-    .filter((a) => a !== "--")
-    .join(" ")}`.trim();
-  const seed = { rowsPerSec: (seeds.sqlite ?? seeds.postgres)?.rowsPerSec ?? NaN, byDialect: seeds };
-  const report: Report = {
-    command,
-    startedAt: new Date(started).toISOString(),
-    durationSec: (Date.now() - started) / 1000,
-    machine: machineInfo(),
-    versions,
-    options: {
-      ...options,
-      timing: plan,
-      httpPlan: options.http ? httpPlan : null,
-    },
-    results,
-    http,
-    httpLoadMethod: options.http && http.length > 0 ? loadMethod("client", options.httpFetch) : null,
-    httpAutocannon,
-    httpFloor,
-    httpAutocannonLoadMethod:
-      options.http && httpAutocannon.length > 0 ? loadMethod("autocannon", options.httpFetch) : null,
-    seed,
-    rssMiB,
-    webhookDelivery,
-    targets: [],
-  };
-  report.targets = checkTargets(report);
+  const report = buildReport(false);
 
   console.log(`\n${command}  (${report.durationSec.toFixed(0)} s)`);
   console.log(`machine: ${JSON.stringify(report.machine)}`);
@@ -401,11 +418,7 @@ async function main(): Promise<void> {
     console.log(`\nAPI process peak RSS: ${rssMiB?.toFixed(1)} MiB`);
   if (webhookDelivery.length > 0) console.log(`\n${webhookDeliveryTable(webhookDelivery)}`);
   console.log(`\ntargets\n${targetsTable(report.targets)}`);
-  if (options.json) {
-    mkdirSync(dirname(options.json), { recursive: true });
-    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-    log(`\nwrote ${options.json}`);
-  }
+  writeJson(false);
 }
 
 /** --instances: the multi-instance harness on a Postgres scratch database, its tables and JSON. */
