@@ -161,7 +161,8 @@ function UserCell({ session }: { session: SessionInfo }) {
 const COLUMN_CLASS: Partial<Record<string, string>> = {
   session: "hidden lg:table-cell",
   lastSeenAt: "hidden lg:table-cell",
-  expiresAt: "hidden xl:table-cell",
+  // Beside the 14rem sidebar, an xl (1280px) window leaves ~1,050px: seven columns fit, not eight.
+  expiresAt: "hidden 2xl:table-cell",
   actions: "w-12 text-right",
 };
 const PICKED_COLUMN_CLASS: Partial<Record<string, string>> = { actions: COLUMN_CLASS.actions };
@@ -235,7 +236,7 @@ export function SessionsPage() {
   const picked = useStoredColumns(COLUMNS_STORAGE_KEY, OPTIONAL_IDS);
   // What the picker shows as checked before any choice: the columns this screen width shows.
   const wide = useMediaQuery("(min-width: 1024px)");
-  const wider = useMediaQuery("(min-width: 1280px)");
+  const wider = useMediaQuery("(min-width: 1536px)");
   const shownByDefault = OPTIONAL_IDS.filter((id) =>
     id === "expiresAt" ? wider : id === "session" || id === "lastSeenAt" ? wide : true,
   );
