@@ -11,7 +11,6 @@ import {
   eq,
   getTableColumns,
   getTableName,
-  gt,
   inArray,
   isNull,
   lt,
@@ -291,25 +290,6 @@ function hooksOn(on: PgDb, shard: SQL): DialectHooks {
         .where(eq(apiKeys.id, id))
         .for("share");
       return key;
-    },
-    async maintainedActiveCount(scope, narrowing) {
-      // One statement, so one snapshot: a change between two reads cannot be counted twice or missed.
-      const day = c.dayOf(scope.now);
-      const idled = q.idledConsoleCondition(sessions, scope);
-      const narrowSessions = q.narrowingCondition(sessions, narrowing);
-      const idledCount = idled
-        ? sql`(select count(*) from ${sessions} where ${and(idled, narrowSessions)})`
-        : sql`0`;
-      const [row] = await on
-        .select({
-          n: sql<number>`(select coalesce(sum(${sessionLiveCounts.liveSessions}), 0) from ${sessionLiveCounts}
-            where ${and(gt(sessionLiveCounts.expiresDay, day), q.narrowingCondition(sessionLiveCounts, narrowing))}) + count(*) - ${idledCount}`.mapWith(
-            Number,
-          ),
-        })
-        .from(sessions)
-        .where(and(q.activeTodayCondition(sessions, scope.now), narrowSessions));
-      return row?.n ?? 0;
     },
   };
   return hooks;

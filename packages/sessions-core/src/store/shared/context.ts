@@ -12,8 +12,7 @@ import type { RunResult } from "better-sqlite3";
 import { getTableColumns, sql } from "drizzle-orm";
 import { alias, type BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { schema } from "../sqlite/schema.js";
-import type { ApiKeyRecord, AuditRecord, SessionRecord, StatusScope, UserRecord } from "../store.js";
-import type { Narrowing } from "./counters.js";
+import type { ApiKeyRecord, AuditRecord, SessionRecord, UserRecord } from "../store.js";
 import type { Awaitable } from "./steps.js";
 
 export type Tables = typeof schema;
@@ -106,12 +105,6 @@ export interface DialectHooks {
   emailContains: (needle: string) => SQL;
   /** The users search condition in this engine's case folding. */
   userSearch(search: string): SQL;
-  /**
-   * The active count from the maintained figures (narrowed to a browser and an OS when asked), less
-   * the idled-out console sign-ins they still hold (query-parts' idledConsoleCondition), as one
-   * consistent read.
-   */
-  maintainedActiveCount(scope: StatusScope, narrowing: Narrowing): Awaitable<number>;
   /**
    * Before a guarded change of a user's status or role: locks the target and every active admin
    * until the transaction ends (Postgres FOR UPDATE), so concurrent guarded changes run one after

@@ -32,7 +32,7 @@ import {
   type RevokedRow,
 } from "../shared/context.js";
 import * as c from "../shared/counters.js";
-import { lookupQueries, maintainedCounts } from "../shared/operations.js";
+import { lookupQueries } from "../shared/operations.js";
 import * as q from "../shared/query-parts.js";
 import { runAsync, runSync, type Operation } from "../shared/steps.js";
 import { createStore } from "../shared/store.js";
@@ -397,9 +397,6 @@ export function createSqliteStore(
       sql`(select ${q.containsLiteral(sql.raw('"u2"."email"'), needle)} from ${users} "u2" where "u2"."id" = ${sessions.userId})`,
     userSearch: (search) =>
       q.userSearchCondition(users, search, q.isAscii(search) ? "ascii-like" : "unicode_lower"),
-    // Two reads in one transaction, so they see the same state.
-    maintainedActiveCount: (scope, narrowing) =>
-      inTransaction((x) => maintainedCounts(x, scope, narrowing)).active,
     // Write transactions begin IMMEDIATE (below): no other connection writes until this one ends.
     lockOperators: () => undefined,
     parentKey: (id) =>
