@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ensureResultsDir,
@@ -69,6 +69,23 @@ async function checkScreen(
       html: v.nodes[0]?.html ?? "",
       summary: v.nodes[0]?.failureSummary ?? "",
     });
+}
+
+/** Opens the date-range picker labelled `label` (inside `within`), has axe check it alone, closes it. */
+async function checkCalendar(
+  page: Page,
+  scope: Page | Locator,
+  label: string,
+  check: (within: string) => Promise<void>,
+): Promise<void> {
+  await scope.getByRole("button", { name: new RegExp(`^${label}`) }).click();
+  await page
+    .getByRole("dialog", { name: `${label}: pick a range of days` })
+    .getByRole("grid")
+    .first()
+    .waitFor();
+  await check("[data-radix-popper-content-wrapper]");
+  await page.keyboard.press("Escape");
 }
 
 // console.e2e.test.ts fails CI when no browser is found; here the suite only runs with one.
@@ -147,14 +164,7 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.goto(at("/sessions?status=all"));
           await page.locator("[data-row-id]:visible").first().waitFor();
           await check("sessions");
-          await page.getByRole("button", { name: /^Created/ }).click();
-          await page
-            .getByRole("dialog", { name: "Created: pick a range of days" })
-            .getByRole("grid")
-            .first()
-            .waitFor();
-          await check("sessions-date-range-picker", "[data-radix-popper-content-wrapper]");
-          await page.keyboard.press("Escape");
+          await checkCalendar(page, page, "Created", (within) => check("sessions-date-range-picker", within));
           await page.getByTestId("column-picker").click();
           await page.getByRole("menuitemcheckbox", { name: "Device" }).waitFor();
           await check("sessions-column-picker", '[role="menu"]');
@@ -211,14 +221,7 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.getByTestId("audit-event-details").getByText("When").waitFor();
           await check("audit-expanded");
           // The time range's calendar.
-          await page.getByRole("button", { name: /^When/ }).click();
-          await page
-            .getByRole("dialog", { name: "When: pick a range of days" })
-            .getByRole("grid")
-            .first()
-            .waitFor();
-          await check("audit-date-range-picker", "[data-radix-popper-content-wrapper]");
-          await page.keyboard.press("Escape");
+          await checkCalendar(page, page, "When", (within) => check("audit-date-range-picker", within));
           // A time range that holds nothing: tomorrow onwards.
           const tomorrow = new Date(Date.now() + 86_400_000);
           const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}`;
@@ -283,17 +286,10 @@ describe.runIf(chromiumFound.ok)("console accessibility (axe-core)", () => {
           await page.getByTestId("filters-sheet-button").click();
           await page.getByTestId("filters-sheet").getByLabel("Browser").waitFor();
           await check("sessions-filters-sheet", '[data-testid="filters-sheet"]');
-          await page
-            .getByTestId("filters-sheet")
-            .getByRole("button", { name: /^Created/ })
-            .click();
-          await page
-            .getByRole("dialog", { name: "Created: pick a range of days" })
-            .getByRole("grid")
-            .waitFor();
-          await check("sessions-date-range-picker", "[data-radix-popper-content-wrapper]");
-          await page.keyboard.press("Escape");
-          await page.keyboard.press("Escape");
+          await checkCalendar(page, page.getByTestId("filters-sheet"), "Created", (within) =>
+            check("sessions-date-range-picker", within),
+          );
+          await page.keyboard.press("Escape"); // the sheet
           await page.getByTestId("filters-sheet").waitFor({ state: "detached" });
           await page.locator("[data-row-id]:visible").first().click();
           await page.getByTestId("session-drawer").getByText("Session ID").waitFor();
