@@ -15,7 +15,7 @@ import {
   type SessionStatusFilter,
 } from "@sessions/core/vocab";
 import { END_REASON_LABELS } from "@/lib/end-reasons";
-import { clearFilters, hasActiveFilters, KIND_LABELS, type SessionsSearch } from "./search";
+import { clearFilters, FILTER_KEYS, hasActiveFilters, KIND_LABELS, type SessionsSearch } from "./search";
 
 const STATUS_LABELS: Record<SessionStatusFilter, string> = {
   active: "Active",
@@ -26,16 +26,10 @@ const STATUS_LABELS: Record<SessionStatusFilter, string> = {
 
 export type FiltersPatch = Partial<Record<keyof SessionsSearch, string | undefined>>;
 
-// The filters a phone keeps in the sheet; the email search and status stay on the page.
-const SECONDARY_CLEARED: FiltersPatch = {
-  kind: undefined,
-  browser: undefined,
-  os: undefined,
-  from: undefined,
-  to: undefined,
-  ip: undefined,
-  ended: undefined,
-};
+// The filters a phone keeps in the sheet: every filter but the email search and status, which stay
+// on the page (derived, so a filter added to FILTER_KEYS lands in the sheet's count and Clear too).
+const SHEET_KEYS = FILTER_KEYS.filter((key) => key !== "q" && key !== "status");
+const SHEET_CLEARED: FiltersPatch = Object.fromEntries(SHEET_KEYS.map((key) => [key, undefined]));
 
 /** Email search, typed into a box and applied after a pause; "/" focuses it from anywhere. */
 function EmailSearch({
@@ -231,14 +225,9 @@ export function FiltersBar({
   );
   const active = hasActiveFilters(search);
   // The two ends of the created range count as one filter.
-  const secondary = [
-    search.kind,
-    search.browser,
-    search.os,
-    search.from ?? search.to,
-    search.ip,
-    search.ended,
-  ].filter(Boolean).length;
+  const secondary = new Set(
+    SHEET_KEYS.filter((key) => search[key] !== undefined).map((key) => (key === "to" ? "from" : key)),
+  ).size;
 
   return (
     <div className="flex flex-col gap-3 border-b p-3 sm:p-4">
@@ -249,7 +238,7 @@ export function FiltersBar({
         </div>
       </div>
       <div className="flex flex-wrap items-center gap-2">
-        <FiltersSheet active={secondary} onClear={() => onChange(SECONDARY_CLEARED)}>
+        <FiltersSheet active={secondary} onClear={() => onChange(SHEET_CLEARED)}>
           <FilterSelect
             label="Kind"
             all="All kinds"

@@ -156,28 +156,32 @@ function UserCell({ session }: { session: SessionInfo }) {
   );
 }
 
-// Until someone picks columns, the narrower the screen the fewer show; once they pick, exactly
-// their choice shows (the table scrolls sideways if it must), kept per browser.
-const COLUMN_CLASS: Partial<Record<string, string>> = {
-  session: "hidden lg:table-cell",
-  lastSeenAt: "hidden lg:table-cell",
-  // Beside the 14rem sidebar, an xl (1280px) window leaves ~1,050px: seven columns fit, not eight.
-  expiresAt: "hidden 2xl:table-cell",
-  actions: "w-12 text-right",
-};
-const PICKED_COLUMN_CLASS: Partial<Record<string, string>> = { actions: COLUMN_CLASS.actions };
-
-/** The columns a person may hide; the user and the row's actions always show. */
-export const OPTIONAL_COLUMNS = [
-  { id: "session", label: "Session and IP" },
+/**
+ * The columns a person may hide (the user and the row's actions always show). Until someone picks,
+ * a column with `from` shows only from that width up (`hidden` is its class below it; the class is
+ * spelled out whole for Tailwind, `minWidth` is the same breakpoint for the picker's ticks); once
+ * they pick, exactly their choice shows (the table scrolls sideways if it must), kept per browser.
+ */
+const OPTIONAL_COLUMNS: readonly {
+  id: string;
+  label: string;
+  from?: { className: string; minWidth: number };
+}[] = [
+  { id: "session", label: "Session and IP", from: { className: "hidden lg:table-cell", minWidth: 1024 } },
   { id: "device", label: "Device" },
   { id: "createdAt", label: "Created" },
-  { id: "lastSeenAt", label: "Last seen" },
-  { id: "expiresAt", label: "Expires" },
+  { id: "lastSeenAt", label: "Last seen", from: { className: "hidden lg:table-cell", minWidth: 1024 } },
+  // Beside the 14rem sidebar, an xl (1280px) window leaves ~1,050px: seven columns fit, not eight.
+  { id: "expiresAt", label: "Expires", from: { className: "hidden 2xl:table-cell", minWidth: 1536 } },
   { id: "status", label: "Status" },
-] as const;
+];
 const OPTIONAL_IDS = OPTIONAL_COLUMNS.map((c) => c.id);
-export const COLUMNS_STORAGE_KEY = "sessions.table.columns";
+const COLUMNS_STORAGE_KEY = "sessions.table.columns";
+const ACTIONS_CLASS = { actions: "w-12 text-right" };
+const COLUMN_CLASS: Partial<Record<string, string>> = {
+  ...Object.fromEntries(OPTIONAL_COLUMNS.flatMap((c) => (c.from ? [[c.id, c.from.className]] : []))),
+  ...ACTIONS_CLASS,
+};
 
 /** One session as a card, for phone-width screens where a table does not fit. */
 function SessionCard({
@@ -235,10 +239,10 @@ export function SessionsPage() {
   const [bulkOpen, setBulkOpen] = useState(false);
   const picked = useStoredColumns(COLUMNS_STORAGE_KEY, OPTIONAL_IDS);
   // What the picker shows as checked before any choice: the columns this screen width shows.
-  const wide = useMediaQuery("(min-width: 1024px)");
-  const wider = useMediaQuery("(min-width: 1536px)");
-  const shownByDefault = OPTIONAL_IDS.filter((id) =>
-    id === "expiresAt" ? wider : id === "session" || id === "lastSeenAt" ? wide : true,
+  const lg = useMediaQuery("(min-width: 1024px)");
+  const xxl = useMediaQuery("(min-width: 1536px)");
+  const shownByDefault = OPTIONAL_COLUMNS.filter((c) => !c.from || (c.from.minWidth === 1536 ? xxl : lg)).map(
+    (c) => c.id,
   );
 
   const list = useQuery(
@@ -368,8 +372,7 @@ export function SessionsPage() {
   const shownColumns = useMemo(() => {
     const visible = picked.visible;
     if (visible === null) return columns;
-    const optional: readonly string[] = OPTIONAL_IDS;
-    return columns.filter((c) => !optional.includes(c.id ?? "") || visible.includes(c.id ?? ""));
+    return columns.filter((c) => !OPTIONAL_IDS.includes(c.id ?? "") || visible.includes(c.id ?? ""));
   }, [columns, picked.visible]);
   const table = useTable({
     features: tableCore,
@@ -484,7 +487,7 @@ export function SessionsPage() {
             <DataTable
               table={table}
               caption="Sessions"
-              columnClass={picked.visible === null ? COLUMN_CLASS : PICKED_COLUMN_CLASS}
+              columnClass={picked.visible === null ? COLUMN_CLASS : ACTIONS_CLASS}
               loading={list.isPending}
               skeletonRows={Math.min(search.size, 10)}
               onOpen={(s) => openSession(s.id)}
