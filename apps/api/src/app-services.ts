@@ -10,6 +10,7 @@ import {
   type SessionsConfigInput,
   type SessionsService,
   type SessionsStore,
+  type WindowTuning,
 } from "@sessions/core";
 import { createCallerStreams, type CallerStreamsOptions } from "./caller-streams.js";
 import { sessionsConfigFromEnv, type Env } from "./env.js";
@@ -35,6 +36,8 @@ export interface AppServicesOptions {
   statsDebounceMs?: number;
   /** Open event streams: per-caller cap and credential re-check interval (tests shorten it). */
   streams?: CallerStreamsOptions;
+  /** Dry runs' count windows (sessions-core's WINDOW_TUNING); tests make them small. */
+  windowTuning?: Partial<WindowTuning>;
 }
 
 export function createAppServices(options: AppServicesOptions): AppServices {
@@ -56,6 +59,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     store,
     clock,
     random: options.random,
+    windowTuning: options.windowTuning,
     metrics: metrics.service,
     config: mergeConfig(sessionsConfigFromEnv(env), options.config),
     onEvent: (event) => {

@@ -100,6 +100,14 @@ const MATRIX: Record<ProcedurePath, Row> = {
     allow: admins("sessions:revoke"),
     call: (api) => api.sessions.revokeMany({ filter: { status: "active" }, dryRun: true }),
   },
+  "sessions.previewRevoke": {
+    allow: admins("sessions:revoke"),
+    call: async (api) => {
+      let last: unknown = null;
+      for await (const event of await api.sessions.previewRevoke({ filter: { status: "all" } })) last = event;
+      expect(last).toMatchObject({ type: "done", revoked: 0 });
+    },
+  },
   "sessions.create": {
     allow: admins("sessions:issue"),
     call: async (api, f) => api.sessions.create({ userId: await someUserId(f) }),

@@ -36,6 +36,13 @@ export type {
   ChangeMessage,
 } from "./store/store.js";
 export { encodeCursor } from "./domain/cursor.js";
+export {
+  WINDOW_TUNING,
+  type CountProgress,
+  type WindowTuning,
+  type WindowedCountOptions,
+} from "./service/windowed-count.js";
+export type { RevokePreviewOptions } from "./service/sessions.js";
 export { systemClock } from "./domain/clock.js";
 export type { Clock } from "./domain/clock.js";
 export { DEFAULT_CONFIG, resolveConfig } from "./domain/config.js";

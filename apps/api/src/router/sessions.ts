@@ -15,6 +15,7 @@ import {
 } from "@sessions/core";
 import { z } from "zod";
 import { authorizedProcedure } from "../trpc/procedures.js";
+import { previewRevokeProcedure } from "./revoke-preview.js";
 
 const read = authorizedProcedure({ role: "viewer", scope: "sessions:read" });
 const revoke = authorizedProcedure({ role: "admin", scope: "sessions:revoke" });
@@ -47,10 +48,15 @@ export const sessionsRouter = {
       revoked: await ctx.service.revokeUserSessions(input.userId, { ...ctx.call, reason: input.reason }),
     })),
 
-  /** dryRun (the default) previews what the same filter would revoke. Never the caller's own session. */
+  /**
+   * dryRun (the default) previews what the same filter would revoke (a client that goes away stops
+   * the count); previewRevoke is the same preview with progress. Never the caller's own session.
+   */
   revokeMany: revoke
     .input(revokeManySchema)
-    .mutation(({ ctx, input }) => ctx.service.revokeSessions(input, ctx.call)),
+    .mutation(({ ctx, input, signal }) => ctx.service.revokeSessions(input, ctx.call, { signal })),
+
+  previewRevoke: previewRevokeProcedure,
 
   /** Active sessions; with a filter, the sessions the same listActive filter matches ("N matching"). */
   count: read

@@ -3,6 +3,7 @@
 // audit events, revocations and change events. It lives apart from the concerns so that each rule
 // about actors, audit rows and ids is written once; nothing here is module-level state, so two
 // services (or two tests) never share an id generator or a listener.
+import type { WindowTuning } from "./windowed-count.js";
 import { V7Generator } from "uuidv7";
 import { systemClock, type Clock } from "../domain/clock.js";
 import { ReauthRequiredError } from "../domain/errors.js";
@@ -39,6 +40,8 @@ export interface SessionsServiceOptions {
   metrics?: ServiceMetrics;
   /** How a webhook attempt is sent; default: a signed HTTPS POST (webhook-sender.ts). */
   sendWebhook?: WebhookSend;
+  /** How a dry run's exact count sizes its windows (windowed-count.ts); tests make them small. */
+  windowTuning?: Partial<WindowTuning>;
 }
 
 /**
@@ -88,6 +91,8 @@ export interface ServiceContext {
   /** The metrics counters (a no-op set unless the caller gave some). */
   metrics: ServiceMetrics;
   sendWebhook: WebhookSend;
+  /** The service's window sizing for dry runs' counts (over WINDOW_TUNING). */
+  windowTuning: Partial<WindowTuning>;
   /** The audit row a change commits with (same transaction), attributed to the caller (default: system). */
   auditEvent: (
     ctx: CallContext | undefined,
@@ -188,6 +193,7 @@ export function createServiceContext(options: SessionsServiceOptions): ServiceCo
     random: options.random ?? defaultRandom,
     metrics: options.metrics ?? noMetrics,
     sendWebhook: options.sendWebhook ?? sendWebhook,
+    windowTuning: options.windowTuning ?? {},
     hashing: options.passwordHashing ?? PASSWORD_HASHING,
     wait: options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now,

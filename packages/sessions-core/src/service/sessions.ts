@@ -16,6 +16,13 @@ import {
 import { localDate, localDays, statusScope, toSessionInfo } from "../domain/rules.js";
 import { LIMITS } from "../vocab.js";
 import { inBatches } from "./batches.js";
+import { countWindowed, type WindowedCountOptions } from "./windowed-count.js";
+
+/** How a dry run can be followed and stopped (revokeSessions). */
+export interface RevokePreviewOptions extends WindowedCountOptions {
+  /** The sample, as soon as it is read (before the count ends). */
+  onSample?: (sample: SessionInfo[]) => void;
+}
 import type {
   CallContext,
   ListSessionsInput,
@@ -52,7 +59,16 @@ function serializeFilter(filter: SessionFilter): Record<string, unknown> {
   );
 }
 
-export function sessions({ store, config, now, emit, auditEvent, revocation, metrics }: ServiceContext) {
+export function sessions({
+  store,
+  config,
+  now,
+  emit,
+  auditEvent,
+  revocation,
+  metrics,
+  windowTuning,
+}: ServiceContext) {
   async function listSessions(
     filter: SessionFilter,
     sort: { by: "createdAt" | "lastSeenAt" | "expiresAt"; dir: "asc" | "desc" },
@@ -134,11 +150,15 @@ export function sessions({ store, config, now, emit, auditEvent, revocation, met
 
     /**
      * Revokes every session matching a filter (never the caller's own). With dryRun, only reports
-     * how many match and a sample, so a console can show exactly what a confirmation will do.
+     * how many match and a sample, so a console can show exactly what a confirmation will do; the
+     * count is exact and may take seconds on millions of sessions, so `preview` can follow it
+     * (onProgress at least every second: windows of ~200 ms) and stop it (signal: the promise then
+     * rejects with the signal's reason). See windowed-count.ts.
      */
     async revokeSessions(
       input: { filter: SessionFilter; dryRun?: boolean; reason?: string | null },
       ctx?: CallContext,
+      preview: RevokePreviewOptions = {},
     ): Promise<RevokeManyResult> {
       const { filter, dryRun, reason } = parseInput(revokeManySchema, input);
       const scope = statusScope(now(), config);
@@ -150,20 +170,29 @@ export function sessions({ store, config, now, emit, auditEvent, revocation, met
         excludeId: ctx?.currentSessionId ?? null,
       };
       if (target.status === "revoked") return { matched: 0, revoked: 0, sample: [] };
-      const [matched, sampleRows] = await Promise.all([
-        // Counted for a dry run only (see RevokeManyResult.matched).
-        dryRun ? store.countSessions(target, scope) : null,
-        store.listSessions({
+      const sampling = store
+        .listSessions({
           filter: target,
           scope,
           sort: { by: "createdAt", dir: "desc" },
           after: null,
           limit: SAMPLE_SIZE,
-        }),
-      ]);
-      const sample = sampleRows.map((r) => toSessionInfo(r.session, r.user, scope, ctx?.currentSessionId));
-      if (matched !== null) return { matched, revoked: 0, sample };
-      if (sampleRows.length === 0) return { matched: 0, revoked: 0, sample };
+        })
+        .then((rows) => rows.map((r) => toSessionInfo(r.session, r.user, scope, ctx?.currentSessionId)));
+      if (dryRun) {
+        // The sample is one index page: shown while the count goes on.
+        const [matched, sample] = await Promise.all([
+          countWindowed(store, target, scope, { ...preview, tuning: { ...windowTuning, ...preview.tuning } }),
+          sampling.then((sample) => {
+            preview.onSample?.(sample);
+            return sample;
+          }),
+        ]);
+        return { matched, revoked: 0, sample };
+      }
+      // Not counted for a revocation (see RevokeManyResult.matched).
+      const sample = await sampling;
+      if (sample.length === 0) return { matched: 0, revoked: 0, sample };
       const audit = auditEvent(ctx, "sessions.revoked_many", null, {
         reason,
         data: { filter: serializeFilter(filter) },
@@ -201,7 +230,7 @@ export function sessions({ store, config, now, emit, auditEvent, revocation, met
       const parsed = parseInput(sessionFilterSchema, filter, "filter");
       const cap = LIMITS.matchingCount;
       const counted = await store.countSessions(parsed, statusScope(now(), config), cap + 1);
-      // More than cap + 1 comes only from the maintained figures, which count exactly.
+      // More than cap + 1 comes only from a cheap exact count (the maintained figures, few users).
       return counted === cap + 1 ? { count: cap, exact: false } : { count: counted, exact: true };
     },
 

@@ -94,6 +94,8 @@ const METHOD_KINDS: Record<
   getSession: "read",
   listSessions: "read",
   countSessions: "read",
+  countSessionsIfCheap: "read",
+  sessionsCreatedSpan: "read",
   // Bulk jobs call these a batch at a time (service/batches.ts), so each call is short.
   revokeSessions: "write",
   sessionStats: "read",

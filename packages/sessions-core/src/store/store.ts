@@ -419,6 +419,14 @@ export interface SessionsStore {
    */
   countSessions(filter: SessionQueryFilter, scope: StatusScope, limit?: number): Promise<number>;
   /**
+   * The exact count when bounded work answers it (the maintained figures, or an email search matching
+   * few users), else null: the count would walk rows in proportion to the table, which a caller
+   * that must report progress does window by window instead (service/windowed-count.ts).
+   */
+  countSessionsIfCheap(filter: SessionQueryFilter, scope: StatusScope): Promise<number | null>;
+  /** The oldest and newest session's createdAt, or null when there are none. */
+  sessionsCreatedSpan(): Promise<{ oldest: Date; newest: Date } | null>;
+  /**
    * Revokes the selected sessions that are not revoked yet and, when any were, writes the audit
    * event with count = the number revoked, in one transaction. Returns that number. With a batch,
    * revokes at most batch.limit of them, and only the last batch writes the audit event (with

@@ -474,10 +474,21 @@ export function* countSessions(
   /** Stop counting there (the answer is then at most this): bounded work for "N matching". */
   limit?: number,
 ): Operation<number> {
-  const { on, t, h } = x;
-  const narrowing = c.countersServe(scope) ? c.maintainedNarrowing(filter) : null;
-  if (narrowing) return yield* maintainedActiveCount(x, scope, narrowing);
-  const few = yield* call(() => h.usersMatching(filter.email, false));
+  const maintained = yield* maintainedCount(x, filter, scope);
+  if (maintained !== null) return maintained;
+  const few = yield* call(() => x.h.usersMatching(filter.email, false));
+  return yield* countRows(x, filter, scope, few, limit);
+}
+
+/** The count from the rows, through the few matching users' sessions when there are few. */
+function* countRows(
+  x: Context,
+  filter: SessionQueryFilter,
+  scope: StatusScope,
+  few: string[] | null,
+  limit: number | undefined,
+): Operation<number> {
+  const { on, t } = x;
   if (few?.length === 0) return 0;
   const condition = and(
     few ? inArray(t.sessions.userId, few) : undefined,
@@ -502,6 +513,57 @@ export function* countSessions(
     .limit(limit)
     .as("matches");
   return (yield* get(on.select({ n: count() }).from(limited)))?.n ?? 0;
+}
+
+/**
+ * The exact count when bounded work answers it, else null (the count would walk rows in
+ * proportion to the table): the maintained figures, or an email search matching few users (their
+ * sessions through the user index).
+ */
+export function* cheapCount(
+  x: Context,
+  filter: SessionQueryFilter,
+  scope: StatusScope,
+): Operation<number | null> {
+  const maintained = yield* maintainedCount(x, filter, scope);
+  if (maintained !== null) return maintained;
+  const few = yield* call(() => x.h.usersMatching(filter.email, false));
+  return few === null ? null : yield* countRows(x, filter, scope, few, undefined);
+}
+
+/**
+ * The active count from the maintained figures (status active, narrowed at most by browser and
+ * OS), or null where they cannot answer. The caller's own session, which a bulk revoke leaves out
+ * (excludeId), is subtracted after one keyed lookup: before, a signed-in admin's dry run of
+ * "browser Chrome" walked every Chrome row while an API key's was answered from the figures.
+ */
+function* maintainedCount(
+  x: Context,
+  filter: SessionQueryFilter,
+  scope: StatusScope,
+): Operation<number | null> {
+  const { excludeId, ...counted } = filter;
+  const narrowing = c.countersServe(scope) ? c.maintainedNarrowing(counted) : null;
+  if (!narrowing) return null;
+  const all = yield* maintainedActiveCount(x, scope, narrowing);
+  if (!excludeId) return all;
+  const s = x.t.sessions;
+  const own = yield* get(
+    x.on
+      .select({ id: s.id })
+      .from(s)
+      .where(and(eq(s.id, excludeId), q.sessionFilterCondition(s, x.t.users, counted, scope))),
+  );
+  return own ? all - 1 : all;
+}
+
+/** The oldest and newest session's created_at (an index probe at each end), or null with no sessions. */
+export function* sessionsCreatedSpan(x: Context): Operation<{ oldest: Date; newest: Date } | null> {
+  const s = x.t.sessions;
+  const end = (dir: typeof asc) =>
+    get(x.on.select({ at: s.createdAt }).from(s).orderBy(dir(s.createdAt)).limit(1));
+  const [oldest, newest] = yield* parallel([end(asc), end(desc)]);
+  return oldest && newest ? { oldest: oldest.at, newest: newest.at } : null;
 }
 
 /**

@@ -91,6 +91,8 @@ function storeOf({
     insertSession: (session, audit, limit) => run.write((x) => ops.insertSession(x, session, audit, limit)),
     listSessions: (query) => run.read((x) => ops.listSessions(x, query)),
     countSessions: (filter, scope, limit) => run.read((x) => ops.countSessions(x, filter, scope, limit)),
+    countSessionsIfCheap: (filter, scope) => run.read((x) => ops.cheapCount(x, filter, scope)),
+    sessionsCreatedSpan: () => run.read((x) => ops.sessionsCreatedSpan(x)),
     revokeSessions: (selector, revocation, audit, batch) =>
       run.write((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
     // One snapshot for every figure, so they agree with each other.

@@ -12,6 +12,7 @@ import { cleanupContract } from "./cleanup.js";
 import { badInputContract } from "./bad-input.js";
 import { concurrencyContract } from "./concurrency.js";
 import { countsContract } from "./counts.js";
+import { dryRunsContract } from "./dry-runs.js";
 import { useContractContext } from "./context.js";
 import { idsContract } from "./ids.js";
 import { kindsContract } from "./kinds.js";
@@ -39,6 +40,7 @@ export const CONTRACT_MODULES = [
   validateContract,
   listsContract,
   countsContract,
+  dryRunsContract,
   paginationContract,
   statsContract,
   usersContract,
