@@ -96,6 +96,8 @@ const METHOD_KINDS: Record<
   countSessions: "read",
   countSessionsIfCheap: "read",
   sessionsCreatedSpan: "read",
+  countAllUsers: "read",
+  userIdAfter: "read",
   // Bulk jobs call these a batch at a time (service/batches.ts), so each call is short.
   revokeSessions: "write",
   sessionStats: "read",

@@ -130,6 +130,13 @@ export interface KeysetPosition<V extends Date | string = Date> {
 export interface SessionQueryFilter extends Omit<SessionFilter, "status"> {
   status?: SessionFilter["status"] | "live";
   excludeId?: string | null;
+  /**
+   * Only sessions of users with ids in (usersAfter, usersThrough] (either end open when null): a
+   * window of a count over users (service/windowed-count.ts). Tested on the joined users row, so
+   * only with an email search, which joins users.
+   */
+  usersAfter?: string | null;
+  usersThrough?: string | null;
 }
 
 export interface SessionQuery {
@@ -426,6 +433,10 @@ export interface SessionsStore {
   countSessionsIfCheap(filter: SessionQueryFilter, scope: StatusScope): Promise<number | null>;
   /** The oldest and newest session's createdAt, or null when there are none. */
   sessionsCreatedSpan(): Promise<{ oldest: Date; newest: Date } | null>;
+  /** How many users there are (all of them: a windowed count's denominator). */
+  countAllUsers(): Promise<number>;
+  /** The id `skip` users after `after` in id order (the first user's with after null), or null past the last. */
+  userIdAfter(after: string | null, skip: number): Promise<string | null>;
   /**
    * Revokes the selected sessions that are not revoked yet and, when any were, writes the audit
    * event with count = the number revoked, in one transaction. Returns that number. With a batch,

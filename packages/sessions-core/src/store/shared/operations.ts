@@ -557,6 +557,26 @@ function* maintainedCount(
   return own ? all - 1 : all;
 }
 
+/** Every user, counted from the primary key. */
+export function* countAllUsers({ on, t }: Context): Operation<number> {
+  return (yield* get(on.select({ n: count() }).from(t.users)))?.n ?? 0;
+}
+
+/** The id `skip` users past `after` (an index walk of `skip` entries), or null past the last user. */
+export function* userIdAfter({ on, t }: Context, after: string | null, skip: number): Operation<string | null> {
+  const u = t.users;
+  const row = yield* get(
+    on
+      .select({ id: u.id })
+      .from(u)
+      .where(after === null ? undefined : gt(u.id, after))
+      .orderBy(asc(u.id))
+      .limit(1)
+      .offset(Math.max(0, skip - 1)),
+  );
+  return row?.id ?? null;
+}
+
 /** The oldest and newest session's created_at (an index probe at each end), or null with no sessions. */
 export function* sessionsCreatedSpan(x: Context): Operation<{ oldest: Date; newest: Date } | null> {
   const s = x.t.sessions;

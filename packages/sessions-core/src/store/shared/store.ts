@@ -93,6 +93,8 @@ function storeOf({
     countSessions: (filter, scope, limit) => run.read((x) => ops.countSessions(x, filter, scope, limit)),
     countSessionsIfCheap: (filter, scope) => run.read((x) => ops.cheapCount(x, filter, scope)),
     sessionsCreatedSpan: () => run.read((x) => ops.sessionsCreatedSpan(x)),
+    countAllUsers: () => run.read((x) => ops.countAllUsers(x)),
+    userIdAfter: (after, skip) => run.read((x) => ops.userIdAfter(x, after, skip)),
     revokeSessions: (selector, revocation, audit, batch) =>
       run.write((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
     // One snapshot for every figure, so they agree with each other.
