@@ -41,8 +41,8 @@ class StatementWatch {
   }
 }
 
-/** One window of a windowed count (service/windowed-count.ts): the email count within a range of users. */
-const WINDOW = /count\(\*\)[\s\S]*like[\s\S]*"users"\."id" (>|<=) /i;
+/** One window of a windowed count (windowed-count.ts): the email count over a range of users' keys. */
+const WINDOW = /count\(\*\)[\s\S]*like[\s\S]*"users"\.("id"|rowid) (>|<=) /i;
 
 function* seed(now: number, total: number): Generator<BulkBatch> {
   const perUser = PER_USER;

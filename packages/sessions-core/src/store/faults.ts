@@ -97,7 +97,7 @@ const METHOD_KINDS: Record<
   countSessionsIfCheap: "read",
   sessionsCreatedSpan: "read",
   countAllUsers: "read",
-  userIdAfter: "read",
+  userKeyAfter: "read",
   // Bulk jobs call these a batch at a time (service/batches.ts), so each call is short.
   revokeSessions: "write",
   sessionStats: "read",

@@ -127,16 +127,19 @@ export interface KeysetPosition<V extends Date | string = Date> {
  * The filter as stores see it: the public filter plus "live" (not revoked, whether expired or not:
  * what a revocation can still change) and one session id to leave out (the caller's own).
  */
+/** A position in the walk of users a windowed count takes (a rowid or an id: only the store reads it). */
+export type UserWindowKey = string | number;
+
 export interface SessionQueryFilter extends Omit<SessionFilter, "status"> {
   status?: SessionFilter["status"] | "live";
   excludeId?: string | null;
   /**
-   * Only sessions of users with ids in (usersAfter, usersThrough] (either end open when null): a
-   * window of a count over users (service/windowed-count.ts). Tested on the joined users row, so
-   * only with an email search, which joins users.
+   * Only sessions of users whose window key (the store's own: see DialectHooks.userWindowKey) is
+   * in (usersAfter, usersThrough], either end open when null: a window of a count over users
+   * (service/windowed-count.ts). Only with an email search, which joins users.
    */
-  usersAfter?: string | null;
-  usersThrough?: string | null;
+  usersAfter?: UserWindowKey | null;
+  usersThrough?: UserWindowKey | null;
 }
 
 export interface SessionQuery {
@@ -435,8 +438,8 @@ export interface SessionsStore {
   sessionsCreatedSpan(): Promise<{ oldest: Date; newest: Date } | null>;
   /** How many users there are (all of them: a windowed count's denominator). */
   countAllUsers(): Promise<number>;
-  /** The id `skip` users after `after` in id order (the first user's with after null), or null past the last. */
-  userIdAfter(after: string | null, skip: number): Promise<string | null>;
+  /** The window key `skip` users after `after` in key order (from the first with null), or null past the last. */
+  userKeyAfter(after: UserWindowKey | null, skip: number): Promise<UserWindowKey | null>;
   /**
    * Revokes the selected sessions that are not revoked yet and, when any were, writes the audit
    * event with count = the number revoked, in one transaction. Returns that number. With a batch,

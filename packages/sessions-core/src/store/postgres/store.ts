@@ -268,6 +268,7 @@ function hooksOn(on: PgDb, shard: SQL): DialectHooks {
       const few = await hooks.usersMatching(search, false);
       return few ? { few } : null;
     },
+    userWindowKey: sql`${users.id}`,
     emailContains: (needle) => q.containsLiteral(users.email, needle),
     userSearch: (search) => q.userSearchCondition(users, search, "lower"),
     async lockOperators(userId) {

@@ -38,6 +38,7 @@ import type {
   SessionLimit,
   SessionQueryFilter,
   SessionRecord,
+  UserWindowKey,
   StatsQuery,
   StatsRows,
   SignInAttemptCount,
@@ -497,6 +498,28 @@ function* countRows(
   const needsUsers = q.filterNeedsUsers(filter);
   if (limit === undefined) {
     if (!needsUsers) return yield* countWhere(x, condition);
+    if (filter.usersAfter !== undefined || filter.usersThrough !== undefined) {
+      // A window of users (windowed-count.ts): users outer, by their window key, then each one's
+      // sessions (through sessions_user_created_idx).
+      // Joined the other way SQLite carried the users.id range over to sessions.user_id and
+      // walked every session in it, reading each row and its user: at 10M the acme.io windows
+      // took 17.8 s against 1.4 s for the whole count. It never reorders a CROSS JOIN.
+      const row = yield* get(
+        on
+          .select({ n: count() })
+          .from(t.users)
+          .crossJoin(t.sessions)
+          .where(
+            and(
+              eq(t.sessions.userId, t.users.id),
+              condition,
+              filter.usersAfter != null ? gt(x.h.userWindowKey, filter.usersAfter) : undefined,
+              filter.usersThrough != null ? lte(x.h.userWindowKey, filter.usersThrough) : undefined,
+            ),
+          ),
+      );
+      return row?.n ?? 0;
+    }
     const row = yield* get(
       on
         .select({ n: count() })
@@ -562,19 +585,23 @@ export function* countAllUsers({ on, t }: Context): Operation<number> {
   return (yield* get(on.select({ n: count() }).from(t.users)))?.n ?? 0;
 }
 
-/** The id `skip` users past `after` (an index walk of `skip` entries), or null past the last user. */
-export function* userIdAfter({ on, t }: Context, after: string | null, skip: number): Operation<string | null> {
-  const u = t.users;
+/** The window key `skip` users past `after` (a walk of `skip` keys), or null past the last user. */
+export function* userKeyAfter(
+  { on, t, h }: Context,
+  after: UserWindowKey | null,
+  skip: number,
+): Operation<UserWindowKey | null> {
+  const key = h.userWindowKey;
   const row = yield* get(
     on
-      .select({ id: u.id })
-      .from(u)
-      .where(after === null ? undefined : gt(u.id, after))
-      .orderBy(asc(u.id))
+      .select({ key: sql<UserWindowKey>`${key}` })
+      .from(t.users)
+      .where(after === null ? undefined : gt(key, after))
+      .orderBy(asc(key))
       .limit(1)
       .offset(Math.max(0, skip - 1)),
   );
-  return row?.id ?? null;
+  return row?.key ?? null;
 }
 
 /** The oldest and newest session's created_at (an index probe at each end), or null with no sessions. */

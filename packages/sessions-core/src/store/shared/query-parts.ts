@@ -185,8 +185,6 @@ export function sessionFilterCondition(
     filter.kind !== undefined ? eq(s.kind, filter.kind) : undefined,
     filter.endReason !== undefined ? eq(s.endReason, filter.endReason) : undefined,
     filter.excludeId ? ne(s.id, filter.excludeId) : undefined,
-    filter.usersAfter ? gt(u.id, filter.usersAfter) : undefined,
-    filter.usersThrough ? lte(u.id, filter.usersThrough) : undefined,
   );
 }
 

@@ -94,7 +94,7 @@ function storeOf({
     countSessionsIfCheap: (filter, scope) => run.read((x) => ops.cheapCount(x, filter, scope)),
     sessionsCreatedSpan: () => run.read((x) => ops.sessionsCreatedSpan(x)),
     countAllUsers: () => run.read((x) => ops.countAllUsers(x)),
-    userIdAfter: (after, skip) => run.read((x) => ops.userIdAfter(x, after, skip)),
+    userKeyAfter: (after, skip) => run.read((x) => ops.userKeyAfter(x, after, skip)),
     revokeSessions: (selector, revocation, audit, batch) =>
       run.write((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
     // One snapshot for every figure, so they agree with each other.
