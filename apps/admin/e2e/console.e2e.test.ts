@@ -367,7 +367,7 @@ describe.runIf(chromiumFound.ok)("console e2e", () => {
     await expect.poll(() => matchingCount(page)).toBe(FLEET_SESSIONS);
     await page.getByRole("button", { name: "Revoke matching…" }).click();
     const dialog = page.getByTestId("bulk-revoke-dialog");
-    await dialog.getByText(`${FLEET_SESSIONS} matching`).waitFor();
+    await dialog.getByText(`${FLEET_SESSIONS} matching`, { exact: true }).waitFor();
     expect(await dialog.textContent()).toContain("Email contains “fleet.test”");
     expect(
       await dialog.getByRole("list", { name: "Sample of matching sessions" }).locator("li").count(),

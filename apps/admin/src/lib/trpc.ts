@@ -4,6 +4,7 @@ import {
   httpSubscriptionLink,
   splitLink,
   type TRPCClient,
+  type TRPCLink,
 } from "@trpc/client";
 import { createTRPCContext, type TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
@@ -28,14 +29,20 @@ export interface ApiClientOptions {
   url?: string;
   /** Queries and mutations go through this fetch; tests answer them without a server. */
   fetch?: typeof globalThis.fetch;
+  /** Subscriptions go through this link instead of SSE (tests: jsdom has no EventSource). */
+  subscriptionLink?: TRPCLink<AppRouter>;
 }
 
-export function createApiClient({ url = "/trpc", fetch }: ApiClientOptions = {}): ApiClient {
+export function createApiClient({
+  url = "/trpc",
+  fetch,
+  subscriptionLink,
+}: ApiClientOptions = {}): ApiClient {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === "subscription",
-        true: httpSubscriptionLink({ url, transformer: superjson }),
+        true: subscriptionLink ?? httpSubscriptionLink({ url, transformer: superjson }),
         false: httpBatchLink({ url, transformer: superjson, ...(fetch ? { fetch } : {}) }),
       }),
     ],

@@ -8,9 +8,9 @@ import { createApiClient } from "@/lib/trpc";
 import type { MockApi } from "./trpc-mock";
 
 /** Renders against a fake API with a cache and a tRPC client of this render's own. */
-export function renderWithApi(ui: ReactElement, api: Pick<MockApi, "fetch">) {
+export function renderWithApi(ui: ReactElement, api: Pick<MockApi, "fetch" | "subscriptionLink">) {
   const queryClient = createQueryClient();
-  const trpcClient = createApiClient({ fetch: api.fetch });
+  const trpcClient = createApiClient({ fetch: api.fetch, subscriptionLink: api.subscriptionLink });
   return render(
     <ApiProvider queryClient={queryClient} trpcClient={trpcClient}>
       <TooltipProvider>

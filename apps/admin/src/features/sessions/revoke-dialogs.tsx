@@ -1,12 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { toast } from "sonner";
-import { Avatar, DeviceIcon, deviceLabel, RelativeTime } from "@/components/bits";
+import { Avatar, DeviceIcon, deviceLabel } from "@/components/bits";
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Input, Label, Textarea } from "@/components/ui/input";
-import { Skeleton } from "@/components/ui/skeleton";
 import { errorMessage } from "@/lib/errors";
-import { formatNumber, plural } from "@/lib/format";
+import { plural } from "@/lib/format";
 import { useTRPC, type RouterOutputs } from "@/lib/trpc";
 import {
   bulkConfirmation,
@@ -18,6 +17,7 @@ import {
   revokeOneSummary,
   revokeUserSummary,
 } from "./confirm-rules";
+import { DryRunPanel, exactMatched, useDryRun } from "./dry-run";
 import { describeFilter, toSessionFilter, type SessionsSearch } from "./search";
 
 type SessionInfo = NonNullable<RouterOutputs["sessions"]["get"]>;
@@ -188,7 +188,10 @@ export function BulkRevokeDialog({
   const [typed, setTyped] = useState("");
   const typedId = useId();
   const refresh = useRefreshAfterRevoke();
-  const preview = useMutation(trpc.sessions.revokeMany.mutationOptions());
+  const filter = toSessionFilter(search);
+  // Each time the dialog opens, preview exactly what the current filter would revoke.
+  const dryRun = useDryRun(filter, open);
+
   const execute = useMutation(
     trpc.sessions.revokeMany.mutationOptions({
       onSuccess: async (result) => {
@@ -203,23 +206,16 @@ export function BulkRevokeDialog({
     }),
   );
 
-  // Each time the dialog opens, preview exactly what the current filter would revoke.
-  const { mutate: runPreview, reset: resetPreview } = preview;
   useEffect(() => {
     if (!open) return;
-    runPreview({ filter: toSessionFilter(search), dryRun: true });
     return () => {
-      resetPreview();
       setTyped("");
       setReason("");
     };
-  }, [open, search, runPreview, resetPreview]);
+  }, [open]);
 
-  // Idle is the instant before the preview starts: show it as loading, never as "nothing".
-  const previewing = preview.isPending || preview.isIdle;
-  const matched = preview.data?.matched;
-  const rule = bulkConfirmation(preview.isError ? undefined : matched);
-  const sample = preview.data?.sample ?? [];
+  const matched = exactMatched(dryRun.state);
+  const rule = bulkConfirmation(matched);
 
   return (
     <ConfirmDialog
@@ -240,70 +236,16 @@ export function BulkRevokeDialog({
         </div>
       }
       confirmLabel={matched ? `Revoke ${plural(matched, "session")}` : "Revoke sessions"}
-      confirmDisabled={!canConfirmBulk(matched, typed) || Boolean(reasonError(reason)) || previewing}
+      confirmDisabled={!canConfirmBulk(matched, typed) || Boolean(reasonError(reason))}
       pending={execute.isPending}
-      onConfirm={() =>
-        execute.mutate({ filter: toSessionFilter(search), dryRun: false, reason: normalizeReason(reason) })
-      }
+      onConfirm={() => execute.mutate({ filter, dryRun: false, reason: normalizeReason(reason) })}
     >
-      <div className="rounded-lg border" aria-live="polite">
-        <div className="flex items-center justify-between border-b bg-subtle px-3 py-2.5">
-          <span className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Dry run</span>
-          {previewing ? (
-            // An exact count: over a million sessions it can take seconds (off the API's event
-            // loop); closing the dialog abandons it.
-            <span className="text-sm text-muted-foreground" data-testid="dry-run-counting">
-              Counting…
-            </span>
-          ) : (
-            <span className="text-sm font-semibold tabular" data-testid="dry-run-count">
-              {matched === undefined ? "—" : `${formatNumber(matched)} matching`}
-            </span>
-          )}
-        </div>
-        {preview.isError ? (
-          <p role="alert" className="px-3 py-4 text-sm text-destructive">
-            {errorMessage(preview.error, "Couldn't preview this revoke.")}
-          </p>
-        ) : previewing ? (
-          <div className="space-y-2 p-3">
-            {Array.from({ length: 3 }, (_, i) => (
-              <Skeleton key={i} className="h-6" />
-            ))}
-          </div>
-        ) : sample.length === 0 ? (
-          <p className="px-3 py-4 text-sm text-muted-foreground">
-            {rule.kind === "nothing" ? rule.message : ""}
-          </p>
-        ) : (
-          <ul
-            // Scrollable, so reachable by keyboard: focus it and the arrow keys scroll.
-            tabIndex={0}
-            className="max-h-52 divide-y overflow-y-auto rounded-md outline-none focus-visible:ring-2 focus-visible:ring-ring"
-            aria-label="Sample of matching sessions"
-          >
-            {sample.map((s) => (
-              <li key={s.id} className="flex items-center gap-2.5 px-3 py-2 text-sm">
-                <DeviceIcon type={s.deviceType} className="size-3.5" />
-                <span className="min-w-0 flex-1 truncate">{s.user.email}</span>
-                <span className="hidden text-xs text-muted-foreground sm:inline">
-                  {deviceLabel(s.browser, s.os)}
-                </span>
-                <RelativeTime
-                  date={s.createdAt}
-                  short
-                  className="w-14 text-right text-xs text-muted-foreground"
-                />
-              </li>
-            ))}
-            {matched !== undefined && matched > sample.length && (
-              <li className="px-3 py-2 text-xs text-muted-foreground">
-                and {formatNumber(matched - sample.length)} more
-              </li>
-            )}
-          </ul>
-        )}
-      </div>
+      <DryRunPanel
+        state={dryRun.state}
+        onStop={dryRun.stop}
+        onRestart={dryRun.restart}
+        emptyMessage={rule.kind === "nothing" ? rule.message : "No sessions match this filter."}
+      />
       {(rule.kind === "confirm" || rule.kind === "type-count") && (
         <p className="text-sm">{rule.message} Your own session is never included.</p>
       )}
