@@ -152,8 +152,9 @@ export function sessions({
      * Revokes every session matching a filter (never the caller's own). With dryRun, only reports
      * how many match and a sample, so a console can show exactly what a confirmation will do; the
      * count is exact and may take seconds on millions of sessions, so `preview` can follow it
-     * (onProgress at least every second: windows of ~200 ms) and stop it (signal: the promise then
-     * rejects with the signal's reason). See windowed-count.ts.
+     * (onProgress after each window of ~200 ms; a filter counted in one statement reports only its
+     * start and end) and stop it between windows (signal: the promise then rejects with the
+     * signal's reason). See windowed-count.ts.
      */
     async revokeSessions(
       input: { filter: SessionFilter; dryRun?: boolean; reason?: string | null },

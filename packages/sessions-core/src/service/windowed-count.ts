@@ -20,9 +20,9 @@ import type { SessionQueryFilter, SessionsStore, StatusScope, UserWindowKey } fr
 export interface CountProgress {
   /** Matches counted so far (a lower bound of the answer). */
   matched: number;
-  /** Share of the created_at span counted, 0 to 1 (of time, not of rows). */
+  /** Share of the walk done, 0 to 1: of the createdAt span's time or of the users, not of rows. */
   fraction: number;
-  /** Every session created at or after this has been counted; null before the first window. */
+  /** Every session created at or after this has been counted (createdAt walks only; else null). */
   countedFrom: Date | null;
 }
 

@@ -13,11 +13,9 @@ import { useTRPC, type RouterInputs, type RouterOutputs } from "@/lib/trpc";
 type SessionInfo = NonNullable<RouterOutputs["sessions"]["get"]>;
 type Filter = RouterInputs["sessions"]["previewRevoke"]["filter"];
 
-export interface CountProgress {
-  matched: number;
-  fraction: number;
-  countedFrom: Date | null;
-}
+/** What the API's stream sends (apps/api's RevokePreviewEvent). */
+type PreviewEvent = RouterOutputs["sessions"]["previewRevoke"] extends AsyncIterable<infer E> ? E : never;
+type CountProgress = Omit<Extract<PreviewEvent, { type: "progress" }>, "type">;
 
 export type DryRun =
   | { kind: "counting"; progress: CountProgress | null; sample: SessionInfo[] | null }
