@@ -132,7 +132,10 @@ const envSchema = z
      */
     DATABASE_DIRECT_URL: z
       .string()
-      .refine((url) => /^postgres(ql)?:\/\//.test(url), "must be a postgres:// URL (the server itself, not the pool)")
+      .refine(
+        (url) => /^postgres(ql)?:\/\//.test(url),
+        "must be a postgres:// URL (the server itself, not the pool)",
+      )
       .optional(),
     /**
      * How long a database call may take before the caller gets 503 (Postgres: the connect timeout
@@ -150,6 +153,14 @@ const envSchema = z
       .min(0, "must be a whole number from 0 to 8")
       .max(8, "must be a whole number from 0 to 8")
       .default(2),
+    /**
+     * SQLite: where a bulk change's batches (revokeMany, a user's many sessions, cleanup) run:
+     * "worker" on a writer connection in a worker thread, so no batch holds the event loop
+     * validations run on; "inline" on the main connection.
+     */
+    SQLITE_BULK_WRITES: z
+      .enum(["worker", "inline"], { error: 'must be "worker" or "inline"' })
+      .default("worker"),
     /**
      * The server's public origin, e.g. https://sessions.example.com. The CSRF check's own origin;
      * when https, cookies are Secure with `__Host-` and HSTS is sent whatever the proxy headers say.

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const store = await openStore(env.DATABASE_URL, {
     timeoutMs: env.DATABASE_TIMEOUT,
     readWorkers: env.SQLITE_READ_WORKERS,
+    bulkWrites: env.SQLITE_BULK_WRITES,
     directUrl: env.DATABASE_DIRECT_URL,
   });
   const app = await createApp({ env, store, logger });

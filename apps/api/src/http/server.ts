@@ -37,7 +37,7 @@ import { createStaticHandler } from "./static.js";
 export interface CreateAppOptions extends Omit<AppServicesOptions, "store"> {
   /** During shutdown, how long a keep-alive socket must sit idle before it is closed (shutdown.ts). */
   drainIdleMs?: number;
-  /** Defaults to openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT, readWorkers: env.SQLITE_READ_WORKERS }). The app closes it on close(). */
+  /** Defaults to openStore(env.DATABASE_URL, { timeoutMs: env.DATABASE_TIMEOUT, readWorkers: env.SQLITE_READ_WORKERS, bulkWrites: env.SQLITE_BULK_WRITES }). The app closes it on close(). */
   store?: SessionsStore;
 }
 
@@ -57,6 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     (await openStore(env.DATABASE_URL, {
       timeoutMs: env.DATABASE_TIMEOUT,
       readWorkers: env.SQLITE_READ_WORKERS,
+      bulkWrites: env.SQLITE_BULK_WRITES,
       directUrl: env.DATABASE_DIRECT_URL,
     }));
   const services = createAppServices({ ...options, store });

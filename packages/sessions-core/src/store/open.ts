@@ -59,6 +59,8 @@ export interface OpenStoreOptions {
   directUrl?: string;
   /** SQLite: worker threads for the long reads (sqlite/read-pool.ts); 0 runs them inline. Default 2. */
   readWorkers?: number;
+  /** SQLite: where bulk changes' batches run (sqlite/bulk-writer.ts). Default "worker". */
+  bulkWrites?: "worker" | "inline";
 }
 
 export async function openStore(
@@ -66,10 +68,10 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<SessionsStore> {
   const target = parseDatabaseUrl(databaseUrl);
-  const { timeoutMs, migrate, readWorkers, directUrl } = options;
+  const { timeoutMs, migrate, readWorkers, bulkWrites, directUrl } = options;
   if (target.dialect === "postgres") {
     return openPostgresStore(target.url, { timeoutMs, migrate, ...(directUrl ? { directUrl } : {}) });
   }
   if (target.filename !== ":memory:") mkdirSync(dirname(target.filename), { recursive: true });
-  return openSqliteStore(target.filename, { busyTimeoutMs: timeoutMs, migrate, readWorkers });
+  return openSqliteStore(target.filename, { busyTimeoutMs: timeoutMs, migrate, readWorkers, bulkWrites });
 }

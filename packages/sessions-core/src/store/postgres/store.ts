@@ -336,6 +336,8 @@ export function createPostgresStore(
       // cannot take every connection while validations wait for one.
       read: (operation) => run(options.reads ?? db, operation),
       write: (operation) => db.transaction((tx) => run(tx, operation)),
+      // A batch waits on the network like any write: nothing to move off the event loop.
+      bulk: (operation) => db.transaction((tx) => run(tx, operation)),
       snapshot: (operation) =>
         db.transaction((tx) => run(tx, operation), {
           isolationLevel: "repeatable read",

@@ -641,10 +641,14 @@ function* pick(x: Context, condition: SQL, batch: Batch, order: Column): Operati
 
 /**
  * What a revocation's next batch reads: the selector's condition, starting where the last batch
- * stopped. A filter's created-from bound becomes the later of its own and the cursor's: SQLite,
- * given another bound on created_at (the filter's from or to) besides the row-value cursor, ranges
- * on that one and reads every earlier batch's rows again (measured: each batch of 500 then cost
- * 30+ ms at 200k sessions).
+ * stopped. The row-value cursor is then the only lower bound on created_at: the filter's own
+ * created-from is dropped once the cursor is past it (SQLite, given a second lower bound, ranged on
+ * that one and read every earlier batch's rows again: 30+ ms per batch of 500 at 200k sessions),
+ * and no created-from is added either: at 1M sessions, a `created_at >= cursor` added beside the
+ * row value let SQLite's stat4 estimates flip the plan part-way through a job to a skip-scan of
+ * the browser index plus a sort of the whole rest of the range (546-810 ms per batch of 25 from
+ * batch ~690 on, so a 100k revocation would have taken hours; with the row value alone 99k
+ * revoked in 20 s, every batch 4-6 ms).
  */
 function pickCondition(x: Context, selector: RevokeSelector, batch: Batch, condition: SQL): SQL {
   const after = batch.after;
@@ -652,7 +656,7 @@ function pickCondition(x: Context, selector: RevokeSelector, batch: Batch, condi
   const from = selector.filter.createdFrom;
   const narrowed = {
     ...selector,
-    filter: { ...selector.filter, createdFrom: from && from > after.value ? from : after.value },
+    filter: { ...selector.filter, createdFrom: from && from > after.value ? from : undefined },
   };
   return q.revokeSelectorCondition(x.t.sessions, x.t.users, narrowed, idsMatching(x));
 }

@@ -21,6 +21,11 @@ export interface Runner {
    * off the main thread (sqlite/read-pool.ts), so no validation waits for it.
    */
   read<T>(operation: (x: Context) => Operation<T>): Promise<T>;
+  /**
+   * One batch of a bulk change (revoke by filter, prune): like write, but where the dialect's calls
+   * hold the event loop (SQLite) on a writer connection off the main thread (sqlite/bulk-writer.ts).
+   */
+  bulk<T>(operation: (x: Context) => Operation<T>): Promise<T>;
 }
 
 export type OwnMethods = Pick<
@@ -66,6 +71,9 @@ function storeOf({
   isUniqueViolation,
   own,
 }: Omit<DialectStore, "faults">): Omit<SessionsStore, "faultState"> {
+  // A bulk change's batch runs where the dialect runs batches; the whole change, as any write.
+  const bulk = <T>(operation: (x: Context) => Operation<T>) => run.bulk(operation);
+  const write = <T>(operation: (x: Context) => Operation<T>) => run.write(operation);
   return {
     dialect,
     changeFeed,
@@ -96,12 +104,13 @@ function storeOf({
     countAllUsers: () => run.read((x) => ops.countAllUsers(x)),
     userKeyAfter: (after, skip) => run.read((x) => ops.userKeyAfter(x, after, skip)),
     revokeSessions: (selector, revocation, audit, batch) =>
-      run.write((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
+      (batch ? bulk : write)((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
     // One snapshot for every figure, so they agree with each other.
     sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
-    prune: (cutoff, audit, batch) => run.write((x) => ops.prune(x, cutoff, audit, batch)),
+    prune: (cutoff, audit, batch) => (batch ? bulk : write)((x) => ops.prune(x, cutoff, audit, batch)),
     countPrunable: (cutoff) => run.snapshot((x) => ops.countPrunable(x, cutoff)),
-    pruneAudit: (before, audit, batch) => run.write((x) => ops.pruneAudit(x, before, audit, batch)),
+    pruneAudit: (before, audit, batch) =>
+      (batch ? bulk : write)((x) => ops.pruneAudit(x, before, audit, batch)),
     renewSessionAuthentication: (sessionId, kind, at, method, audit) =>
       run.write((x) => ops.renewSessionAuthentication(x, sessionId, kind, at, method, audit)),
 

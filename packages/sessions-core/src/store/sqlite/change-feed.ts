@@ -9,11 +9,14 @@
 import type Database from "better-sqlite3";
 import { parseChangeMessage } from "../shared/change-message.js";
 import type { ChangeFeed, ChangeMessage } from "../store.js";
+import type { WriteGate } from "./bulk-writer.js";
 
 export interface SqliteChangeFeedOptions {
   batchMs?: number;
   pollMs?: number;
   retainMs?: number;
+  /** The store's write gate (bulk-writer.ts): no write of the feed's waits for the lock while a batch holds it. */
+  gate?: WriteGate | undefined;
 }
 
 const BATCH_MS = 50;
@@ -35,6 +38,7 @@ export function createSqliteChangeFeed(
   const batchMs = options.batchMs ?? BATCH_MS;
   const pollMs = options.pollMs ?? POLL_MS;
   const retainMs = options.retainMs ?? RETAIN_MS;
+  const gate = options.gate;
   const insert = sqlite.prepare("insert into change_log (message, at) values (?, ?)");
   const newest = sqlite.prepare("select coalesce(max(id), 0) as id from change_log");
   const after = sqlite.prepare("select id, message from change_log where id > ? order by id limit ?");
@@ -46,6 +50,11 @@ export function createSqliteChangeFeed(
   let pending: { message: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
   let flushTimer: NodeJS.Timeout | null = null;
   function flush(): void {
+    // A batch holds the write lock: write once it has committed (the messages wait a few ms more).
+    if (gate?.held) {
+      void gate.whenOpen().then(flush);
+      return;
+    }
     flushTimer = null;
     const batch = pending;
     pending = [];
@@ -88,7 +97,7 @@ export function createSqliteChangeFeed(
             if (rows.length < POLL_LIMIT) break;
           }
           const now = Date.now();
-          if (now - lastPrune >= PRUNE_EVERY_MS) {
+          if (now - lastPrune >= PRUNE_EVERY_MS && !gate?.held) {
             lastPrune = now;
             prune.run(now - retainMs);
           }

@@ -6,10 +6,16 @@
 import type Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 import type { JobLock } from "../store.js";
+import type { WriteGate } from "./bulk-writer.js";
 
 export const LEASE_MS = 60_000;
 
-export function createSqliteJobLocks(sqlite: Database.Database, leaseMs = LEASE_MS) {
+/** `gate`: the store's write gate (bulk-writer.ts); while a batch holds it, a renewal waits for the next tick. */
+export function createSqliteJobLocks(
+  sqlite: Database.Database,
+  leaseMs = LEASE_MS,
+  gate: WriteGate | null = null,
+) {
   // Each store is its own holder: two stores on one file in one process exclude each other too.
   const holder = randomUUID();
   const take = sqlite.prepare(
@@ -28,7 +34,7 @@ export function createSqliteJobLocks(sqlite: Database.Database, leaseMs = LEASE_
         // A renewal that fails (a locked or full file) is retried by the next tick, well before
         // the lease runs out.
         try {
-          if (sqlite.open) renew.run({ name, holder, until: Date.now() + leaseMs });
+          if (sqlite.open && !gate?.held) renew.run({ name, holder, until: Date.now() + leaseMs });
         } catch {
           /* retried */
         }
@@ -40,6 +46,7 @@ export function createSqliteJobLocks(sqlite: Database.Database, leaseMs = LEASE_
           if (!held) return;
           held = false;
           clearInterval(timer);
+          if (gate?.held) await gate.whenOpen();
           if (sqlite.open) drop.run({ name, holder });
         },
       };

@@ -14,8 +14,7 @@
 //
 // Each worker starts on the first read that needs it and stays; a worker that dies is replaced on
 // the next read, and the calls it held fail (the store reports them as faults, like any error).
-import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
+import { spawnDriverWorker, WorkerSqliteError, type DriverWorker } from "./driver-worker.js";
 
 /** Two readers: one long count never makes the next admin read wait, on the 2-core machines we run. */
 export const READ_WORKERS = 2;
@@ -25,42 +24,15 @@ export const READ_WORKERS = 2;
  * 64 MiB the API's RSS grew by 68 MiB during an export of 1M sessions, over the 50 MiB target.
  */
 const WORKER_CACHE_KIB = 8 * 1024;
-/** Prepared statements kept per worker; the admin reads are a few dozen distinct texts. */
-const STATEMENT_CACHE = 200;
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const Database = require(workerData.driver);
-const db = new Database(workerData.filename, { readonly: true, fileMustExist: true });
-db.pragma("cache_size = -" + workerData.cacheKib);
-// The same function the main connection registers for non-ASCII case folding (users search).
-db.function("unicode_lower", { deterministic: true }, (v) => (typeof v === "string" ? v.toLowerCase() : v));
-const statements = new Map();
-const prepared = (text) => {
-  let statement = statements.get(text);
-  if (statement) {
-    statements.delete(text);
-  } else {
-    statement = db.prepare(text).raw(true);
-    if (statements.size >= workerData.statementCache) statements.delete(statements.keys().next().value);
-  }
-  statements.set(text, statement);
-  return statement;
-};
 parentPort.on("message", (message) => {
   if (message === "close") {
     db.close();
     parentPort.close();
     return;
   }
-  const { id, sql, params, method } = message;
-  try {
-    const statement = prepared(sql);
-    const rows = method === "get" ? statement.get(params) : statement.all(params);
-    parentPort.postMessage({ id, rows });
-  } catch (error) {
-    parentPort.postMessage({ id, error: { message: String(error && error.message), code: error && error.code } });
-  }
+  answer(message.id, () => execute(message));
 });
 `;
 
@@ -75,75 +47,29 @@ export interface ReadPool {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve(result: { rows: unknown[] }): void;
-  reject(error: Error): void;
-}
-
-interface Reader {
-  worker: Worker;
-  pending: Map<number, Pending>;
-  exited: Promise<void>;
-}
-
-/** An error from a worker, rebuilt with the driver's code so the store classifies it (faults.ts). */
-class WorkerSqliteError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-    this.name = "SqliteError";
-  }
-}
-
 export function startReadPool(filename: string, size = READ_WORKERS): ReadPool {
-  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const readers: (Reader | null)[] = Array.from({ length: Math.max(1, size) }, () => null);
-  let nextId = 0;
+  const readers: (DriverWorker | null)[] = Array.from({ length: Math.max(1, size) }, () => null);
   let closed = false;
 
-  const spawn = (slot: number): Reader => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { driver, filename, cacheKib: WORKER_CACHE_KIB, statementCache: STATEMENT_CACHE },
+  const spawn = (slot: number): DriverWorker => {
+    const reader = spawnDriverWorker(WORKER_SOURCE, {
+      filename,
+      readonly: true,
+      pragmas: [`cache_size = -${WORKER_CACHE_KIB}`],
     });
-    const reader: Reader = {
-      worker,
-      pending: new Map(),
-      exited: new Promise<void>((resolve) => worker.once("exit", () => resolve())),
-    };
-    // Idle readers must not keep the process alive; a reader with calls in flight does (below).
-    worker.unref();
-    worker.on(
-      "message",
-      (message: { id: number; rows?: unknown[]; error?: { message: string; code?: string } }) => {
-        const call = reader.pending.get(message.id);
-        if (!call) return;
-        reader.pending.delete(message.id);
-        if (reader.pending.size === 0) worker.unref();
-        if (message.error) call.reject(new WorkerSqliteError(message.error.message, message.error.code));
-        // "get" with no row sends undefined, which drizzle's proxy driver reads as "no row" (not []).
-        else call.resolve({ rows: message.rows as unknown[] });
-      },
-    );
-    const fail = (error: Error) => {
-      for (const call of reader.pending.values()) call.reject(error);
-      reader.pending.clear();
+    // A reader that dies is replaced on the next read.
+    reader.onGone(() => {
       if (readers[slot] === reader) readers[slot] = null;
-    };
-    // Opening the file fails inside the worker (a vanished file, no permission): an error event.
-    worker.on("error", (error) => fail(new WorkerSqliteError(error.message, "SQLITE_CANTOPEN")));
-    worker.on("exit", () => fail(new WorkerSqliteError("the read worker stopped", "SQLITE_IOERR")));
+    });
     readers[slot] = reader;
     return reader;
   };
 
   /** The reader with the fewest calls in flight: a long count occupies one, the next read takes another. */
-  const pick = (): Reader => {
+  const pick = (): DriverWorker => {
     let best: { slot: number; load: number } | null = null;
     for (let slot = 0; slot < readers.length; slot++) {
-      const load = readers[slot]?.pending.size ?? 0;
+      const load = readers[slot]?.inFlight ?? 0;
       if (best === null || load < best.load) best = { slot, load };
       if (load === 0) break;
     }
@@ -155,9 +81,7 @@ export function startReadPool(filename: string, size = READ_WORKERS): ReadPool {
       readers.map(async (reader, slot) => {
         if (!reader) return;
         readers[slot] = null;
-        reader.worker.ref();
-        reader.worker.postMessage("close");
-        await reader.exited;
+        await reader.stop();
       }),
     );
   };
@@ -165,13 +89,7 @@ export function startReadPool(filename: string, size = READ_WORKERS): ReadPool {
   return {
     query(sql, params, method) {
       if (closed) return Promise.reject(new WorkerSqliteError("the store is closed", "SQLITE_MISUSE"));
-      const reader = pick();
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        reader.pending.set(id, { resolve, reject });
-        reader.worker.ref();
-        reader.worker.postMessage({ id, sql, params, method });
-      });
+      return pick().call({ sql, params, method });
     },
     suspend: stopAll,
     async close() {

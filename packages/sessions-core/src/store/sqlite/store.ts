@@ -39,6 +39,7 @@ import { createStore } from "../shared/store.js";
 import type { ChangeFeed, SessionRecord, SessionsStore } from "../store.js";
 import { startCheckpointer } from "./checkpointer.js";
 import { READ_WORKERS, startReadPool, type ReadPool } from "./read-pool.js";
+import { startBulkWriter, type BulkWriter, type Statement, type WriteGate } from "./bulk-writer.js";
 import { createSqliteJobLocks } from "./job-locks.js";
 import { createSqliteChangeFeed, type SqliteChangeFeedOptions } from "./change-feed.js";
 import { apiKeys, auditEvents, schema, sessions, users } from "./schema.js";
@@ -71,6 +72,12 @@ export interface SqliteOptions {
    * file; 0 runs them on the store's own connection (always so for ":memory:").
    */
   readWorkers?: number;
+  /**
+   * Where a bulk change's batches run (bulk-writer.ts): "worker" (default for a file) on a writer
+   * connection in a worker thread, so no batch holds the event loop; "inline" on the store's own
+   * connection (always so for ":memory:").
+   */
+  bulkWrites?: "worker" | "inline";
   /** false: refuse (MigrationsPendingError) instead of migrating a database that lacks a migration. */
   migrate?: boolean;
 }
@@ -82,7 +89,8 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
     // WAL lets readers run while one writer commits; busy_timeout makes a second process wait for
     // the write lock instead of failing at once; foreign keys are off by default in SQLite.
     if (filename !== ":memory:") sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(busyTimeoutMs))}`);
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) =>
@@ -114,17 +122,24 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
     // since, so it costs nothing on most starts (1.4 s at 1M sessions the first time, before the
     // API listens). The bulk load analyzes in full (below); the cleanup job optimizes again.
     if (options.migrate !== false) sqlite.pragma("optimize=0x10002");
-    // Only a file can be shared by processes; an in-memory database belongs to this one alone.
-    const changeFeed = filename === ":memory:" ? null : createSqliteChangeFeed(sqlite, options.changeFeed);
+    const file = filename !== ":memory:";
     const checkpointer =
-      filename === ":memory:" || options.checkpoints === "inline"
+      !file || options.checkpoints === "inline" ? null : startCheckpointer(sqlite, filename);
+    const bulkWriter =
+      !file || options.bulkWrites === "inline"
         ? null
-        : startCheckpointer(sqlite, filename);
+        : startBulkWriter(filename, { busyTimeoutMs, backgroundCheckpoints: checkpointer !== null });
+    // Only a file can be shared by processes; an in-memory database belongs to this one alone.
+    const changeFeed = file
+      ? createSqliteChangeFeed(sqlite, { ...options.changeFeed, gate: bulkWriter?.gate })
+      : null;
     const workers = options.readWorkers ?? READ_WORKERS;
-    const readPool = filename === ":memory:" || workers <= 0 ? null : startReadPool(filename, workers);
+    const readPool = !file || workers <= 0 ? null : startReadPool(filename, workers);
     return createSqliteStore(
       db,
       async () => {
+        // The writer first: a batch in flight rolls back before the change feed writes its last.
+        await bulkWriter?.close();
         changeFeed?.close();
         await readPool?.close();
         // The worker first: closing the last connection then checkpoints and removes the log.
@@ -132,12 +147,76 @@ export function openSqliteStore(filename: string, options: SqliteOptions = {}): 
         sqlite.close();
       },
       changeFeed,
-      { readPool, logger: options.logger },
+      { readPool, bulkWriter, logger: options.logger },
     );
   } catch (error) {
     sqlite.close();
     throw error;
   }
+}
+
+// ---- maintained figures (../shared/counters.ts): the statements, and each change's writes ----
+const COUNTER_SQL = {
+  addLive:
+    "insert into session_live_counts (expires_day, browser, os, live_sessions) values (?, ?, ?, ?) " +
+    // One writer at a time: SQLite keeps every counter in shard 0 (see the schema).
+    "on conflict (expires_day, browser, os, shard) do update set live_sessions = live_sessions + excluded.live_sessions",
+  addCreated:
+    "insert into session_created_counts (created_slot, created_sessions) values (?, ?) " +
+    "on conflict (created_slot, shard) do update set created_sessions = created_sessions + excluded.created_sessions",
+  raiseLiveUntil:
+    "insert into user_live_until (user_id, live_until) values (?, ?) " +
+    "on conflict (user_id) do update set live_until = max(live_until, excluded.live_until)",
+  recomputeLiveUntil:
+    "update user_live_until set live_until = coalesce((select max(s.expires_at) from sessions s " +
+    "where s.user_id = user_live_until.user_id and s.revoked_at is null), 0) where user_id = ?",
+  dropEmptyLive: "delete from session_live_counts where live_sessions = 0",
+  dropEmptyCreated: "delete from session_created_counts where created_sessions = 0",
+} as const;
+
+type CounterStatement = keyof typeof COUNTER_SQL;
+type CounterWrite = [CounterStatement, unknown[]];
+type Counted = Pick<SessionRecord, "userId" | "createdAt" | "expiresAt" | "browser" | "os" | "revokedAt">;
+
+const counterStatement = ([name, params]: CounterWrite): Statement => ({ sql: COUNTER_SQL[name], params });
+
+/** Sessions just inserted: live ones raise the live counts and their user's live_until. */
+function insertedCounts(rows: Counted[]): CounterWrite[] {
+  const live = rows.filter((r) => r.revokedAt === null);
+  return [
+    ...c
+      .liveDeltas(live, 1)
+      .map((d): CounterWrite => ["addLive", [d.expiresDay, d.browser, d.os, d.liveSessions]]),
+    ...c.createdDeltas(rows, 1).map((d): CounterWrite => ["addCreated", [d.createdSlot, d.createdSessions]]),
+    ...c
+      .latestExpiryByUser(live)
+      .map((u): CounterWrite => ["raiseLiveUntil", [u.userId, u.liveUntil.getTime()]]),
+  ];
+}
+
+/** Live sessions just revoked: the live counts, and each of their users' live_until again. */
+function revokedCounts(rows: RevokedRow[]): CounterWrite[] {
+  return [
+    ...c
+      .liveDeltas(rows, -1)
+      .map((d): CounterWrite => ["addLive", [d.expiresDay, d.browser, d.os, d.liveSessions]]),
+    ...c
+      .sortedDistinct(rows.map((r) => r.userId))
+      .map((userId): CounterWrite => ["recomputeLiveUntil", [userId]]),
+  ];
+}
+
+/** Sessions just deleted (prune). A user's live_until needs no change: see prune. */
+function deletedCounts(rows: DeletedRow[]): CounterWrite[] {
+  const live = rows.filter((r) => r.revokedAt === null);
+  return [
+    ...c
+      .liveDeltas(live, -1)
+      .map((d): CounterWrite => ["addLive", [d.expiresDay, d.browser, d.os, d.liveSessions]]),
+    ...c.createdDeltas(rows, -1).map((d): CounterWrite => ["addCreated", [d.createdSlot, d.createdSessions]]),
+    ["dropEmptyLive", []],
+    ["dropEmptyCreated", []],
+  ];
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -147,10 +226,19 @@ export function createSqliteStore(
   db: Db,
   close: () => void | Promise<void>,
   changeFeed: ChangeFeed | null = null,
-  reads: { readPool: ReadPool | null; logger?: Logger } = { readPool: null },
+  workers: { readPool: ReadPool | null; bulkWriter?: BulkWriter | null; logger?: Logger } = {
+    readPool: null,
+  },
 ): SessionsStore {
   const t = sharedSchema(schema);
-  const jobLocks = createSqliteJobLocks(db.$client);
+  const bulkWriter = workers.bulkWriter ?? null;
+  const gate: WriteGate | null = bulkWriter?.gate ?? null;
+  /** A write on the main connection: after the batch that holds the writer's lock, if one does (bulk-writer.ts). */
+  const gated = async <T>(write: () => T): Promise<T> => {
+    if (gate?.held) await gate.whenOpen();
+    return write();
+  };
+  const jobLocks = createSqliteJobLocks(db.$client, undefined, gate);
   // The hot path runs prepared statements: no query building per call (building and preparing
   // cost ~90% of such a lookup). The definitions are shared; preparing is SQLite's own.
   const lookups = lookupQueries({ on: db, t });
@@ -272,55 +360,19 @@ export function createSqliteStore(
   }
 
   // ---- maintained figures (../shared/counters.ts), written in the caller's transaction ----
-  const addLive = db.$client.prepare(
-    "insert into session_live_counts (expires_day, browser, os, live_sessions) values (?, ?, ?, ?) " +
-      // One writer at a time: SQLite keeps every counter in shard 0 (see the schema).
-      "on conflict (expires_day, browser, os, shard) do update set live_sessions = live_sessions + excluded.live_sessions",
-  );
-  const addCreated = db.$client.prepare(
-    "insert into session_created_counts (created_slot, created_sessions) values (?, ?) " +
-      "on conflict (created_slot, shard) do update set created_sessions = created_sessions + excluded.created_sessions",
-  );
-  const raiseLiveUntil = db.$client.prepare(
-    "insert into user_live_until (user_id, live_until) values (?, ?) " +
-      "on conflict (user_id) do update set live_until = max(live_until, excluded.live_until)",
-  );
-  const recomputeLiveUntil = db.$client.prepare(
-    "update user_live_until set live_until = coalesce((select max(s.expires_at) from sessions s " +
-      "where s.user_id = user_live_until.user_id and s.revoked_at is null), 0) where user_id = ?",
-  );
-  const dropEmptyCounts = [
-    db.$client.prepare("delete from session_live_counts where live_sessions = 0"),
-    db.$client.prepare("delete from session_created_counts where created_sessions = 0"),
-  ];
-
-  type Counted = Pick<SessionRecord, "userId" | "createdAt" | "expiresAt" | "browser" | "os" | "revokedAt">;
-
-  /** Sessions just inserted: live ones raise the live counts and their user's live_until. */
-  function countInserted(rows: Counted[]): void {
-    const live = rows.filter((r) => r.revokedAt === null);
-    for (const d of c.liveDeltas(live, 1)) addLive.run(d.expiresDay, d.browser, d.os, d.liveSessions);
-    for (const d of c.createdDeltas(rows, 1)) addCreated.run(d.createdSlot, d.createdSessions);
-    for (const u of c.latestExpiryByUser(live)) raiseLiveUntil.run(u.userId, u.liveUntil.getTime());
+  // Each write is a statement of COUNTER_SQL and its parameters: run through statements prepared
+  // once on the main connection, or sent as they are to the bulk writer (bulk-writer.ts).
+  const counterStatements = Object.fromEntries(
+    Object.entries(COUNTER_SQL).map(([name, text]) => [name, db.$client.prepare(text)]),
+  ) as Record<CounterStatement, Database.Statement>;
+  function runCounts(writes: CounterWrite[]): void {
+    for (const [name, params] of writes) counterStatements[name].run(params);
   }
 
   /** Live sessions just revoked; `along` (the audit event) runs first, in the same transaction. */
   function countRevoked(rows: RevokedRow[], along: SQLWrapper[]): void {
     for (const write of along) db.run(write);
-    for (const d of c.liveDeltas(rows, -1)) addLive.run(d.expiresDay, d.browser, d.os, d.liveSessions);
-    for (const userId of c.sortedDistinct(rows.map((r) => r.userId))) recomputeLiveUntil.run(userId);
-  }
-
-  /** Sessions just deleted (prune). A user's live_until needs no change: see prune. */
-  function countDeleted(rows: DeletedRow[]): void {
-    for (const d of c.liveDeltas(
-      rows.filter((r) => r.revokedAt === null),
-      -1,
-    )) {
-      addLive.run(d.expiresDay, d.browser, d.os, d.liveSessions);
-    }
-    for (const d of c.createdDeltas(rows, -1)) addCreated.run(d.createdSlot, d.createdSessions);
-    for (const statement of dropEmptyCounts) statement.run();
+    runCounts(revokedCounts(rows));
   }
 
   // ---- search: the users a substring matches, from the trigram indexes (migrations 0001, 0002) ----
@@ -381,13 +433,13 @@ export function createSqliteStore(
       insertRow(sessions, session);
       if (audit) insertRow(auditEvents, audit);
       for (const write of along) db.run(write);
-      countInserted([session]);
+      runCounts(insertedCounts([session]));
     },
     instant: (at) => sql`${at.getTime()}`,
     // The write transaction holds the database's write lock: no other dispatcher claims meanwhile.
     claimLock: () => sql``,
     countRevoked,
-    countDeleted,
+    countDeleted: (rows) => runCounts(deletedCounts(rows)),
     usersMatching: fewUsersMatching,
     usersForList,
     // A correlated lookup rather than a test on the joined row: with the join, SQLite first builds
@@ -413,7 +465,7 @@ export function createSqliteStore(
   // driver, whose statements the read pool's workers run (read-pool.ts). Its builders are
   // SQLite's with async execution, which is what the shared code's Postgres path already drives
   // (runAsync awaits each step): typed as the shared SharedDb for the same reason Postgres is.
-  const { readPool } = reads;
+  const { readPool } = workers;
   const readContext: Context | null = readPool
     ? {
         on: drizzleProxy(
@@ -421,12 +473,36 @@ export function createSqliteStore(
             if (method === "run") throw new Error("the read pool runs reads only");
             return readPool.query(text, params, method);
           },
-          { schema, logger: reads.logger ?? false },
+          { schema, logger: workers.logger ?? false },
         ) as unknown as SharedDb,
         t,
         h: hooks,
       }
     : null;
+  // A bulk change's batches: the same again over the bulk writer's connection (bulk-writer.ts),
+  // whose worker runs each batch's statements inside one transaction. The maintained figures'
+  // hooks send their statements there too, in one message; every other hook only reads, on the
+  // main connection (WAL: no lock needed), or builds SQL.
+  const bulkContext: Context | null = bulkWriter ? bulkContextOf(bulkWriter) : null;
+  function bulkContextOf(writer: BulkWriter): Context {
+    const on = drizzleProxy((text, params, method) => writer.query(text, params, method), {
+      schema,
+      logger: workers.logger ?? false,
+    });
+    const send = (writes: CounterWrite[]) => writer.runAll(writes.map(counterStatement));
+    return {
+      on: on as unknown as SharedDb,
+      t,
+      h: {
+        ...hooks,
+        async countRevoked(rows, along) {
+          for (const write of along) await on.run(write);
+          await send(revokedCounts(rows));
+        },
+        countDeleted: (rows) => send(deletedCounts(rows)),
+      },
+    };
+  }
   // better-sqlite3 is synchronous: the whole operation runs inside the transaction's callback.
   const inTransaction = <T>(operation: (x: Context) => Operation<T>): T =>
     db.transaction(() => runSync(operation(context)));
@@ -441,11 +517,16 @@ export function createSqliteStore(
     // Other processes on the same file (a second API, the CLI) hear changes through change_log.
     changeFeed,
     run: {
-      direct: async (operation) => runSync(operation(context)),
-      write: async (operation) => inWriteTransaction(operation),
+      // direct may write (a lone conditional update): gated like write.
+      direct: (operation) => gated(() => runSync(operation(context))),
+      write: (operation) => gated(() => inWriteTransaction(operation)),
       snapshot: async (operation) => inTransaction(operation),
       read: async (operation) =>
         readContext ? runAsync(operation(readContext)) : runSync(operation(context)),
+      bulk: (operation) =>
+        bulkWriter && bulkContext
+          ? bulkWriter.transaction(() => runAsync(operation(bulkContext)))
+          : gated(() => inWriteTransaction(operation)),
     },
     isUniqueViolation,
     // No deadline: every call is synchronous under the hood (a timer could not fire during it),
@@ -453,11 +534,14 @@ export function createSqliteStore(
     faults: { deadlineMs: null },
     own: {
       async insertSessionsBulk(batches) {
+        if (gate?.held) await gate.whenOpen();
         const sqlite = db.$client;
         const cacheSize = sqlite.pragma("cache_size", { simple: true }) as number;
         sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
-        // Leaving WAL needs the only connection to the file: the readers go (they come back on the next read).
+        // Leaving WAL needs the only connection to the file: the readers and the writer go (they
+        // come back on the next read or batch).
         await readPool?.suspend();
+        await bulkWriter?.suspend();
         const journal = isEmpty("sessions") ? leaveWal() : null;
         try {
           sqlite.transaction(() => {
@@ -472,7 +556,7 @@ export function createSqliteStore(
             for (const batch of batches) {
               bulkInsert(users, batch.users);
               bulkInsert(sessions, batch.sessions);
-              countInserted(batch.sessions);
+              runCounts(insertedCounts(batch.sessions));
             }
             for (const statement of rebuild) sqlite.exec(statement);
           })();
@@ -495,7 +579,7 @@ export function createSqliteStore(
       },
       async touchSession(id, at, staleBefore) {
         // Placeholders bypass column encoding, so the Dates are passed as the integer ms SQLite stores.
-        touch.run({ id, at: at.getTime(), staleBefore: staleBefore.getTime() });
+        await gated(() => touch.run({ id, at: at.getTime(), staleBefore: staleBefore.getTime() }));
       },
       async getUserById(id) {
         return userById.get({ id }) ?? null;
@@ -512,12 +596,9 @@ export function createSqliteStore(
       async ping() {
         db.run(sql`select 1`);
       },
-      async refreshStatistics() {
-        db.$client.pragma("optimize");
-      },
-      async tryJobLock(name) {
-        return jobLocks.tryJobLock(name);
-      },
+      // optimize may run ANALYZE, which writes sqlite_stat1.
+      refreshStatistics: () => gated(() => void db.$client.pragma("optimize")),
+      tryJobLock: (name) => gated(() => jobLocks.tryJobLock(name)),
       async close() {
         await close();
       },
