@@ -11,7 +11,8 @@ import { performance } from "node:perf_hooks";
 import type { AuditRecord, Batch, SessionsStore } from "../store/store.js";
 
 /**
- * Batch sizes adapt to how long a batch takes: on SQLite, whose calls hold the event loop, each
+ * Batch sizes adapt to how long a batch takes: on SQLite, whose batch holds the only write lock
+ * (and, run inline, the event loop: sqlite/bulk-writer.ts moves it off by default), each
  * next batch is sized to take about BATCH_TARGET_MS (so the longest a request waits for one is a few
  * milliseconds on any machine and at any table size), kept within BATCH_MIN..BATCH_MAX. At 1M
  * sessions on SQLite a revoked row costs some 20-40 µs (the row, four indexes, the maintained

@@ -71,9 +71,9 @@ function storeOf({
   isUniqueViolation,
   own,
 }: Omit<DialectStore, "faults">): Omit<SessionsStore, "faultState"> {
-  // A bulk change's batch runs where the dialect runs batches; the whole change, as any write.
-  const bulk = <T>(operation: (x: Context) => Operation<T>) => run.bulk(operation);
-  const write = <T>(operation: (x: Context) => Operation<T>) => run.write(operation);
+  /** A bulk change's batch runs where the dialect runs batches (run.bulk); without one, as any write. */
+  const batchOrWrite = <T>(batch: unknown, operation: (x: Context) => Operation<T>) =>
+    batch ? run.bulk(operation) : run.write(operation);
   return {
     dialect,
     changeFeed,
@@ -104,13 +104,12 @@ function storeOf({
     countAllUsers: () => run.read((x) => ops.countAllUsers(x)),
     userKeyAfter: (after, skip) => run.read((x) => ops.userKeyAfter(x, after, skip)),
     revokeSessions: (selector, revocation, audit, batch) =>
-      (batch ? bulk : write)((x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
+      batchOrWrite(batch, (x) => ops.revokeSessions(x, selector, revocation, audit, batch)),
     // One snapshot for every figure, so they agree with each other.
     sessionStats: (query) => run.snapshot((x) => ops.sessionStats(x, query)),
-    prune: (cutoff, audit, batch) => (batch ? bulk : write)((x) => ops.prune(x, cutoff, audit, batch)),
+    prune: (cutoff, audit, batch) => batchOrWrite(batch, (x) => ops.prune(x, cutoff, audit, batch)),
     countPrunable: (cutoff) => run.snapshot((x) => ops.countPrunable(x, cutoff)),
-    pruneAudit: (before, audit, batch) =>
-      (batch ? bulk : write)((x) => ops.pruneAudit(x, before, audit, batch)),
+    pruneAudit: (before, audit, batch) => batchOrWrite(batch, (x) => ops.pruneAudit(x, before, audit, batch)),
     renewSessionAuthentication: (sessionId, kind, at, method, audit) =>
       run.write((x) => ops.renewSessionAuthentication(x, sessionId, kind, at, method, audit)),
 
