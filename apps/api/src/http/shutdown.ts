@@ -10,6 +10,13 @@
 // only once it has carried no request for DRAIN_IDLE_MS. Node's own server.close() would close
 // idle sockets at once (the race above), so the listener is closed with net.Server's close.
 // Connections and requests are counted here because node:http does not say which are idle.
+//
+// "Carried no request" must mean the server has read nothing new, not only that no request event
+// came: when the process is stalled for longer than DRAIN_IDLE_MS (CPU starved, a long GC), the
+// sweep's timer runs first once the loop turns again, before the poll phase has read the bytes a
+// client sent meanwhile, and a socket that looks idle by the clock holds an unread request. So a
+// socket is closed only if it has read no byte since its last response, and only after one poll
+// phase has passed (setImmediate) with that still true.
 import type { Server, ServerResponse } from "node:http";
 import { Server as NetServer, type Socket } from "node:net";
 import { flushLogger, type Logger } from "../logger.js";
@@ -50,21 +57,31 @@ export function createGracefulShutdown(options: GracefulShutdownOptions): Gracef
   let shuttingDown = false;
   let closing: Promise<void> | null = null;
   const inFlight = new Set<ServerResponse>();
-  /** Open connections: how many requests each is serving, and since when it has served none. */
-  const connections = new Map<Socket, { requests: number; idleSince: number }>();
+  /**
+   * Open connections: how many requests each is serving, since when it has served none, and how
+   * many bytes it had read then (more read since means a request is arriving).
+   */
+  const connections = new Map<Socket, { requests: number; idleSince: number; readAtIdle: number }>();
 
   server.on("connection", (socket: Socket) => {
-    connections.set(socket, { requests: 0, idleSince: Date.now() });
+    connections.set(socket, { requests: 0, idleSince: Date.now(), readAtIdle: socket.bytesRead });
     socket.once("close", () => connections.delete(socket));
   });
 
-  /** Closes the sockets that have carried no request for drainIdleMs; true when none is left. */
-  function closeIdle(): boolean {
+  /** Idle for drainIdleMs by the clock, with nothing read since its last response. */
+  function idle(socket: Socket, now: number): boolean {
+    const c = connections.get(socket);
+    return !!c && c.requests === 0 && now - c.idleSince >= drainIdleMs && socket.bytesRead === c.readAtIdle;
+  }
+
+  /** Closes the sockets idle for drainIdleMs, once a poll phase has confirmed it (see the top). */
+  function closeIdle(): void {
     const now = Date.now();
-    for (const [socket, c] of connections) {
-      if (c.requests === 0 && now - c.idleSince >= drainIdleMs) socket.destroy();
-    }
-    return connections.size === 0;
+    const candidates = [...connections.keys()].filter((socket) => idle(socket, now));
+    if (candidates.length === 0) return;
+    setImmediate(() => {
+      for (const socket of candidates) if (idle(socket, now)) socket.destroy();
+    });
   }
 
   return {
@@ -85,7 +102,10 @@ export function createGracefulShutdown(options: GracefulShutdownOptions): Gracef
       const c = connections.get(socket);
       if (c) {
         c.requests = Math.max(0, c.requests - 1);
-        if (c.requests === 0) c.idleSince = Date.now();
+        if (c.requests === 0) {
+          c.idleSince = Date.now();
+          c.readAtIdle = socket.bytesRead;
+        }
       }
     },
 
