@@ -167,11 +167,6 @@ for (const { kind, name: variant, stats } of VARIANTS) {
         // it (SQLite then rightly scans); what must stay index-served at that size is every
         // statement with a LIMIT: pages, and the bounded counts of "N matching".
         if (stats && !/\blimit\b/i.test(s.query)) continue;
-        // One exception, by measurement: with 1M statistics SQLite reads the "expired" status
-        // (expired, or a console sign-in idled out: an OR over two columns) for "N matching" by
-        // scanning until the cap, since expired rows are dense (20% in the bench: 15 ms at 1M).
-        // Bounded by the cap over their density; off the event loop either way.
-        if (stats && /\) "matches"$/.test(s.query) && /"expires_at" <= \?/.test(s.query)) continue;
         const plan = await harness.explain(s.query, s.params);
         expect(fullScans(harness.engine, plan, s.query), `${s.query}\n${plan.join("\n")}`).toEqual([]);
       }

@@ -555,10 +555,10 @@ export function* cheapCount(
 }
 
 /**
- * The active count from the maintained figures (status active, narrowed at most by browser and
- * OS), or null where they cannot answer. The caller's own session, which a bulk revoke leaves out
- * (excludeId), is subtracted after one keyed lookup: before, a signed-in admin's dry run of
- * "browser Chrome" walked every Chrome row while an API key's was answered from the figures.
+ * The count from the maintained figures (status active, live or expired, narrowed at most by
+ * browser and OS), or null where they cannot answer. The caller's own session, which a bulk revoke
+ * leaves out (excludeId), is subtracted after one keyed lookup: before, a signed-in admin's dry run
+ * of "browser Chrome" walked every Chrome row while an API key's was answered from the figures.
  */
 function* maintainedCount(
   x: Context,
@@ -566,9 +566,9 @@ function* maintainedCount(
   scope: StatusScope,
 ): Operation<number | null> {
   const { excludeId, ...counted } = filter;
-  const narrowing = c.countersServe(scope) ? c.maintainedNarrowing(counted) : null;
-  if (!narrowing) return null;
-  const all = yield* maintainedActiveCount(x, scope, narrowing);
+  const asked = c.countersServe(scope) ? c.maintainedNarrowing(counted) : null;
+  if (!asked) return null;
+  const all = yield* maintainedFigure(x, scope, asked.narrowing, asked.figure);
   if (!excludeId) return all;
   const s = x.t.sessions;
   const own = yield* get(
@@ -840,27 +840,40 @@ function* auditPruned(
 // ---- statistics ----
 
 /**
- * The active count from the maintained figures, narrowed to a browser and/or OS: the live counts
+ * A count from the maintained figures, narrowed to a browser and/or OS. Active: the live counts
  * of the days after today, plus today's sessions still active (read from the rows: they expire
- * during the day), less console sessions past their idle timeout. One statement, so one snapshot: a
- * change between two reads cannot be counted twice or missed; and, run by countSessions through the
- * runner's read (on SQLite a read-pool worker), never on the event loop: today's rows grow with the
- * table (at 10M sessions ~166k of them, 12 ms, which on the main connection held every validation).
+ * during the day), less console sessions past their idle timeout. Live: every day's live counts.
+ * Expired: live less active. One statement, so one snapshot: a change between two reads cannot be
+ * counted twice or missed; and, run by countSessions through the runner's read (on SQLite a
+ * read-pool worker), never on the event loop: today's rows grow with the table (at 10M sessions
+ * ~166k of them, 12 ms, which on the main connection held every validation).
  */
-function* maintainedActiveCount(x: Context, scope: StatusScope, narrowing: c.Narrowing): Operation<number> {
+function* maintainedFigure(
+  x: Context,
+  scope: StatusScope,
+  narrowing: c.Narrowing,
+  figure: c.MaintainedFigure,
+): Operation<number> {
   const { on, t } = x;
   const s = t.sessions;
   const live = t.sessionLiveCounts;
+  const narrowLive = q.narrowingCondition(live, narrowing);
+  const liveSum = sql<number>`coalesce(sum(${live.liveSessions}), 0)`.mapWith(Number);
+  if (figure === "live") return (yield* get(on.select({ n: liveSum }).from(live).where(narrowLive)))?.n ?? 0;
   const idled = q.idledConsoleCondition(s, scope);
   const narrowSessions = q.narrowingCondition(s, narrowing);
   const idledCount = idled ? sql`(select count(*) from ${s} where ${and(idled, narrowSessions)})` : sql`0`;
   const future = sql`(select coalesce(sum(${live.liveSessions}), 0) from ${live} where ${and(
     gt(live.expiresDay, c.dayOf(scope.now)),
-    q.narrowingCondition(live, narrowing),
+    narrowLive,
   )})`;
+  const active = sql`${future} + count(*) - ${idledCount}`;
+  const allLive = sql`(select ${liveSum} from ${live}${narrowLive ? sql` where ${narrowLive}` : sql``})`;
   const row = yield* get(
     on
-      .select({ n: sql<number>`${future} + count(*) - ${idledCount}`.mapWith(Number) })
+      .select({
+        n: sql<number>`${figure === "active" ? active : sql`${allLive} - (${active})`}`.mapWith(Number),
+      })
       .from(s)
       .where(and(q.activeTodayCondition(s, scope.now), narrowSessions)),
   );
