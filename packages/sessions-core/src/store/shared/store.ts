@@ -1,7 +1,7 @@
 // A SessionsStore from a dialect: the shared operations, run by the dialect's runner, plus the
 // methods that stay per dialect (the prepared hot-path lookups, bulk load, ping, close).
 import { guardStore, type FaultOptions } from "../faults.js";
-import type { ChangeFeed, Dialect, SessionsStore } from "../store.js";
+import type { Batch, ChangeFeed, Dialect, SessionsStore } from "../store.js";
 import type { Context } from "./context.js";
 import * as ops from "./operations.js";
 import * as wh from "./webhook-operations.js";
@@ -64,6 +64,9 @@ export function createStore({
   return guardStore(storeOf({ dialect, changeFeed, run, isUniqueViolation, own }), faults);
 }
 
+/** A job's first batch: nothing done yet, no cursor, its first stage. */
+const firstBatch = (batch: Batch) => batch.countBefore === 0 && batch.after === null && !batch.stage;
+
 function storeOf({
   dialect,
   changeFeed,
@@ -71,9 +74,15 @@ function storeOf({
   isUniqueViolation,
   own,
 }: Omit<DialectStore, "faults">): Omit<SessionsStore, "faultState"> {
-  /** A bulk change's batch runs where the dialect runs batches (run.bulk); without one, as any write. */
-  const batchOrWrite = <T>(batch: unknown, operation: (x: Context) => Operation<T>) =>
-    batch ? run.bulk(operation) : run.write(operation);
+  /**
+   * A bulk change's batch runs where the dialect runs batches (run.bulk); without one, as any
+   * write. So does a job's first batch: it is small (BULK_BATCH rows, a millisecond or two on
+   * SQLite's event loop) and most jobs end with it (one user's sessions), where the bulk writer's
+   * round trips would only add to it (revokeUserSessions of 10 sessions at 1M, SQLite: median
+   * 1.2 ms inline, 1.6-1.8 ms on the writer thread).
+   */
+  const batchOrWrite = <T>(batch: Batch | undefined, operation: (x: Context) => Operation<T>) =>
+    batch && !firstBatch(batch) ? run.bulk(operation) : run.write(operation);
   return {
     dialect,
     changeFeed,
