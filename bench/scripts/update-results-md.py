@@ -16,7 +16,7 @@ blocks = out.strip().split("\n\n")
 results_table, targets_table, rest = blocks[0], blocks[1], "\n\n".join(blocks[2:])
 md = open(md_path).read()
 
-start = md.index("| operation")
+start = md.index("| operation", md.index("\n## Results"))
 end = md.index("\n", md.index("API process peak RSS"))
 md = md[:start] + results_table + "\n\n" + rest + md[end:]
 
