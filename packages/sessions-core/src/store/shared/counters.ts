@@ -122,18 +122,18 @@ export function maintainedNarrowing(
   filter: SessionQueryFilter,
 ): { figure: MaintainedFigure; narrowing: Narrowing } | null {
   const narrowing: Narrowing = {};
-  let figure: MaintainedFigure = "active";
+  const status = filter.status ?? "active";
+  if (status !== "active" && status !== "live" && status !== "expired") return null;
   for (const [key, value] of Object.entries(filter)) {
     if (key === "status") {
-      if (value === "live" || value === "expired") figure = value;
-      else if (value !== undefined && value !== "active") return null;
+      continue;
     } else if ((key === "browser" || key === "os") && typeof value === "string" && value !== UNKNOWN) {
       narrowing[key] = value;
     } else if (value !== undefined && value !== null && value !== "") {
       return null;
     }
   }
-  return { figure, narrowing };
+  return { figure: status, narrowing };
 }
 
 /** Slot range and day boundaries (as slots) for createdPerDay, or null if a day start is off a slot boundary. */
