@@ -105,9 +105,10 @@ export interface Narrowing {
 /**
  * Which of the maintained figures a count asks for: active sessions, live ones (not revoked,
  * expired or not: what a revocation of "all" can still change), or expired ones (live − active:
- * not revoked, past their expiry or idled out, exactly statusCondition's "expired").
+ * not revoked, past their expiry or idled out, exactly statusCondition's "expired"), or all of
+ * them (live + the revoked, counted from their partial index: the figures hold no revoked count).
  */
-export type MaintainedFigure = "active" | "live" | "expired";
+export type MaintainedFigure = "active" | "live" | "expired" | "all";
 
 /**
  * countSessions can use the counters when the filter is a status they hold (active, live or
@@ -117,13 +118,15 @@ export type MaintainedFigure = "active" | "live" | "expired";
  * compares the column as stored. The expired count was the one status count read from the rows: an
  * OR over two columns that SQLite answers by scanning the table (1M: 165 ms; 10M: 3.7-4.2 s, one
  * statement a dry run could report no progress on); from the figures it costs what active costs.
+ * "all" only unnarrowed: the revoked sessions' index has no browser or OS (at 10M the count of
+ * every row took 240 ms, the revoked ones' 7 ms).
  */
 export function maintainedNarrowing(
   filter: SessionQueryFilter,
 ): { figure: MaintainedFigure; narrowing: Narrowing } | null {
   const narrowing: Narrowing = {};
   const status = filter.status ?? "active";
-  if (status !== "active" && status !== "live" && status !== "expired") return null;
+  if (status === "revoked") return null;
   for (const [key, value] of Object.entries(filter)) {
     if (key === "status") {
       continue;
@@ -133,6 +136,7 @@ export function maintainedNarrowing(
       return null;
     }
   }
+  if (status === "all" && (narrowing.browser !== undefined || narrowing.os !== undefined)) return null;
   return { figure: status, narrowing };
 }
 

@@ -843,7 +843,7 @@ function* auditPruned(
  * A count from the maintained figures, narrowed to a browser and/or OS. Active: the live counts
  * of the days after today, plus today's sessions still active (read from the rows: they expire
  * during the day), less console sessions past their idle timeout. Live: every day's live counts.
- * Expired: live less active. One statement, so one snapshot: a change between two reads cannot be
+ * Expired: live less active. All: live plus the revoked, from their partial index (unnarrowed). One statement, so one snapshot: a change between two reads cannot be
  * counted twice or missed; and, run by countSessions through the runner's read (on SQLite a
  * read-pool worker), never on the event loop: today's rows grow with the table (at 10M sessions
  * ~166k of them, 12 ms, which on the main connection held every validation).
@@ -859,7 +859,11 @@ function* maintainedFigure(
   const live = t.sessionLiveCounts;
   const narrowLive = q.narrowingCondition(live, narrowing);
   const liveSum = sql<number>`coalesce(sum(${live.liveSessions}), 0)`.mapWith(Number);
-  if (figure === "live") return (yield* get(on.select({ n: liveSum }).from(live).where(narrowLive)))?.n ?? 0;
+  if (figure === "live" || figure === "all") {
+    const revoked = sql`(select count(*) from ${s} where ${isNotNull(s.revokedAt)})`;
+    const n = figure === "all" ? sql<number>`${liveSum} + ${revoked}`.mapWith(Number) : liveSum;
+    return (yield* get(on.select({ n }).from(live).where(narrowLive)))?.n ?? 0;
+  }
   const idled = q.idledConsoleCondition(s, scope);
   const narrowSessions = q.narrowingCondition(s, narrowing);
   const idledCount = idled ? sql`(select count(*) from ${s} where ${and(idled, narrowSessions)})` : sql`0`;
