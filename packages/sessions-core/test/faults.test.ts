@@ -5,6 +5,7 @@
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, connect as connectTcp, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -165,6 +166,57 @@ describe.runIf(serverUrl)("Postgres faults (real server)", () => {
     } finally {
       await admin.unsafe(`alter database ${database} reset default_transaction_read_only`);
       await store.close();
+    }
+  });
+
+  it("connections start without postgres.js' catalog query, whose failure would be an unhandled rejection", async () => {
+    await open(2_000).then(({ store }) => store.close());
+    // postgres.js' default fetch_types runs a catalog query (array types) first on every new
+    // connection and drops its promise: when that connection fails meanwhile (a server stopped or
+    // frozen while it starts, then the pool closed) the rejection is unhandled, which ends a Node
+    // process. CI saw it once as CONNECTION_DESTROYED from the API's Postgres fault test
+    // (porsager/postgres#1192, #1223). The store turns fetch_types off; a TCP proxy in front of
+    // the server records every statement its connections send, through opening, calls, a
+    // reconnect after the server terminated them, and closing.
+    const target = new URL(url);
+    const sent: string[] = [];
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const server = connectTcp(Number(target.port || 5432), target.hostname);
+      for (const s of [client, server]) {
+        sockets.add(s);
+        s.on("error", () => {});
+        s.on("close", () => sockets.delete(s));
+      }
+      client.on("data", (chunk: Buffer) => {
+        sent.push(chunk.toString("latin1"));
+        server.write(chunk);
+      });
+      server.on("data", (chunk: Buffer) => client.write(chunk));
+      client.on("close", () => server.destroy());
+      server.on("close", () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxied = new URL(url);
+    proxied.hostname = "127.0.0.1";
+    proxied.port = String((proxy.address() as AddressInfo).port);
+    try {
+      const store = await openPostgresStore(proxied.toString(), { timeoutMs: 2_000, max: 2 });
+      const service = createSessionsService({ store });
+      const user = await service.createUser({ email: "no-catalog-query@example.com" });
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`;
+      let found = null;
+      for (let tries = 0; !found && tries < 50; tries++) {
+        found = await service.getUser(user.id).catch(() => null);
+        if (!found) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(found?.id).toBe(user.id);
+      await store.close();
+      expect(sent.some((text) => text.includes("no-catalog-query@example.com"))).toBe(true);
+      expect(sent.filter((text) => text.includes("pg_catalog.pg_type"))).toEqual([]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => proxy.close(r));
     }
   });
 

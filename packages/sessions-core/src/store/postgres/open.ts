@@ -49,6 +49,15 @@ export interface PostgresOptions {
   counterShards?: number;
 }
 
+/**
+ * postgres.js' default fetch_types runs a catalog query (array types' oids) first on every new
+ * connection and drops its promise: when that connection dies meanwhile (the server stopping,
+ * a connection killed or cut while it starts, a statement timeout) the rejection is unhandled,
+ * which ends a Node process (porsager/postgres#1192, #1205, #1223; open in 3.4.9). Array types are
+ * all it is for, and the store has none (lists are jsonb; drizzle's inArray binds each value).
+ */
+const NO_TYPE_FETCH = { fetch_types: false } as const;
+
 /** Connects with postgres.js, migrates under an advisory lock, and returns the store. */
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<SessionsStore> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -60,6 +69,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     postgres(to, {
       max,
       onnotice: () => {},
+      ...NO_TYPE_FETCH,
       // Whole seconds only in postgres.js; at least one.
       connect_timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
       // Through a transaction pool a named statement prepared on one server connection is
@@ -101,7 +111,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
 
 /** Runs the migrations on a one-connection client, so the session-level advisory lock covers them. */
 async function migrateUnderLock(url: string): Promise<void> {
-  const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, ...NO_TYPE_FETCH });
   try {
     await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     try {
@@ -116,7 +126,7 @@ async function migrateUnderLock(url: string): Promise<void> {
 
 /** Throws MigrationsPendingError when the database lacks a migration of this build. */
 async function refuseIfBehind(url: string): Promise<void> {
-  const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const single = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, ...NO_TYPE_FETCH });
   try {
     const [row] = await single<{ exists: boolean }[]>`
       select to_regclass('drizzle.__drizzle_migrations') is not null as exists`;
