@@ -3,6 +3,7 @@
 // service, a pool of 32), with the maintained counters in one row per key (counterShards 1, as
 // before sharding) and sharded (the default), in interleaved rounds on one database, so both
 // see the same machine. Needs BENCH_POSTGRES_URL (a server; a database of its own is made and dropped).
+import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createSessionsService, openPostgresStore, type SessionsService } from "@sessions/core";
 import postgres from "postgres";
@@ -41,6 +42,7 @@ try {
   /** Creates per second from `callers` loops, each awaiting its previous create, for `ms`. */
   async function drive(service: SessionsService, callers: number, ms: number): Promise<number> {
     let made = 0;
+    const cpuBefore = cpuTicks();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: callers }, async (_, c) => {
@@ -50,7 +52,16 @@ try {
         }
       }),
     );
-    return (made / (performance.now() - started)) * 1000;
+    const rate = (made / (performance.now() - started)) * 1000;
+    const cpu = cpuTicks();
+    if (cpu && cpuBefore) {
+      // Clock ticks are 1/100 s on Linux: µs per create = ticks × 10,000 / creates.
+      const per = (a: number, b: number) => `${(((a - b) * 10_000) / made).toFixed(0)} µs`;
+      console.log(
+        `  cpu per create: client ${per(cpu.self, cpuBefore.self)}, server ${per(cpu.server, cpuBefore.server)}`,
+      );
+    }
+    return rate;
   }
   for (const [, service] of variants) await drive(service, 8, 1500);
   const results = new Map<string, number[]>();
@@ -75,4 +86,28 @@ try {
 } finally {
   await admin.unsafe(`drop database if exists ${database} with (force)`);
   await admin.end();
+}
+
+/**
+ * CPU time (clock ticks) of this process and of every local `postgres` process, from /proc: where a
+ * create's cost goes when client and server share the machine. Null where there is no /proc.
+ */
+function cpuTicks(): { self: number; server: number } | null {
+  const ticksOf = (pid: string) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  };
+  try {
+    let server = 0;
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("postgres")) server += ticksOf(pid);
+      } catch {
+        // The process ended while being read.
+      }
+    }
+    return { self: ticksOf("self"), server };
+  } catch {
+    return null;
+  }
 }

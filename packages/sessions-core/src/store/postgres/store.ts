@@ -29,10 +29,18 @@ import {
 import { UnavailableError } from "../../domain/errors.js";
 import * as c from "../shared/counters.js";
 import { lookupQueries } from "../shared/operations.js";
+import { outboxInsert, outboxRows, sessionCreated } from "../shared/outbox.js";
 import * as q from "../shared/query-parts.js";
 import { runAsync, type Operation } from "../shared/steps.js";
 import { createStore } from "../shared/store.js";
-import type { ChangeFeed, JobLock, SessionRecord, SessionsStore } from "../store.js";
+import type {
+  AuditRecord,
+  ChangeFeed,
+  InsertSessionResult,
+  JobLock,
+  SessionRecord,
+  SessionsStore,
+} from "../store.js";
 import { prepareNamed, sharedDb, sharedTables } from "./as-shared.js";
 import { inProcessJobLocks } from "./job-locks.js";
 import {
@@ -67,22 +75,55 @@ function shardOf(shards: number): SQL {
   return sql.raw(shards <= 1 ? "0" : `(pg_backend_pid() % ${Math.floor(shards)})`);
 }
 
+// Each upsert takes its rows as one JSON parameter (json_populate_recordset, by column name): the
+// statement's text is then the same for one row or two thousand, so it can be prepared once (the
+// one-statement create below), and binding one parameter costs less than four a row.
+
+const liveRows = (deltas: c.LiveDelta[]) =>
+  deltas.map((d) => ({
+    expires_day: d.expiresDay,
+    browser: d.browser,
+    os: d.os,
+    live_sessions: d.liveSessions,
+  }));
+const createdRows = (deltas: c.CreatedDelta[]) =>
+  deltas.map((d) => ({ created_slot: d.createdSlot, created_sessions: d.createdSessions }));
+const raiseRows = (rows: { userId: string; liveUntil: Date }[]) =>
+  rows.map((r) => ({ user_id: r.userId, live_until: r.liveUntil }));
+
 function liveUpsert(deltas: c.LiveDelta[], shard: SQL): SQL {
-  const rows = deltas.map((d) => sql`(${d.expiresDay}, ${d.browser}, ${d.os}, ${d.liveSessions}, ${shard})`);
-  return sql`insert into ${sessionLiveCounts} (expires_day, browser, os, live_sessions, shard) values ${sql.join(rows, sql`, `)}
+  return liveUpsertFrom(jsonParam(liveRows(deltas)), shard);
+}
+
+function liveUpsertFrom(rows: SQL, shard: SQL): SQL {
+  return sql`insert into ${sessionLiveCounts} (expires_day, browser, os, live_sessions, shard)
+    select expires_day, browser, os, live_sessions, ${shard} from json_populate_recordset(null::${sessionLiveCounts}, ${rows})
     on conflict (expires_day, browser, os, shard) do update set live_sessions = ${sessionLiveCounts.liveSessions} + excluded.live_sessions`;
 }
 
 function createdUpsert(deltas: c.CreatedDelta[], shard: SQL): SQL {
-  const rows = deltas.map((d) => sql`(${d.createdSlot}, ${d.createdSessions}, ${shard})`);
-  return sql`insert into ${sessionCreatedCounts} (created_slot, created_sessions, shard) values ${sql.join(rows, sql`, `)}
+  return createdUpsertFrom(jsonParam(createdRows(deltas)), shard);
+}
+
+function createdUpsertFrom(rows: SQL, shard: SQL): SQL {
+  return sql`insert into ${sessionCreatedCounts} (created_slot, created_sessions, shard)
+    select created_slot, created_sessions, ${shard} from json_populate_recordset(null::${sessionCreatedCounts}, ${rows})
     on conflict (created_slot, shard) do update set created_sessions = ${sessionCreatedCounts.createdSessions} + excluded.created_sessions`;
 }
 
 function liveUntilRaise(rows: { userId: string; liveUntil: Date }[]): SQL {
-  const values = rows.map((r) => sql`(${r.userId}, ${sql.param(r.liveUntil, userLiveUntil.liveUntil)})`);
-  return sql`insert into ${userLiveUntil} (user_id, live_until) values ${sql.join(values, sql`, `)}
+  return liveUntilRaiseFrom(jsonParam(raiseRows(rows)));
+}
+
+function liveUntilRaiseFrom(rows: SQL): SQL {
+  return sql`insert into ${userLiveUntil} (user_id, live_until)
+    select user_id, live_until from json_populate_recordset(null::${userLiveUntil}, ${rows})
     on conflict (user_id) do update set live_until = greatest(${userLiveUntil.liveUntil}, excluded.live_until)`;
+}
+
+/** Rows as one JSON parameter (dates as ISO strings, which timestamptz reads exactly). */
+function jsonParam(rows: object[]): SQL {
+  return sql`${JSON.stringify(rows)}::json`;
 }
 
 function liveUntilRecompute(userIds: string[]): SQL {
@@ -103,11 +144,16 @@ function oneStatement(parts: SQL[]): SQL | null {
  * One INSERT of many rows as ONE parameter: the rows as a JSON array that Postgres turns back into
  * table rows (json_populate_recordset, by column name). A multi-row VALUES of 14 parameters a row
  * spent most of the load in building and binding the parameters (measured at 1M sessions: ~11k
- * rows/s, the client's CPU busy). Dates travel as ISO strings, which timestamptz reads exactly.
+ * rows/s, the client's CPU busy).
  */
 function insertJsonRows(table: PgTable, records: object[]): SQL {
+  return insertFromJson(table, jsonParam(tableRows(table, records)));
+}
+
+/** Records (the schema's keys) as rows of the table's column names; dates as ISO strings. */
+function tableRows(table: PgTable, records: object[]): Record<string, unknown>[] {
   const columns: [string, Column][] = Object.entries(getTableColumns(table));
-  const rows = (records as Record<string, unknown>[]).map((record) => {
+  return (records as Record<string, unknown>[]).map((record) => {
     const row: Record<string, unknown> = {};
     for (const [key, column] of columns) {
       const value = record[key];
@@ -115,11 +161,15 @@ function insertJsonRows(table: PgTable, records: object[]): SQL {
     }
     return row;
   });
+}
+
+/** INSERT of the rows of `rows`, a JSON array of the table's rows. */
+function insertFromJson(table: PgTable, rows: SQL): SQL {
   const names = sql.join(
-    columns.map(([, column]) => sql.identifier(column.name)),
+    Object.values(getTableColumns(table)).map((column) => sql.identifier(column.name)),
     sql`, `,
   );
-  return sql`insert into ${table} (${names}) select ${names} from json_populate_recordset(null::${table}, ${JSON.stringify(rows)}::json)`;
+  return sql`insert into ${table} (${names}) select ${names} from json_populate_recordset(null::${table}, ${rows})`;
 }
 
 /**
@@ -169,6 +219,78 @@ async function countInserted(on: PgDb, shard: SQL, rows: Counted[], along: SQL[]
   }
 }
 
+/** SQLSTATEs of sessions_require_active_owner (migration 0011). */
+const OWNER_NOT_FOUND = "SE404";
+const OWNER_NOT_ACTIVE = "SE403";
+
+/**
+ * insertSession without a session limit, as ONE statement: the owner read FOR SHARE and every write
+ * of the create (the session, its audit event, its webhook messages, the maintained figures) are
+ * parts of one WITH statement, which Postgres runs atomically on its own. The transaction it
+ * replaces cost four round trips (BEGIN, the owner, the writes, COMMIT), each of them unprepared
+ * statements that postgres.js sends in two (it first asks for the parameters' types), and Postgres
+ * parsed and planned the writes on every create. Built and prepared once: every value is one of
+ * its placeholders (the rows as JSON), so the text is the same on every create, parsed and planned
+ * once per connection (bench/RESULTS.md: creates/s with 32 callers, before and after).
+ *
+ * A statement cannot skip its own data-modifying parts, so when the locked owner is missing or not
+ * active the main query's one-time filter raises (sessions_require_active_owner, migration 0011)
+ * and the statement writes nothing. The lock is the transaction's: FOR SHARE makes a concurrent
+ * disable wait for this commit (its revocation then sees the session), and if the disable
+ * committed first, READ COMMITTED re-reads the locked row, so the filter sees the new status. Which
+ * part runs first does not matter: nothing is visible before the statement commits, and it fails
+ * whole.
+ */
+function insertSessionAtOnce(db: PgDb, t: Context["t"], shard: SQL) {
+  const json = (name: string) => sql`${sql.placeholder(name)}::json`;
+  const owner = db.$with("owner").as(
+    db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder("userId")))
+      .for("share"),
+  );
+  const messages = sql`select id, type, payload from json_to_recordset(${json("messages")}) as m(id text, type text, payload text)`;
+  const writes = [
+    insertFromJson(sessions, json("session")),
+    insertFromJson(auditEvents, json("audit")),
+    outboxInsert(t, sql`${sql.placeholder("at")}::timestamptz`, messages),
+    liveUpsertFrom(json("lives"), shard),
+    createdUpsertFrom(json("createds"), shard),
+    liveUntilRaiseFrom(json("raises")),
+  ].map((part, i) => db.$with(`w${i}`, {}).as(part));
+  const statement = db
+    .with(owner, ...writes)
+    .select()
+    .from(owner)
+    // A one-time filter (it reads no column of the row): evaluated once, before any row, so it
+    // raises even when there is no owner row to return.
+    .where(sql`(select sessions_require_active_owner((select ${owner.status} from ${owner})))`)
+    .prepare("sessions_insert_at_once");
+
+  return async (session: SessionRecord, audit: AuditRecord | null): Promise<InsertSessionResult> => {
+    const live = session.revokedAt === null ? [session] : [];
+    try {
+      const [user] = await statement.execute({
+        userId: session.userId,
+        session: JSON.stringify(tableRows(sessions, [session])),
+        audit: JSON.stringify(audit ? tableRows(auditEvents, [audit]) : []),
+        at: session.createdAt.toISOString(),
+        messages: JSON.stringify(outboxRows(session.createdAt, [sessionCreated(session)])),
+        lives: JSON.stringify(liveRows(c.liveDeltas(live, 1))),
+        createds: JSON.stringify(createdRows(c.createdDeltas([session], 1))),
+        raises: JSON.stringify(raiseRows(c.latestExpiryByUser(live))),
+      });
+      if (!user) throw new Error("sessions_require_active_owner let a create through without its owner");
+      return { ok: true, user, evicted: [] };
+    } catch (error) {
+      if (failedWith(error, OWNER_NOT_FOUND)) return { ok: false, error: "user_not_found" };
+      if (failedWith(error, OWNER_NOT_ACTIVE)) return { ok: false, error: "user_disabled" };
+      throw error;
+    }
+  };
+}
+
 async function countRevoked(on: PgDb, shard: SQL, rows: RevokedRow[], along: SQL[] = []): Promise<void> {
   const lives = chunked(c.liveDeltas(rows, -1));
   const users = chunked(c.sortedDistinct(rows.map((r) => r.userId)));
@@ -195,11 +317,15 @@ async function countDeleted(on: PgDb, shard: SQL, rows: DeletedRow[]): Promise<v
   await on.delete(sessionCreatedCounts).where(eq(sessionCreatedCounts.createdSessions, 0));
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  // postgres.js and PGlite both expose the SQLSTATE as `code`; drizzle may wrap it in `cause`.
+/** Whether a statement failed with `state`: postgres.js and PGlite expose the SQLSTATE as `code`; drizzle may wrap it in `cause`. */
+function failedWith(error: unknown, state: string): boolean {
   const code = (e: unknown) => (typeof e === "object" && e !== null && "code" in e ? e.code : undefined);
   const cause = typeof error === "object" && error !== null && "cause" in error ? error.cause : undefined;
-  return code(error) === "23505" || code(cause) === "23505";
+  return code(error) === state || code(cause) === state;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return failedWith(error, "23505");
 }
 
 /** The Postgres side of the shared operations, on `on` (the db, or the transaction running them). */
@@ -347,6 +473,7 @@ export function createPostgresStore(
     // A frozen or unreachable server must not hold a caller: each call answers within the deadline.
     faults: { deadlineMs: options.deadlineMs ?? null },
     isUniqueViolation,
+    insertSessionAtOnce: insertSessionAtOnce(db, t, shard),
     own: {
       async insertSessionsBulk(batches) {
         await db.transaction(async (tx) => {

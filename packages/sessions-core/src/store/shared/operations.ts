@@ -353,6 +353,11 @@ export function* pruneSignInAttempts({ on, t }: Context, before: Date, limit: nu
 
 // ---- sessions ----
 
+/** Whether a session limit bounds this create (it applies to app sessions only). */
+export function limitBounds(session: SessionRecord, limit: SessionLimit | null | undefined): boolean {
+  return limit != null && session.kind === "app";
+}
+
 export function* insertSession(
   x: Context,
   session: SessionRecord,
@@ -360,12 +365,12 @@ export function* insertSession(
   limit?: SessionLimit | null,
 ): Operation<InsertSessionResult> {
   const { h } = x;
-  const bounded = limit != null && session.kind === "app";
+  const bounded = limitBounds(session, limit);
   const user = yield* call(() => h.sessionOwner(session.userId, bounded));
   if (!user) return { ok: false, error: "user_not_found" };
   if (user.status !== "active") return { ok: false, error: "user_disabled" };
   let evicted: SessionRecord[] = [];
-  if (bounded) {
+  if (bounded && limit) {
     const made = yield* makeRoom(x, session.userId, limit);
     if (made === null) return { ok: false, error: "limit_reached" };
     evicted = made;

@@ -37,27 +37,40 @@ export function outboxWrites(
   messages: OutboxMessage[],
   onlyEndpoint?: string,
 ): SQL[] {
+  const writes: SQL[] = [];
+  for (let i = 0; i < messages.length; i += CHUNK) {
+    const rows = outboxRows(at, messages.slice(i, i + CHUNK)).map(
+      (m) => sql`select ${m.id} as id, ${m.type} as type, ${m.payload} as payload`,
+    );
+    writes.push(outboxInsert(t, h.instant(at), sql.join(rows, sql` union all `), onlyEndpoint));
+  }
+  return writes;
+}
+
+/** Each message's outbox row: its id (a UUIDv7, the webhook-id's first half), type and signed body. */
+export function outboxRows(
+  at: Date,
+  messages: OutboxMessage[],
+): { id: string; type: string; payload: string }[] {
+  return messages.map((m) => ({ id: uuidv7(), type: m.type, payload: webhookBody(m.type, at, m.data) }));
+}
+
+/**
+ * The fan-out: one delivery per message of `rows` (a query of id, type, payload) and endpoint that
+ * takes it, created at `instant`. Postgres's one-statement create (postgres/store.ts) feeds it the
+ * rows as one JSON parameter, so its text is the same on every call.
+ */
+export function outboxInsert(t: Context["t"], instant: SQL, rows: SQL, onlyEndpoint?: string): SQL {
   const e = t.webhookEndpoints;
   // events is a JSON array (SQLite text, Postgres jsonb): as text, a subscribed type appears quoted.
   const to = onlyEndpoint
     ? sql`${e.id} = ${onlyEndpoint}`
     : sql`${e.enabled} and cast(${e.events} as text) like '%"' || m.type || '"%'`;
-  const writes: SQL[] = [];
-  for (let i = 0; i < messages.length; i += CHUNK) {
-    const rows = messages
-      .slice(i, i + CHUNK)
-      .map(
-        (m) =>
-          sql`select ${uuidv7()} as id, ${m.type} as type, ${webhookBody(m.type, at, m.data)} as payload`,
-      );
-    const instant = h.instant(at);
-    writes.push(sql`insert into ${t.webhookDeliveries}
+  return sql`insert into ${t.webhookDeliveries}
       (id, endpoint_id, type, payload, created_at, status, attempts, next_attempt_at)
       select m.id || '.' || ${e.id}, ${e.id}, m.type, m.payload, ${instant}, 'pending', 0, ${instant}
-      from (${sql.join(rows, sql` union all `)}) m
-      join ${e} on ${to}`);
-  }
-  return writes;
+      from (${rows}) m
+      join ${e} on ${to}`;
 }
 
 type EndedSession = Pick<RevokedRow, "id" | "userId"> & { kind: SessionKind };

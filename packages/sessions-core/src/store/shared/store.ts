@@ -1,7 +1,15 @@
 // A SessionsStore from a dialect: the shared operations, run by the dialect's runner, plus the
 // methods that stay per dialect (the prepared hot-path lookups, bulk load, ping, close).
 import { guardStore, type FaultOptions } from "../faults.js";
-import type { Batch, ChangeFeed, Dialect, SessionsStore } from "../store.js";
+import type {
+  AuditRecord,
+  Batch,
+  ChangeFeed,
+  Dialect,
+  InsertSessionResult,
+  SessionRecord,
+  SessionsStore,
+} from "../store.js";
 import type { Context } from "./context.js";
 import * as ops from "./operations.js";
 import * as wh from "./webhook-operations.js";
@@ -48,6 +56,11 @@ export interface DialectStore {
   changeFeed: ChangeFeed | null;
   run: Runner;
   isUniqueViolation: (error: unknown) => boolean;
+  /**
+   * insertSession where no session limit bounds it, when the dialect can do it in fewer round trips
+   * than the shared operation's transaction (Postgres: one statement). Same results, same locking.
+   */
+  insertSessionAtOnce?: (session: SessionRecord, audit: AuditRecord | null) => Promise<InsertSessionResult>;
   own: OwnMethods;
   /** Faults become UnavailableError (store/faults.ts); a deadline bounds each call where one is set. */
   faults: FaultOptions;
@@ -58,10 +71,14 @@ export function createStore({
   changeFeed,
   run,
   isUniqueViolation,
+  insertSessionAtOnce,
   own,
   faults,
 }: DialectStore): SessionsStore {
-  return guardStore(storeOf({ dialect, changeFeed, run, isUniqueViolation, own }), faults);
+  return guardStore(
+    storeOf({ dialect, changeFeed, run, isUniqueViolation, insertSessionAtOnce, own }),
+    faults,
+  );
 }
 
 /** A job's first batch: nothing done yet, no cursor, its first stage. */
@@ -72,6 +89,7 @@ function storeOf({
   changeFeed,
   run,
   isUniqueViolation,
+  insertSessionAtOnce,
   own,
 }: Omit<DialectStore, "faults">): Omit<SessionsStore, "faultState"> {
   /**
@@ -105,7 +123,11 @@ function storeOf({
     setUserRole: (userId, role, at, audit, guard) =>
       run.write((x) => ops.setUserRole(x, userId, role, at, audit, guard)),
 
-    insertSession: (session, audit, limit) => run.write((x) => ops.insertSession(x, session, audit, limit)),
+    // A limit on app sessions needs the owner's sessions counted in the transaction (ops.insertSession).
+    insertSession: (session, audit, limit) =>
+      insertSessionAtOnce && !ops.limitBounds(session, limit)
+        ? insertSessionAtOnce(session, audit)
+        : run.write((x) => ops.insertSession(x, session, audit, limit)),
     listSessions: (query) => run.read((x) => ops.listSessions(x, query)),
     countSessions: (filter, scope, limit) => run.read((x) => ops.countSessions(x, filter, scope, limit)),
     countSessionsIfCheap: (filter, scope) => run.read((x) => ops.cheapCount(x, filter, scope)),
