@@ -109,6 +109,31 @@ export function listsContract(t: ContractContext): void {
       expect(preview.sample.map((s) => s.user.email)).toEqual(["a_b@x.io"]);
     });
 
+    it("an email search that reads as full-text query syntax still matches the text literally", async () => {
+      // SQLite answers searches of 3+ characters from an FTS5 trigram index by phrase MATCH, where
+      // quotes, *, ^, :, parentheses and OR/NEAR are syntax: each must stay a literal substring.
+      const emails = ["o'neil+tag@x.io", "near.or@x.io", "caret^x@x.io", "star*x@x.io"];
+      const byEmail = new Map<string, string>();
+      for (const email of emails) {
+        const user = await makeUser(t.service, { email });
+        byEmail.set(email, (await t.service.createSession({ userId: user.id })).session.id);
+      }
+      const idsOf = (...e: string[]) => e.map((x) => byEmail.get(x)!).sort();
+      const search = async (email: string) => ids(await list({ email }));
+
+      expect(await search("o'neil+tag")).toEqual(idsOf("o'neil+tag@x.io"));
+      expect(await search("NEAR.OR")).toEqual(idsOf("near.or@x.io"));
+      expect(await search("t^x@")).toEqual(idsOf("caret^x@x.io"));
+      expect(await search("r*x")).toEqual(idsOf("star*x@x.io"));
+      expect(await search("near OR star")).toEqual([]);
+      expect(await search('a"b')).toEqual([]);
+      expect(await search('"near"')).toEqual([]);
+      expect(await search("NEAR(ab)")).toEqual([]);
+      expect(await search("x.io: (")).toEqual([]);
+      expect(await t.service.countActiveSessions({ email: "o'ne" })).toBe(1);
+      expect(await t.service.countActiveSessions({ email: '"x' })).toBe(0);
+    });
+
     it("filters by status active | expired | revoked | all", async () => {
       const user = await makeUser(t.service);
       const short = t.withConfig({ lifetimeMs: HOUR });
