@@ -452,6 +452,14 @@ export function createPostgresStore(
   const sessionById = prepareNamed(lookups.sessionById, "sessions_by_id");
   const apiKeyByHash = prepareNamed(lookups.apiKeyByHash, "api_keys_by_hash");
   const first = async <Row>(rows: Promise<Row[]>): Promise<Row | null> => (await rows)[0] ?? null;
+  // A validation's touch, prepared as the lookups are: unprepared, postgres.js first asks the
+  // server for a statement's parameter types, a round trip of its own before the one that runs it.
+  const instant = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
+  const touch = db
+    .update(sessions)
+    .set({ lastSeenAt: instant("at") })
+    .where(and(eq(sessions.id, sql.placeholder("id")), lt(sessions.lastSeenAt, instant("staleBefore"))))
+    .prepare("sessions_touch");
 
   return createStore({
     dialect: "postgres",
@@ -509,10 +517,7 @@ export function createPostgresStore(
       },
       findSessionByTokenHash: (tokenHash) => first(byTokenHash.execute({ tokenHash })),
       async touchSession(id, at, staleBefore) {
-        await db
-          .update(sessions)
-          .set({ lastSeenAt: at })
-          .where(and(eq(sessions.id, id), lt(sessions.lastSeenAt, staleBefore)));
+        await touch.execute({ id, at: at.toISOString(), staleBefore: staleBefore.toISOString() });
       },
       getUserById: (id) => first(userById.execute({ id })),
       getUserByEmail: (email) => first(userByEmail.execute({ email })),
