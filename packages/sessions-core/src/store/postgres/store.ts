@@ -395,6 +395,7 @@ function hooksOn(on: PgDb, shard: SQL): DialectHooks {
       return few ? { few } : null;
     },
     userWindowKey: sql`${users.id}`,
+    liveSessionsByExpiry: sql`${sessions}`,
     emailContains: (needle) => q.containsLiteral(users.email, needle),
     userSearch: (search) => q.userSearchCondition(users, search, "lower"),
     async lockOperators(userId) {

@@ -82,6 +82,13 @@ export interface DialectHooks {
    */
   userWindowKey: SQL;
   /**
+   * The sessions table as read for today's part of the maintained figures (live sessions expiring
+   * later today, counted by browser and OS). SQLite names its covering partial index: with
+   * statistics sampled one way (STAT4) it chose sessions_expires_at_idx instead and read each of
+   * the ~11,000 rows (the bench's 1M count: 25-43 ms against 0.3-1 ms from the covering index).
+   */
+  liveSessionsByExpiry: SQL;
+  /**
    * The user a new session would belong to, read so a concurrent disable cannot slip past
    * (Postgres: FOR SHARE). `exclusive` (a per-user session limit applies): locked against other
    * creates for the same user too (Postgres: FOR NO KEY UPDATE), so they count one after another.

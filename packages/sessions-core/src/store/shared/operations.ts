@@ -107,8 +107,16 @@ function idsMatching({ on, t }: Context) {
       .where(condition);
 }
 
-export function* countWhere({ on, t }: Context, condition: SQL | undefined): Operation<number> {
-  return (yield* get(on.select({ n: count() }).from(t.sessions).where(condition)))?.n ?? 0;
+/** Sessions matching `condition`, read from `from` (a dialect's choice of the table's index, see DialectHooks.liveSessionsByExpiry). */
+export function* countWhere({ on, t }: Context, condition: SQL | undefined, from?: SQL): Operation<number> {
+  return (
+    (yield* get(
+      on
+        .select({ n: count() })
+        .from(from ?? t.sessions)
+        .where(condition),
+    ))?.n ?? 0
+  );
 }
 
 // ---- users ----
@@ -883,7 +891,7 @@ function* maintainedFigure(
       .select({
         n: sql<number>`${figure === "active" ? active : sql`${allLive} - (${active})`}`.mapWith(Number),
       })
-      .from(s)
+      .from(x.h.liveSessionsByExpiry)
       .where(and(q.activeTodayCondition(s, scope.now), narrowSessions)),
   );
   return row?.n ?? 0;
@@ -913,7 +921,11 @@ export function* maintainedCounts(
         .from(live)
         .where(q.narrowingCondition(live, narrowing)),
     ),
-    countWhere(x, and(q.activeTodayCondition(t.sessions, now), q.narrowingCondition(t.sessions, narrowing))),
+    countWhere(
+      x,
+      and(q.activeTodayCondition(t.sessions, now), q.narrowingCondition(t.sessions, narrowing)),
+      x.h.liveSessionsByExpiry,
+    ),
     idled ? countWhere(x, and(idled, q.narrowingCondition(t.sessions, narrowing))) : call(() => 0),
   ]);
   return { active: (totals?.future ?? 0) + today - idledConsole, live: totals?.live ?? 0 };
@@ -959,7 +971,7 @@ export function* maintainedStats(x: Context, query: StatsQuery): Operation<Stats
       all(
         on
           .select({ name, count: count() })
-          .from(t.sessions)
+          .from(x.h.liveSessionsByExpiry)
           .where(q.activeTodayCondition(t.sessions, now))
           .groupBy(sql`1`),
       ),

@@ -463,6 +463,7 @@ export function createSqliteStore(
     // a Bloom filter by reading every user (20 ms at 100k users) before walking a single session;
     // "@gmail.com" page 1: 21 ms joined, 1.3 ms so.
     userWindowKey: sql`${users}.rowid`,
+    liveSessionsByExpiry: sql`${sessions} indexed by "sessions_live_expires_idx"`,
     emailContains: (needle) =>
       sql`(select ${q.containsLiteral(sql.raw('"u2"."email"'), needle)} from ${users} "u2" where "u2"."id" = ${sessions.userId})`,
     userSearch: (search) =>
