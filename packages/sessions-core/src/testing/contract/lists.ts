@@ -14,6 +14,19 @@ export function listsContract(t: ContractContext): void {
   const list = (filter: SessionFilter) =>
     collectPages((cursor) => t.service.listActiveSessions({ filter, limit: 3, cursor }));
 
+  /** A user with one session for each email; idsOf names those sessions, search lists a search's. */
+  async function oneSessionEach(emails: string[]) {
+    const byEmail = new Map<string, string>();
+    for (const email of emails) {
+      const user = await makeUser(t.service, { email });
+      byEmail.set(email, (await t.service.createSession({ userId: user.id })).session.id);
+    }
+    return {
+      idsOf: (...e: string[]) => e.map((x) => byEmail.get(x)!).sort(),
+      search: async (email: string) => ids(await list({ email })),
+    };
+  }
+
   describe("lists and filters", () => {
     it("filters by a non-ASCII email substring, in any case, through the trigram search too", async () => {
       const umlaut = await makeUser(t.service, { email: "Jürgen.Müller@x.io" });
@@ -80,13 +93,7 @@ export function listsContract(t: ContractContext): void {
         "back\\slash@x.io",
         "backxslash@x.io",
       ];
-      const byEmail = new Map<string, string>();
-      for (const email of emails) {
-        const user = await makeUser(t.service, { email });
-        byEmail.set(email, (await t.service.createSession({ userId: user.id })).session.id);
-      }
-      const idsOf = (...e: string[]) => e.map((x) => byEmail.get(x)!).sort();
-      const search = async (email: string) => ids(await list({ email }));
+      const { idsOf, search } = await oneSessionEach(emails);
 
       expect(await search("_")).toEqual(idsOf("a_b@x.io"));
       expect(await search("a_b")).toEqual(idsOf("a_b@x.io"));
@@ -113,13 +120,7 @@ export function listsContract(t: ContractContext): void {
       // SQLite answers searches of 3+ characters from an FTS5 trigram index by phrase MATCH, where
       // quotes, *, ^, :, parentheses and OR/NEAR are syntax: each must stay a literal substring.
       const emails = ["o'neil+tag@x.io", "near.or@x.io", "caret^x@x.io", "star*x@x.io"];
-      const byEmail = new Map<string, string>();
-      for (const email of emails) {
-        const user = await makeUser(t.service, { email });
-        byEmail.set(email, (await t.service.createSession({ userId: user.id })).session.id);
-      }
-      const idsOf = (...e: string[]) => e.map((x) => byEmail.get(x)!).sort();
-      const search = async (email: string) => ids(await list({ email }));
+      const { idsOf, search } = await oneSessionEach(emails);
 
       expect(await search("o'neil+tag")).toEqual(idsOf("o'neil+tag@x.io"));
       expect(await search("NEAR.OR")).toEqual(idsOf("near.or@x.io"));
