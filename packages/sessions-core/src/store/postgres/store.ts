@@ -1,6 +1,7 @@
 // Postgres store. Works over any drizzle Postgres driver (postgres.js in production, PGlite in
 // tests without a server). The operations are the shared ones (../shared/operations.ts), awaited
-// step by step inside one transaction each; what is Postgres's own lives here: the maintained
+// step by step inside one transaction each, except a create with no session limit, which is one
+// prepared statement (insertSessionAtOnce: the hottest write); what is Postgres's own lives here: the maintained
 // figures' SQL (each change's writes bundled into one statement), FOR SHARE row locking, the
 // email search over the trigram index, the single-snapshot active count, the bulk load and the
 // named prepared statements. Single conditional UPDATE … RETURNING statements make concurrent
